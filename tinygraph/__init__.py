@@ -1,0 +1,38 @@
+"""tinygraph: a small reverse-mode autodiff framework on NumPy, for learning.
+
+>>> import tinygraph as tg
+>>> a = tg.tensor([0.9, 0.2], requires_grad=True)
+>>> J = -(a.log()).mean()
+>>> J.backward()
+>>> a.grad.round(4)
+array([-0.5556, -2.5   ])
+"""
+
+# tensor first: the ops and the graph module build on the Tensor class.
+from .tensor import Tensor, tensor  # isort: skip
+
+from . import graph
+from .anomaly import detect_anomaly, set_detect_anomaly
+from .constructors import ones, randn, zeros
+from .gradcheck import gradcheck
+from .grad_mode import is_grad_enabled, no_grad
+from .ops import (
+    abs,
+    exp,
+    log,
+    log_softmax,
+    matmul,
+    max,
+    mean,
+    relu,
+    reshape,
+    sigmoid,
+    softmax,
+    sqrt,
+    step,
+    sum,
+    tanh,
+    transpose,
+)
+from .ops import add, div, mul, neg, pow, sub
+__version__ = "0.1.0"

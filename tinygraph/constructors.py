@@ -1,0 +1,37 @@
+"""Tensors made from a shape: ``zeros``, ``ones`` and ``randn``."""
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+def _shape(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    if not all(isinstance(n, (int, np.integer)) and n >= 0 for n in shape):
+        raise ValueError(f"shape must be non-negative integers, got {shape}")
+    return tuple(int(n) for n in shape)
+
+
+def zeros(*shape, requires_grad=False, name=None, dtype=np.float64):
+    """A tensor of zeros: ``tg.zeros(2, 3)`` or ``tg.zeros((2, 3))``."""
+    return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad, name)
+
+
+def ones(*shape, requires_grad=False, name=None, dtype=np.float64):
+    """A tensor of ones: ``tg.ones(2, 3)`` or ``tg.ones((2, 3))``."""
+    return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad, name)
+
+
+def randn(*shape, rng=None, seed=None, requires_grad=False, name=None, dtype=np.float64):
+    """Standard normal entries, from ``rng`` (a ``numpy.random.Generator``)
+    or a new generator seeded with ``seed``.
+
+    >>> randn(2, 3, seed=0).shape
+    (2, 3)
+    """
+    if rng is not None and seed is not None:
+        raise ValueError("randn: give rng= or seed=, not both")
+    rng = rng if rng is not None else np.random.default_rng(seed)
+    data = rng.standard_normal(_shape(shape)).astype(dtype, copy=False)
+    return Tensor(data, requires_grad, name)

@@ -1,0 +1,256 @@
+"""The computation graph: traversal, u-variable labels, equations, backward.
+
+Nodes are tensors; a node's ``op`` holds its inputs. Every walk here is
+iterative, so graphs hundreds of thousands of nodes deep need no recursion.
+Topological order is creation order, which is deterministic and numbers the
+u-variables in the order the code wrote them, as the notes do:
+
+>>> import tinygraph as tg
+>>> a = tg.tensor([0.2, 0.7], requires_grad=True)
+>>> J = (1 - a).log().sum()
+>>> print("\\n".join(tg.graph.equations(J)))
+u1 = 1 - u0
+u2 = log(u1)
+u3 = sum(u2)
+"""
+
+from dataclasses import dataclass, field
+from operator import attrgetter
+
+import numpy as np
+
+from . import anomaly
+from .op import constant_text
+from .scopes import scope  # noqa: F401  (part of the graph API)
+from .tensor import Tensor
+
+_by_creation = attrgetter("_order")
+
+
+def nodes(root):
+    """Every tensor ``root`` depends on (itself included), inputs first."""
+    return _reachable(root, only_requiring_grad=False)
+
+
+def _reachable(root, only_requiring_grad):
+    seen = {root}
+    stack = [root]
+    while stack:
+        op = stack.pop()._op
+        if op is None:
+            continue
+        for x in op.inputs:
+            if isinstance(x, Tensor) and x not in seen:
+                if only_requiring_grad and not x.requires_grad:
+                    continue
+                seen.add(x)
+                stack.append(x)
+    return sorted(seen, key=_by_creation)
+
+
+def labels(root):
+    """Map each node to its label: its name, or ``u0, u1, ...`` in order."""
+    result = {}
+    count = 0
+    for node in nodes(root):
+        if node.name is not None:
+            result[node] = node.name
+        else:
+            result[node] = f"u{count}"
+            count += 1
+    return result
+
+
+def operand_text(x, node_labels):
+    """A tensor operand by its label, a constant inline."""
+    if isinstance(x, Tensor):
+        return node_labels[x]
+    return constant_text(x)
+
+
+def equation(node, node_labels):
+    """``u2 = log(u0)`` for an op node, ``u0`` (leaf) for a leaf."""
+    label = node_labels[node]
+    if node.op is None:
+        return f"{label} (leaf)"
+    operands = [operand_text(x, node_labels) for x in node.op.inputs]
+    return f"{label} = {node.op.render(*operands)}"
+
+
+def equations(root):
+    """The forward pass as lines in the notes' style, one per op node."""
+    node_labels = labels(root)
+    return [equation(n, node_labels) for n in node_labels if n.op is not None]
+
+
+# ----- the backward pass ------------------------------------------------
+
+
+def backward(root, grad=None):
+    """Fill ``.grad`` of every node ``root`` depends on with dJ/d(node).
+
+    Leaves accumulate across calls (``+=``, like PyTorch); every
+    intermediate node holds its gradient from this pass only.
+    """
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require gradients (none of its "
+            "inputs has requires_grad=True, or it was made under no_grad())"
+        )
+    grads = {root: _seed(root, grad)}
+    # An op may pass its upstream gradient through unchanged (addition does),
+    # so the same array can reach a leaf; leaves get their own copy of it.
+    held_by_intermediates = set()
+    for node in reversed(_reachable(root, only_requiring_grad=True)):
+        g = grads.pop(node, None)
+        if g is None:
+            continue
+        op = node._op
+        if op is None:
+            if id(g) in held_by_intermediates or g.base is not None:
+                g = g.copy()
+            node.grad = g if node.grad is None else node.grad + g
+            continue
+        node.grad = g
+        held_by_intermediates.add(id(g))
+        for x, needed, dx in zip(op.inputs, op.needs, op.backward(g)):
+            if not needed:
+                continue
+            dx = _fit(dx, x.data)
+            if anomaly.enabled:
+                anomaly.check_backward(node, x, dx, root)
+            if x in grads:
+                grads[x] = grads[x] + dx
+            else:
+                grads[x] = dx
+
+
+def _seed(root, grad):
+    """dJ/dJ = 1 for a one-element root, else the caller's upstream gradient."""
+    if grad is None:
+        if root.data.size != 1:
+            raise ValueError(
+                f"backward: {_who(root)} has shape {root.data.shape}, so it needs an "
+                "explicit upstream gradient of that shape, e.g. "
+                "t.backward(np.ones(t.shape)); only a one-element tensor seeds "
+                "itself with 1"
+            )
+        return np.ones_like(root.data)
+    if isinstance(grad, Tensor):
+        grad = grad.data
+    grad = np.asarray(grad, dtype=root.data.dtype)
+    if grad.shape != root.data.shape:
+        raise ValueError(
+            f"backward: the gradient has shape {grad.shape} but {_who(root)} "
+            f"has shape {root.data.shape}; they must match"
+        )
+    return grad
+
+
+def _who(t):
+    return repr(t.name) if t.name is not None else "the tensor"
+
+
+def _fit(dx, like):
+    """Sum ``dx`` back over broadcast axes and cast it to ``like``'s dtype."""
+    if type(dx) is not np.ndarray:
+        dx = np.asarray(dx)
+    if dx.shape != like.shape:
+        dx = unbroadcast(dx, like.shape)
+    if dx.dtype != like.dtype:
+        dx = dx.astype(like.dtype)
+    return dx
+
+
+def broadcast_axes(grad_shape, shape):
+    """The axes of ``grad_shape`` that broadcasting added or stretched."""
+    extra = len(grad_shape) - len(shape)
+    stretched = (
+        i + extra for i, n in enumerate(shape) if n == 1 and grad_shape[i + extra] != 1
+    )
+    return tuple(range(extra)) + tuple(stretched)
+
+
+def unbroadcast(grad, shape):
+    """dJ/dx for an ``x`` that broadcasting stretched: sum over those axes."""
+    axes = broadcast_axes(grad.shape, shape)
+    return grad.sum(axis=axes).reshape(shape)
+
+
+# ----- the backward pass as data (for drawings and notebooks) -----------
+
+
+@dataclass
+class Contribution:
+    """One term of the chain rule: what ``consumer`` sends back to a node.
+
+    ``value`` = ``upstream`` pushed through the local derivative of
+    ``consumer`` with respect to the node, summed over ``summed_axes`` when
+    broadcasting stretched the node. ``local`` is that local derivative as
+    an array when ``consumer`` is elementwise (d consumer / d node, entry by
+    entry), else None (a matmul or a reduction is a linear map, not an
+    array of numbers).
+    """
+
+    consumer: Tensor
+    argument: int
+    upstream: np.ndarray
+    local: object
+    value: np.ndarray
+    summed_axes: tuple
+
+
+@dataclass
+class Step:
+    """One node of the backward pass: its gradient and where it came from."""
+
+    node: Tensor
+    grad: object
+    contributions: list = field(default_factory=list)
+
+
+def backward_steps(root, grad=None):
+    """The backward pass from ``root`` as a list of ``Step``, root first.
+
+    Computes the same gradients as ``backward`` without touching any
+    tensor's ``.grad``; one step per node of ``nodes(root)`` in reverse
+    topological order (nodes that need no gradient have ``grad`` None).
+    """
+    steps = {}
+    order = nodes(root)
+    for node in order:
+        steps[node] = Step(node, None)
+    steps[root].grad = _seed(root, grad) if root.requires_grad else None
+    for node in reversed(order):
+        step = steps[node]
+        if step.grad is None or node.op is None:
+            continue
+        op = node.op
+        partials = op.backward(step.grad)
+        for index, (x, needed, dx) in enumerate(zip(op.inputs, op.needs, partials)):
+            if not needed:
+                continue
+            raw = np.asarray(dx)
+            dx = _fit(raw, x.data)
+            steps[x].contributions.append(
+                Contribution(
+                    consumer=node,
+                    argument=index,
+                    upstream=step.grad,
+                    local=_local_derivative(op, index, raw.shape, step.grad),
+                    value=dx,
+                    summed_axes=broadcast_axes(raw.shape, x.data.shape),
+                )
+            )
+            target = steps[x]
+            target.grad = dx if target.grad is None else target.grad + dx
+    return [steps[n] for n in reversed(order)]
+
+
+def _local_derivative(op, index, shape, upstream):
+    """d(output)/d(input ``index``) entry by entry, for an elementwise op."""
+    if not op.elementwise:
+        return None
+    ones = np.ones(np.shape(upstream), dtype=np.result_type(upstream))
+    local = op.backward(ones)[index]
+    return np.broadcast_to(local, shape) if np.shape(local) != shape else local

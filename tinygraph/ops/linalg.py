@@ -1,0 +1,62 @@
+"""Matrix multiplication, the heart of a dense layer: Z = W @ A + b."""
+
+import numpy as np
+
+from ..op import Op, describe
+
+
+class MatMul(Op):
+    """C = A @ B: dJ/dA = G @ B^T and dJ/dB = A^T @ G, G = dJ/dC.
+
+    Follows ``numpy.matmul``: 1-D operands are promoted to a row (left) or
+    a column (right) and leading axes broadcast as a stack of matrices.
+    """
+
+    name, formula = "matmul", "{0} @ {1}"
+    __slots__ = ("a", "b")
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a @ b
+
+    def backward(self, grad):
+        a, b = self.a, self.b
+        if a.ndim == 2 and b.ndim == 2:  # the dense-layer case, kept direct
+            return (
+                grad @ b.T if self.needs[0] else None,
+                a.T @ grad if self.needs[1] else None,
+            )
+        # Promote 1-D operands to matrices, as the forward did, and drop the
+        # added axis again; the driver sums any broadcast stack axes.
+        a2 = a[np.newaxis, :] if a.ndim == 1 else a
+        b2 = b[:, np.newaxis] if b.ndim == 1 else b
+        g2 = grad
+        if a.ndim == 1:
+            g2 = np.expand_dims(g2, -2)
+        if b.ndim == 1:
+            g2 = np.expand_dims(g2, -1)
+        grad_a = grad_b = None
+        if self.needs[0]:
+            grad_a = g2 @ np.swapaxes(b2, -1, -2)
+            grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
+        if self.needs[1]:
+            grad_b = np.swapaxes(a2, -1, -2) @ g2
+            grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
+        return grad_a, grad_b
+
+
+def matmul(a, b):
+    shape_a, shape_b = np.shape(getattr(a, "data", a)), np.shape(getattr(b, "data", b))
+    if len(shape_a) == 0 or len(shape_b) == 0:
+        raise ValueError(
+            f"matmul: cannot multiply {describe(a)} by {describe(b)}: "
+            "matmul needs at least one axis on each side (use * for scalars)"
+        )
+    inner_a = shape_a[-1]
+    inner_b = shape_b[0] if len(shape_b) == 1 else shape_b[-2]
+    if inner_a != inner_b:
+        raise ValueError(
+            f"matmul: cannot multiply {describe(a)} by {describe(b)}: "
+            f"the inner dimensions {inner_a} and {inner_b} differ"
+        )
+    return MatMul().apply(a, b)

@@ -1,0 +1,103 @@
+"""Reductions: sum, mean and max over all entries or along axes.
+
+Backward spreads the upstream gradient back over the reduced axes: equally
+for sum (each entry counts once), divided by the count for mean, and only to
+the largest entries for max.
+"""
+
+import numpy as np
+
+from ..op import Op
+
+
+def _axis_text(op):
+    text = "" if op.axis is None else f", axis={op.axis}"
+    return text + (", keepdims" if op.keepdims else "")
+
+
+def _normalize_axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _expand(grad, op):
+    """Put back the reduced axes as length-1 axes so ``grad`` broadcasts."""
+    if op.axis is None or op.keepdims:
+        return grad if op.axis is not None else np.reshape(grad, (1,) * len(op.shape))
+    return np.expand_dims(grad, op.axis)
+
+
+class Sum(Op):
+    """sum(x): d/dx = 1 for every entry that was summed."""
+
+    name = "sum"
+    __slots__ = ("axis", "keepdims", "shape")
+
+    def __init__(self, axis=None, keepdims=False):
+        self.axis, self.keepdims = _normalize_axis(axis), keepdims
+
+    def render(self, x):
+        return f"sum({x}{_axis_text(self)})"
+
+    def forward(self, x):
+        self.shape = x.shape
+        return x.sum(axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, grad):
+        return (np.broadcast_to(_expand(grad, self), self.shape),)
+
+
+class Mean(Op):
+    """mean(x) = sum(x) / n: d/dx = 1/n for every entry averaged."""
+
+    name = "mean"
+    __slots__ = ("axis", "keepdims", "shape", "count")
+
+    def __init__(self, axis=None, keepdims=False):
+        self.axis, self.keepdims = _normalize_axis(axis), keepdims
+
+    def render(self, x):
+        return f"mean({x}{_axis_text(self)})"
+
+    def forward(self, x):
+        self.shape = x.shape
+        out = x.mean(axis=self.axis, keepdims=self.keepdims)
+        self.count = x.size // np.size(out) if np.size(out) else 1
+        return out
+
+    def backward(self, grad):
+        return (np.broadcast_to(_expand(grad, self) / self.count, self.shape),)
+
+
+class Max(Op):
+    """max(x): d/dx = 1 at the maximum, 0 elsewhere; ties share it equally."""
+
+    name = "max"
+    __slots__ = ("axis", "keepdims", "shape", "winners")
+
+    def __init__(self, axis=None, keepdims=False):
+        self.axis, self.keepdims = _normalize_axis(axis), keepdims
+
+    def render(self, x):
+        return f"max({x}{_axis_text(self)})"
+
+    def forward(self, x):
+        self.shape = x.shape
+        top = x.max(axis=self.axis, keepdims=True)
+        winners = x == top
+        self.winners = winners / winners.sum(axis=self.axis, keepdims=True)
+        return top if self.keepdims else np.squeeze(top, axis=self.axis)
+
+    def backward(self, grad):
+        return (_expand(grad, self) * self.winners,)
+
+
+def sum(x, axis=None, keepdims=False):
+    return Sum(axis, keepdims).apply(x)
+
+
+def mean(x, axis=None, keepdims=False):
+    return Mean(axis, keepdims).apply(x)
+
+
+def max(x, axis=None, keepdims=False):
+    return Max(axis, keepdims).apply(x)

@@ -1,0 +1,127 @@
+"""Shape operations: reshape, transpose and indexing.
+
+They move entries around without changing them, so backward moves the
+gradient back: reshape it, transpose it the other way, or scatter it into
+the indexed places (adding where an index repeats).
+"""
+
+import numpy as np
+
+from ..op import Op
+
+
+class Reshape(Op):
+    """x viewed with a new shape; the gradient is reshaped back."""
+
+    name = "reshape"
+    __slots__ = ("new_shape", "old_shape")
+
+    def __init__(self, shape):
+        self.new_shape = shape
+
+    def render(self, x):
+        return f"reshape({x}, {self.new_shape})"
+
+    def forward(self, x):
+        self.old_shape = x.shape
+        return x.reshape(self.new_shape)
+
+    def backward(self, grad):
+        return (grad.reshape(self.old_shape),)
+
+
+class Transpose(Op):
+    """x with its axes permuted (reversed by default); the gradient is
+    permuted back."""
+
+    name = "transpose"
+    __slots__ = ("axes",)
+
+    def __init__(self, axes=None):
+        self.axes = axes
+
+    def render(self, x):
+        return f"{x}ᵀ" if self.axes is None else f"transpose({x}, {self.axes})"
+
+    def forward(self, x):
+        return np.transpose(x, self.axes)
+
+    def backward(self, grad):
+        if self.axes is None:
+            return (np.transpose(grad),)
+        return (np.transpose(grad, np.argsort(self.axes)),)
+
+
+def _is_basic(index):
+    """Basic indexing (ints, slices) selects each entry at most once."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts
+    )
+
+
+def _index_text(index):
+    parts = index if isinstance(index, tuple) else (index,)
+
+    def one(p):
+        if isinstance(p, slice):
+            return ":".join("" if v is None else str(v) for v in (p.start, p.stop, p.step)).rstrip(":") or ":"
+        if p is Ellipsis:
+            return "..."
+        if isinstance(p, np.ndarray):
+            return f"idx{list(p.shape)}"
+        return str(p)
+
+    return ", ".join(one(p) for p in parts)
+
+
+class GetItem(Op):
+    """x[index]: the gradient is scattered back into x's shape; with
+    integer-array indexing a repeated index adds up its gradients."""
+
+    name = "getitem"
+    __slots__ = ("index", "shape", "dtype")
+
+    def __init__(self, index):
+        self.index = index
+
+    def render(self, x):
+        return f"{x}[{_index_text(self.index)}]"
+
+    def forward(self, x):
+        self.shape, self.dtype = x.shape, x.dtype
+        return x[self.index]
+
+    def backward(self, grad):
+        full = np.zeros(self.shape, dtype=grad.dtype)
+        if _is_basic(self.index):
+            full[self.index] = grad
+        else:
+            np.add.at(full, self.index, grad)
+        return (full,)
+
+
+def reshape(x, *shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return Reshape(shape).apply(x)
+
+
+def transpose(x, *axes):
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])
+    return Transpose(axes or None).apply(x)
+
+
+def getitem(x, index):
+    from ..tensor import Tensor
+
+    if isinstance(index, Tensor):
+        index = index.data
+    if isinstance(index, tuple):
+        index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    if isinstance(index, list):
+        index = np.asarray(index)
+    if isinstance(index, np.ndarray) and index.dtype.kind == "f":
+        raise IndexError(f"getitem: index arrays must be integers or booleans, got {index.dtype}")
+    return GetItem(index).apply(x)

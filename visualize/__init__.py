@@ -1,0 +1,1 @@
+"""Drawings of tinygraph graphs (see the drawing issue)."""
