@@ -11,10 +11,11 @@ array([-0.5556, -2.5   ])
 # tensor first: the ops and the graph module build on the Tensor class.
 from .tensor import Tensor, tensor  # isort: skip
 
-from . import graph
+from . import closed_form, data, datasets, graph, nn, optim
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .constructors import ones, randn, zeros
 from .gradcheck import gradcheck
+from .serialize import load, save
 from .grad_mode import is_grad_enabled, no_grad
 from .ops import (
     abs,

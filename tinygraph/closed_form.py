@@ -1,0 +1,1 @@
+"""The notes' hand-derived results as plain NumPy (being written)."""

@@ -1,0 +1,1 @@
+"""Teaching data sets (being written)."""

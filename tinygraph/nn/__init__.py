@@ -1,0 +1,1 @@
+"""Neural-network pieces: modules, layers, activations, costs, regularisation."""
