@@ -26,6 +26,8 @@ class MatMul(Op):
                 grad @ b.T if self.needs[0] else None,
                 a.T @ grad if self.needs[1] else None,
             )
+        if a.ndim == 1 and b.ndim == 1:  # a dot product
+            return grad * b, grad * a
         # Promote 1-D operands to matrices, as the forward did, and drop the
         # added axis again; the driver sums any broadcast stack axes.
         a2 = a[np.newaxis, :] if a.ndim == 1 else a
