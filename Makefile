@@ -25,8 +25,7 @@ tutorials: $(VENV)/.test
 	$(VENV)/bin/jupyter lab tutorials/
 
 $(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	PYTHON=$(PYTHON) bash scripts/ensure_venv.sh $(VENV)
 
 $(VENV)/.demo: $(VENV)/bin/python setup.cfg
 	$(PY) -m pip install --quiet -e ".[data]"

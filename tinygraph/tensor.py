@@ -153,6 +153,10 @@ class Tensor:
         """The underlying array (shared, not copied)."""
         return self.data
 
+    def __array__(self, dtype=None, copy=None):
+        """``np.asarray(t)`` gives the data (for plotting and NumPy code)."""
+        return self.data if dtype is None else self.data.astype(dtype)
+
     def __len__(self):
         return len(self.data)
 
