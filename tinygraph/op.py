@@ -24,7 +24,7 @@ from .tensor import Tensor
 
 
 def describe(x):
-    """How an operand is named in an error message: ``W (3, 2)``."""
+    """How an operand is named in an error message: ``'W' of shape (3, 2)``."""
     if isinstance(x, Tensor):
         who = repr(x.name) if x.name is not None else "tensor"
         return f"{who} of shape {x.data.shape}"
@@ -38,7 +38,8 @@ def constant_text(value):
     if isinstance(value, numbers.Number) or np.size(value) == 1:
         text = f"{float(np.asarray(value).reshape(-1)[0]):g}"
         return f"({text})" if text.startswith("-") else text
-    return "const" + "x".join(map(str, np.shape(value))).join("()")
+    shape = "x".join(str(n) for n in np.shape(value))
+    return f"const({shape})"
 
 
 class Op:
