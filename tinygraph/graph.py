@@ -68,6 +68,16 @@ def operand_text(x, node_labels):
     return constant_text(x)
 
 
+def operand_texts(node, node_labels):
+    """The texts of ``node``'s operands in argument order (empty for a leaf).
+
+    Tensors appear by their label, constants inline, as in ``equation``.
+    """
+    if node.op is None:
+        return []
+    return [operand_text(x, node_labels) for x in node.op.inputs]
+
+
 def equation(node, node_labels):
     """``u2 = log(u0)`` for an op node, ``u0`` (leaf) for a leaf."""
     label = node_labels[node]
