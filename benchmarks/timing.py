@@ -1,0 +1,53 @@
+"""Timing several implementations of one workload fairly on a shared machine.
+
+The implementations take turns (round robin), so a neighbour's burst of load
+slows all of them alike instead of whichever happened to be running; each
+turn runs a batch of calls long enough for the clock, and the report is the
+median over turns, which ignores the odd stalled turn.
+"""
+
+import gc
+import statistics
+import time
+
+
+def calls_per_batch(fn, min_seconds):
+    """How many calls of ``fn`` take at least ``min_seconds`` (a power of 2)."""
+    n = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        if time.perf_counter() - start >= min_seconds or n >= 1 << 16:
+            return n
+        n *= 2
+
+
+def interleaved_medians(functions, repeats=7, warmup=2, min_seconds=0.02):
+    """Median seconds per call of each function in ``functions`` (a dict).
+
+    Each function is warmed up, then the functions take ``repeats`` turns
+    each, in order, running a batch of calls per turn.
+    """
+    batches = {}
+    for name, fn in functions.items():
+        for _ in range(warmup):
+            fn()
+        batches[name] = calls_per_batch(fn, min_seconds)
+    samples = {name: [] for name in functions}
+    for _ in range(repeats):
+        for name, fn in functions.items():
+            n = batches[name]
+            # Collect garbage left by the previous implementation outside the
+            # timed region, so nobody pays for somebody else's cycles.
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(n):
+                fn()
+            samples[name].append((time.perf_counter() - start) / n)
+    return {name: statistics.median(times) for name, times in samples.items()}, samples
+
+
+def spread(times):
+    """(max - min) / median of one implementation's samples: the run's noise."""
+    return (max(times) - min(times)) / statistics.median(times)
