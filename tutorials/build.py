@@ -1,0 +1,117 @@
+"""Build the tutorial notebooks from their sources and run them.
+
+Each notebook is written as a plain Python file in ``tutorials/source/``,
+cells separated by ``# %%`` lines (``# %% [markdown]`` for prose, whose lines
+start with ``# ``). This keeps the tutorials reviewable as ordinary diffs.
+``python tutorials/build.py`` turns every source into ``tutorials/NN_name.ipynb``,
+executes it top to bottom with nbclient and saves it with its outputs, so the
+committed notebooks read well without running. ``build.py 03`` builds one; ``--allow-errors`` keeps going past failing
+cells and lists them (for drafting only: a committed notebook has none).
+"""
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+HERE = Path(__file__).resolve().parent
+SOURCES = HERE / "source"
+TIMEOUT_SECONDS = 120
+
+
+def parse_cells(text):
+    """Split a percent-format source into (kind, source) pairs."""
+    cells = []
+    kind, lines = None, []
+    for line in text.splitlines():
+        if line.startswith("# %%"):
+            if kind is not None:
+                cells.append((kind, lines))
+            kind = "markdown" if "[markdown]" in line else "code"
+            lines = []
+        elif kind is not None:
+            lines.append(line)
+    if kind is not None:
+        cells.append((kind, lines))
+    result = []
+    for kind, lines in cells:
+        if kind == "markdown":
+            lines = [line[2:] if line.startswith("# ") else line.lstrip("#") for line in lines]
+        source = "\n".join(lines).strip("\n")
+        if source:
+            result.append((kind, source))
+    return result
+
+
+def notebook_from_source(path):
+    """An unexecuted notebook made from one source file."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    for kind, source in parse_cells(path.read_text()):
+        if kind == "markdown":
+            nb.cells.append(nbformat.v4.new_markdown_cell(source))
+        else:
+            nb.cells.append(nbformat.v4.new_code_cell(source))
+    return nb
+
+
+def execute(nb, timeout=TIMEOUT_SECONDS, allow_errors=False, cwd=HERE):
+    """Run ``nb`` in place with its kernel in ``cwd`` (raises on any error).
+
+    The kernel imports ``tutorial_checks`` from this folder, so when ``cwd``
+    is elsewhere the caller puts this folder on the kernel's PYTHONPATH.
+    """
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=allow_errors,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    client.execute()
+    return nb
+
+
+def strip_volatile(nb):
+    """Drop execution timestamps so rebuilding gives stable files."""
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def errors(nb):
+    """The error outputs of an executed notebook, as (cell index, text)."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                found.append((index, f"{output.ename}: {output.evalue}"))
+    return found
+
+
+def build(path, allow_errors=False):
+    nb = execute(notebook_from_source(path), allow_errors=allow_errors)
+    for index, text in errors(nb):
+        print(f"{path.stem}: cell {index}: {text}")
+    target = HERE / (path.stem + ".ipynb")
+    nbformat.write(strip_volatile(nb), target)
+    return target
+
+
+def main(args):
+    allow_errors = "--allow-errors" in args
+    prefixes = [a for a in args if not a.startswith("--")]
+    for path in sorted(SOURCES.glob("*.py")):
+        if prefixes and not any(path.stem.startswith(p) for p in prefixes):
+            continue
+        print("built", build(path, allow_errors).name)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

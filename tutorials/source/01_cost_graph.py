@@ -1,0 +1,286 @@
+# %% [markdown]
+# # 1. The computation graph of a cost
+#
+# **What you will learn**
+#
+# * how the binary cross-entropy cost breaks into the small steps the notes
+#   call u-variables (`u0 = a`, `u1 = 1 - u0`, `u2 = log u0`, ...),
+# * how tinygraph records those steps as a graph, and how to draw it with the
+#   value and the gradient of every node,
+# * how the backward pass walks that graph node by node, multiplying a local
+#   derivative by the gradient that arrives from above,
+# * that every `dJ/du_k` the notes derive by hand is what autodiff computes,
+#   and why `dJ/dZ = (A - Y)/m` once a sigmoid sits in front of the cost.
+#
+# **Follows:** the notes on cost functions (`notes/000_...txt`), section
+# *Binary Classification*, equations (1)-(3).
+#
+# Every formula from the notes that this notebook shows is checked with an
+# `assert` against autodiff, so if a cell runs, the claim holds.
+
+# %%
+# %matplotlib inline
+import numpy as np
+import matplotlib.pyplot as plt
+
+import tinygraph as tg
+import visualize
+from tutorial_checks import check, close
+
+np.set_printoptions(precision=4, suppress=True)
+
+# %% [markdown]
+# ## The cost, one example per column
+#
+# For binary classification the output layer has one unit, so `A` (the
+# network's predicted probabilities) and `Y` (the labels, 0 or 1) are rows of
+# `m` numbers, one per example. The cost is the average log-loss
+#
+# $$J = -\frac{1}{m}\sum_i \big(y_i \log a_i + (1-y_i)\log(1-a_i)\big).$$
+#
+# We take four examples, with made-up predictions, so every number stays
+# readable.
+
+# %%
+A = np.array([[0.9, 0.2, 0.6, 0.3]])   # predicted probabilities, shape (1, m)
+Y = np.array([[1.0, 0.0, 1.0, 1.0]])   # labels
+m = A.shape[1]
+
+J_direct = -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))
+print("m =", m, "  J =", round(J_direct, 6))
+
+# %% [markdown]
+# ## Building the graph from the notes' u-variables
+#
+# The notes write the cost as a chain of elementary steps:
+#
+# | notes | meaning |
+# | --- | --- |
+# | `u0 = a` | the input of the cost |
+# | `u1 = 1 - u0` | |
+# | `u2 = log(u0)` | |
+# | `u3 = log(u1)` | |
+# | `u4 = y u2 + (1 - y) u3` | per-example log-likelihood |
+# | `u5 = -(1/m) sum_i u4` | the cost `J` |
+#
+# In tinygraph each operation is one node, so `u4` takes three nodes (two
+# products and a sum, which we call `u4a`, `u4b`, `u4`) and `u5` two (a sum
+# `s4`, then the scaling). We give every node the notes' name with
+# `.named(...)`; unnamed nodes would be numbered `u0, u1, ...` automatically.
+
+# %%
+def bce_graph(A, Y):
+    """The notes' u-variable graph of the binary cross-entropy cost."""
+    m = A.shape[1]
+    y = tg.tensor(Y, name="y")                 # labels: data, no gradient
+    not_y = tg.tensor(1 - Y, name="(1-y)")
+    u0 = tg.tensor(A, requires_grad=True, name="u0")
+    u1 = (1 - u0).named("u1")
+    u2 = u0.log().named("u2")
+    u3 = u1.log().named("u3")
+    u4a = (y * u2).named("u4a")
+    u4b = (not_y * u3).named("u4b")
+    u4 = (u4a + u4b).named("u4")
+    s4 = u4.sum().named("s4")
+    u5 = (s4 * (-1 / m)).named("u5")
+    return u5
+
+J = bce_graph(A, Y)
+print("J from the graph:", round(J.item(), 6))
+assert np.isclose(J.item(), J_direct)
+
+# %% [markdown]
+# `tg.graph.equations` prints the forward pass back in the notes' style, one
+# line per operation, in the order the values are computed:
+
+# %%
+for line in tg.graph.equations(J):
+    print(line)
+
+# %% [markdown]
+# ## The backward pass
+#
+# `J.backward()` seeds `dJ/du5 = 1` and walks the graph from the root back to
+# the leaves. At every node it multiplies the gradient that arrived from above
+# (the *upstream* gradient) by the node's *local* derivative and sends the
+# product to the node's inputs. Where a node feeds two consumers (here `u0`
+# feeds both `u1` and `u2`) the two contributions are **added**: that is the
+# multivariable chain rule.
+
+# %%
+J.backward()
+nodes = {tg.graph.labels(J)[n]: n for n in tg.graph.nodes(J)}
+for name in ["u5", "u4", "u3", "u2", "u1", "u0"]:
+    print(f"dJ/d{name} =", nodes[name].grad)
+
+# %% [markdown]
+# ### Drawing it
+#
+# `visualize.draw` draws one box per node with its value and its gradient.
+# Grey boxes are data (no gradient needed); the arrows point the way values
+# flow forward, and gradients flow back along them.
+
+# %%
+visualize.draw(J)
+
+# %% [markdown]
+# ### Stepping through, node by node
+#
+# `tg.graph.backward_steps(J)` returns the backward pass as data: one step per
+# node, root first, each listing the contributions that flowed into the node's
+# gradient (which consumer sent it, the local derivative, the product). This is
+# the derivation the notes do by hand, written out by the machine.
+
+# %%
+names = tg.graph.labels(J)
+for step in tg.graph.backward_steps(J):
+    if step.grad is None:
+        continue
+    print(f"dJ/d{names[step.node]} = {np.round(step.grad, 4)}")
+    for c in step.contributions:
+        local = "linear map" if c.local is None else np.round(c.local, 4)
+        print(f"    from {names[c.consumer]:>4}: local {local}  ->  {np.round(c.value, 4)}")
+
+# %% [markdown]
+# The same walk as a page you can click through, one node at a time (open
+# `steps_01.html` in a browser):
+
+# %%
+visualize.step_through(J, "steps_01.html")
+
+# %% [markdown]
+# ## Checking the notes, line by line
+#
+# The notes derive, for every example `i`:
+#
+# $$\frac{\partial J}{\partial u_{5}} = 1,\quad
+# \frac{\partial J}{\partial u_{4,i}} = -\frac{1}{m},\quad
+# \frac{\partial J}{\partial u_{3,i}} = -\frac{1}{m}(1-y_i),\quad
+# \frac{\partial J}{\partial u_{2,i}} = -\frac{1}{m}y_i,$$
+#
+# $$\frac{\partial J}{\partial u_{1,i}} = -\frac{1}{m}\frac{1-y_i}{1-a_i},\qquad
+# \frac{\partial J}{\partial u_{0,i}} = \frac{1}{m}\Big(\frac{1-y_i}{1-a_i}-\frac{y_i}{a_i}\Big).$$
+#
+# We write each one as NumPy and compare it with the gradient autodiff
+# stored on the node. An `assert` fails loudly if any disagrees.
+
+# %%
+notes_formula = {
+    "u5": np.array(1.0),
+    "u4": np.full_like(A, -1 / m),
+    "u3": -(1 - Y) / m,
+    "u2": -Y / m,
+    "u1": -(1 - Y) / (1 - A) / m,
+    "u0": ((1 - Y) / (1 - A) - Y / A) / m,
+}
+for name, formula in notes_formula.items():
+    assert close(nodes[name].grad, formula), name
+    print(f"dJ/d{name}: notes' formula agrees with autodiff")
+
+# %% [markdown]
+# The drawing can do the comparison too: `expect=` marks each node whose
+# gradient matches the hand-derived array.
+
+# %%
+visualize.draw(J, expect={nodes[k]: v for k, v in notes_formula.items()})
+
+# %% [markdown]
+# Autodiff is itself code, so we also check it against an oracle that knows
+# nothing about graphs: central finite differences of the cost,
+# $(J(a + \varepsilon) - J(a - \varepsilon)) / 2\varepsilon$, one entry at a time.
+
+# %%
+def cost(A):
+    return -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))
+
+eps = 1e-6
+numeric = np.zeros_like(A)
+for i in range(m):
+    step = np.zeros_like(A)
+    step[0, i] = eps
+    numeric[0, i] = (cost(A + step) - cost(A - step)) / (2 * eps)
+print("finite differences:", numeric)
+print("notes' dJ/du0     :", notes_formula["u0"])
+assert np.allclose(numeric, notes_formula["u0"], atol=1e-7)
+
+# %% [markdown]
+# ## Adding the sigmoid: why `dJ/dZ = (A - Y)/m`
+#
+# In a network, `A = sigmoid(Z)`. The notes multiply `dJ/dA` by the sigmoid's
+# derivative `a(1 - a)` and the fractions cancel:
+#
+# $$\frac{\partial J}{\partial z_i} = \frac{1}{m}\Big(\frac{1-y_i}{1-a_i}-\frac{y_i}{a_i}\Big)a_i(1-a_i)
+# = \frac{1}{m}(a_i - y_i).$$
+#
+# We put a sigmoid node in front of the same graph and compare.
+
+# %%
+Z = tg.tensor(np.log(A / (1 - A)), requires_grad=True, name="Z")  # sigmoid(Z) = A
+A_node = Z.sigmoid().named("A")
+y = tg.tensor(Y, name="y")
+J_z = -(y * A_node.log() + (1 - y) * (1 - A_node).log()).sum() / m
+J_z.backward()
+
+print("autodiff dJ/dZ:", Z.grad)
+print("(A - Y) / m   :", (A - Y) / m)
+assert close(A_node.data, A)
+assert close(A_node.grad, notes_formula["u0"])     # dJ/dA, equation (2)
+assert close(Z.grad, (A - Y) / m)                  # dJ/dZ, equation (3)
+
+# %% [markdown]
+# `dJ/dA` blows up when a confident prediction is wrong (`a` near 0 for a
+# positive example), but `dJ/dZ` stays between `-1/m` and `1/m`. The plot shows
+# both for a single positive example (`y = 1`, `m = 1`) as `a` moves.
+
+# %%
+a = np.linspace(0.01, 0.99, 200)
+fig, ax = plt.subplots(figsize=(6, 3.2))
+ax.plot(a, -1 / a, label="dJ/da = -y/a")
+ax.plot(a, a - 1, label="dJ/dz = a - y")
+ax.set_xlabel("prediction a (true label y = 1)")
+ax.set_ylim(-10, 1)
+ax.axhline(0, color="grey", lw=0.5)
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# ## Exercises
+#
+# Replace each `...` with your answer and run the check cell below it.
+#
+# **1.** One example with `a = 0.25`, `y = 0` (so `m = 1`). By hand, what is
+# `dJ/du1`, the gradient at `u1 = 1 - a`?
+
+# %%
+answer_1 = ...
+
+# %%
+J1 = bce_graph(np.array([[0.25]]), np.array([[0.0]]))
+J1.backward()
+u1_node = [n for n in tg.graph.nodes(J1) if n.name == "u1"][0]
+check(answer_1, u1_node.grad, "dJ/du1")
+
+# %% [markdown]
+# **2.** For the four examples above, `dJ/du3` is exactly zero for three of
+# them. Give the row of `dJ/du3` values (a list of four numbers). Why are
+# three of them zero?
+
+# %%
+answer_2 = ...
+
+# %%
+check(answer_2, nodes["u3"].grad, "dJ/du3")
+
+# %% [markdown]
+# **3.** Two examples, `Z = [[0.0, 2.0]]`, `Y = [[1, 0]]`, a sigmoid output.
+# Using only the closed form `(A - Y)/m`, compute `dJ/dZ` (a 1 x 2 array).
+
+# %%
+answer_3 = ...
+
+# %%
+Z3 = tg.tensor([[0.0, 2.0]], requires_grad=True)
+A3 = Z3.sigmoid()
+Y3 = np.array([[1.0, 0.0]])
+(-(Y3 * A3.log() + (1 - Y3) * (1 - A3).log()).mean()).backward()
+check(answer_3, Z3.grad, "dJ/dZ")

@@ -1,0 +1,54 @@
+"""Small helpers the tutorial notebooks share: answer checks and plot setup.
+
+``check`` is what every exercise's check cell calls: it compares the
+student's answer with a value the notebook computed with tinygraph and says,
+in words, whether the answer is right. It never raises, so a notebook with
+unanswered exercises still runs top to bottom.
+"""
+
+import numpy as np
+
+
+def check(answer, expected, what="your answer", atol=1e-6, rtol=1e-6):
+    """Say whether ``answer`` matches ``expected``; return True when it does.
+
+    ``answer`` may be a number, an array, a tensor (its ``.data`` is used) or
+    a function, which is then called on ``expected``'s inputs by the caller
+    beforehand. ``None`` or ``...`` means "not answered yet".
+
+    >>> check(0.5, 0.5, "dJ/du")
+    dJ/du: correct.
+    True
+    """
+    if answer is None or answer is Ellipsis:
+        print(f"{what}: not answered yet (replace the ... with your answer).")
+        return False
+    got = np.asarray(getattr(answer, "data", answer), dtype=float)
+    want = np.asarray(getattr(expected, "data", expected), dtype=float)
+    if got.shape != want.shape and got.size != want.size:
+        print(f"{what}: wrong shape, got {got.shape}, expected {want.shape}.")
+        return False
+    got = got.reshape(want.shape)
+    if np.allclose(got, want, atol=atol, rtol=rtol):
+        print(f"{what}: correct.")
+        return True
+    worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - want)), want.shape))
+    where = f" at entry {worst}" if want.ndim else ""
+    print(
+        f"{what}: not yet{where}: you have {got[worst]:.6g}, "
+        f"tinygraph says {want[worst]:.6g}."
+    )
+    return False
+
+
+def close(a, b, atol=1e-10, rtol=1e-7):
+    """True when two arrays (or tensors) agree to the given tolerance."""
+    a = np.asarray(getattr(a, "data", a), dtype=float)
+    b = np.asarray(getattr(b, "data", b), dtype=float)
+    return a.shape == b.shape and np.allclose(a, b, atol=atol, rtol=rtol)
+
+
+def numeric_derivative(f, z, eps=1e-6):
+    """Central difference (f(z + eps) - f(z - eps)) / (2 eps), elementwise."""
+    z = np.asarray(z, dtype=float)
+    return (f(z + eps) - f(z - eps)) / (2 * eps)
