@@ -11,6 +11,8 @@ from .arithmetic import add, div, mul, neg, pow, sub
 from .elementwise import Abs, Exp, Log, Sqrt
 from .elementwise import abs, exp, log, sqrt
 from .linalg import MatMul, matmul
+from .loss import Mix, NegMean, SigmoidCrossEntropy, SoftmaxCrossEntropy
+from .loss import mix, neg_mean, sigmoid_cross_entropy, softmax_cross_entropy
 from .reduce import Max, Mean, Sum
 from .reduce import max, mean, sum
 from .shape import GetItem, Reshape, Transpose

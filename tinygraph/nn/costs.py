@@ -1,0 +1,240 @@
+"""Cost functions, each averaging over the m examples (the columns).
+
+Every cost that takes probabilities ``A`` is composed from engine ops in
+the order the notes write it, so its graph shows the notes' u-variables;
+for binary cross-entropy on a leaf ``A`` the equations read
+
+    u1 = 1 - A,  u2 = log(A),  u3 = log(u1),
+    u4 = Y * u2 + (1 - Y) * u3,  u5 = -sum(u4) / m.
+
+Beside each cross-entropy sits a ``_with_logits`` form taking ``Z`` (the
+output layer before its sigmoid or softmax). It is one fused node built on
+log-sigmoid or log-softmax, so it stays finite when the outputs saturate
+(logits of +-1000), where ``log(sigmoid(1000) - 1)`` is log 0. Train with
+the fused forms; draw with the composed ones.
+
+``Y`` may be a NumPy array or a tensor of the same shape as ``A``. It is a
+constant of the graph, shown as a leaf named "Y".
+"""
+
+import numpy as np
+
+from .. import ops
+from ..tensor import Tensor
+
+
+def _output(A, cost, what="A"):
+    """``A`` as a tensor of shape (outputs, m)."""
+    if not isinstance(A, Tensor):
+        A = Tensor(A)
+    if A.ndim != 2:
+        raise ValueError(
+            f"{cost}: {what} must be 2-D, (outputs, m) with one column per example, "
+            f"got shape {A.shape}"
+        )
+    return A
+
+
+def _target(Y, A, cost, what="A"):
+    """``Y`` as a graph leaf named "Y", checked against ``A``'s shape."""
+    data = Y.data if isinstance(Y, Tensor) else np.asarray(Y)
+    if data.dtype.kind not in "biuf":
+        raise TypeError(f"{cost}: Y must hold numbers, got dtype {data.dtype}")
+    if data.shape != A.shape:
+        raise ValueError(
+            f"{cost}: Y has shape {data.shape} but {what} has shape {A.shape}; "
+            f"they must match (outputs x m examples)"
+        )
+    if isinstance(Y, Tensor) and (Y.requires_grad or Y.name is not None):
+        return Y
+    return Tensor(data.astype(A.dtype, copy=False), name="Y")
+
+
+def _check_one_row(A, cost, instead, what="A"):
+    if A.shape[0] != 1:
+        raise ValueError(
+            f"{cost}: {what} has shape {A.shape}, but binary classification has "
+            f"one output row, shape (1, m); for {A.shape[0]} labels per example "
+            f"use {instead}"
+        )
+
+
+def _check_probabilities(A, cost, logits_form):
+    data = A.data
+    if data.size and (data.min() < 0 or data.max() > 1):
+        raise ValueError(
+            f"{cost}: A must hold probabilities in [0, 1], but its values run "
+            f"from {data.min():.4g} to {data.max():.4g}; to pass the output "
+            f"layer's Z (logits) use {logits_form}"
+        )
+
+
+def _check_labels_in_unit_interval(Y, cost):
+    data = Y.data
+    if data.size and (data.min() < 0 or data.max() > 1):
+        raise ValueError(
+            f"{cost}: labels Y must lie in [0, 1], but they run from "
+            f"{data.min():.4g} to {data.max():.4g}"
+        )
+
+
+def _check_one_hot(Y, cost):
+    data = Y.data
+    is_binary = (data == 0) | (data == 1)
+    ones_per_column = data.sum(axis=0)
+    bad = np.flatnonzero(~is_binary.all(axis=0) | (ones_per_column != 1))
+    if bad.size:
+        column = int(bad[0])
+        raise ValueError(
+            f"{cost}: Y must be one-hot, exactly one 1 per column and 0 "
+            f"elsewhere, but column {column} is {data[:, column].tolist()} "
+            f"({bad.size} bad columns of {data.shape[1]}); integer labels k "
+            f"become one-hot with np.eye(n_classes)[:, k]"
+        )
+
+
+# ----- costs on outputs, as the notes write them ---------------------------
+
+
+def mse(A, Y):
+    """The quadratic cost J = 1/(2m) sum (A - Y)^2, summed over outputs too.
+
+    dJ/dA = (A - Y) / m: with an identity output layer that is the
+    output error (A - Y) / m of the notes.
+
+    >>> import tinygraph as tg
+    >>> A = tg.tensor([[1.0, 2.0]], requires_grad=True)
+    >>> J = tg.nn.mse(A, [[0.0, 0.0]])
+    >>> J.backward()
+    >>> J.item(), A.grad
+    (1.25, array([[0.5, 1. ]]))
+    """
+    A = _output(A, "mse")
+    Y = _target(Y, A, "mse")
+    m = A.shape[1]
+    return ((A - Y) ** 2).sum() / (2 * m)
+
+
+def binary_cross_entropy(A, Y):
+    """J = -1/m sum(Y log A + (1 - Y) log(1 - A)) for one sigmoid output row.
+
+    A has shape (1, m) and holds probabilities; Y has labels in [0, 1].
+    Its graph is the notes' u0 ... u5; with a sigmoid output layer,
+    dJ/dZ = (A - Y) / m.
+
+    >>> import tinygraph as tg
+    >>> A = tg.tensor([[0.9, 0.2]], requires_grad=True)
+    >>> round(tg.nn.binary_cross_entropy(A, [[1, 0]]).item(), 4)
+    0.1643
+    """
+    cost = "binary_cross_entropy"
+    A = _output(A, cost)
+    _check_one_row(A, cost, "multilabel_bce")
+    _check_probabilities(A, cost, "binary_cross_entropy_with_logits")
+    Y = _target(Y, A, cost)
+    _check_labels_in_unit_interval(Y, cost)
+    return ops.neg_mean(_log_likelihoods(A, Y))
+
+
+def multilabel_bce(A, Y):
+    """Multi-label cross-entropy: one binary cross-entropy per output row,
+    summed over the rows, J = sum_j -1/m sum_i (y log a + (1 - y) log(1 - a)).
+
+    Its graph is the notes' u0 ... u6: u5 = -1/m sum over the examples of
+    each label, u6 = J their sum. With sigmoid outputs dJ/dZ = (A - Y) / m.
+
+    >>> import tinygraph as tg
+    >>> A = tg.tensor([[0.9, 0.2], [0.5, 0.5]], requires_grad=True)
+    >>> round(tg.nn.multilabel_bce(A, [[1, 0], [1, 1]]).item(), 4)
+    0.8574
+    """
+    cost = "multilabel_bce"
+    A = _output(A, cost)
+    _check_probabilities(A, cost, "multilabel_bce_with_logits")
+    Y = _target(Y, A, cost)
+    _check_labels_in_unit_interval(Y, cost)
+    per_label = ops.neg_mean(_log_likelihoods(A, Y), axis=1)
+    return per_label.sum()
+
+
+def _log_likelihoods(A, Y):
+    """u1 = 1 - A, u2 = log A, u3 = log u1, u4 = Y u2 + (1 - Y) u3."""
+    one_minus_a = 1 - A
+    log_a = A.log()
+    log_one_minus_a = one_minus_a.log()
+    return ops.mix(Y, log_a, log_one_minus_a)
+
+
+def cross_entropy(A, Y):
+    """Softmax log-loss J = -1/m sum_i sum_j y_ji log a_ji against one-hot Y.
+
+    A holds the softmax probabilities, one column per example. The graph is
+    the notes' u1 = log A, u2 = Y * u1, u3 = sum over the classes,
+    u4 = -sum(u3) / m; with a softmax output layer dJ/dZ = (A - Y) / m.
+
+    >>> import tinygraph as tg
+    >>> A = tg.tensor([[0.7, 0.1], [0.3, 0.9]], requires_grad=True)
+    >>> round(tg.nn.cross_entropy(A, [[1, 0], [0, 1]]).item(), 4)
+    0.231
+    """
+    cost = "cross_entropy"
+    A = _output(A, cost)
+    _check_probabilities(A, cost, "cross_entropy_with_logits")
+    Y = _target(Y, A, cost)
+    _check_one_hot(Y, cost)
+    per_example = (Y * A.log()).sum(axis=0)
+    return ops.neg_mean(per_example)
+
+
+# ----- the stable forms, on logits -----------------------------------------
+
+
+def binary_cross_entropy_with_logits(Z, Y):
+    """``binary_cross_entropy(sigmoid(Z), Y)`` computed from the logits Z.
+
+    Each term is log(1 + exp(z)) - y z, written with log-sigmoid so that no
+    probability is rounded to 0 or 1 first; dJ/dZ = (sigmoid(Z) - Y) / m.
+
+    >>> import tinygraph as tg
+    >>> Z = tg.tensor([[1000.0, -1000.0]], requires_grad=True)
+    >>> J = tg.nn.binary_cross_entropy_with_logits(Z, [[0, 1]])
+    >>> J.item()
+    1000.0
+    """
+    cost = "binary_cross_entropy_with_logits"
+    Z = _output(Z, cost, "Z")
+    _check_one_row(Z, cost, "multilabel_bce_with_logits", "Z")
+    Y = _target(Y, Z, cost, "Z")
+    _check_labels_in_unit_interval(Y, cost)
+    return ops.sigmoid_cross_entropy(Z, Y)
+
+
+def multilabel_bce_with_logits(Z, Y):
+    """``multilabel_bce(sigmoid(Z), Y)`` computed stably from the logits Z.
+
+    >>> import tinygraph as tg
+    >>> Z = tg.tensor([[0.0, 0.0], [0.0, 0.0]], requires_grad=True)
+    >>> round(tg.nn.multilabel_bce_with_logits(Z, [[1, 0], [1, 1]]).item(), 4)
+    1.3863
+    """
+    cost = "multilabel_bce_with_logits"
+    Z = _output(Z, cost, "Z")
+    Y = _target(Y, Z, cost, "Z")
+    _check_labels_in_unit_interval(Y, cost)
+    return ops.sigmoid_cross_entropy(Z, Y)
+
+
+def cross_entropy_with_logits(Z, Y):
+    """``cross_entropy(softmax(Z), Y)`` computed from the logits Z with
+    log-softmax, so it is finite for any logits; dJ/dZ = (softmax(Z) - Y) / m.
+
+    >>> import tinygraph as tg
+    >>> Z = tg.tensor([[1000.0], [-1000.0]], requires_grad=True)
+    >>> tg.nn.cross_entropy_with_logits(Z, [[0], [1]]).item()
+    2000.0
+    """
+    cost = "cross_entropy_with_logits"
+    Z = _output(Z, cost, "Z")
+    Y = _target(Y, Z, cost, "Z")
+    _check_one_hot(Y, cost)
+    return ops.softmax_cross_entropy(Z, Y, axis=0)

@@ -1,0 +1,115 @@
+"""``Module``: the base class of layers and networks.
+
+A module holds parameters (tensors that require gradients) and other
+modules as attributes, finds them by walking its attributes in the order
+they were set, and runs ``forward`` when called. Calling a module opens a
+``tg.graph.scope`` named after it ("Layer 1", "ReLU", ...), so a drawing
+can group each layer's nodes.
+"""
+
+from ..scopes import scope
+from ..tensor import Tensor
+
+
+class Module:
+    """Base class: subclasses set parameters and submodules in ``__init__``
+    and write ``forward``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import tinygraph as tg
+    >>> class Affine(tg.nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.w = tg.tensor([2.0], requires_grad=True, name="w")
+    ...     def forward(self, x):
+    ...         return self.w * x
+    >>> f = Affine()
+    >>> [name for name, _ in f.named_parameters()]
+    ['w']
+    >>> f(tg.tensor([3.0])).data
+    array([6.])
+    """
+
+    def __init__(self):
+        self.training = True
+        # The scope label of this module's nodes; None opens no scope.
+        self.label = type(self).__name__
+
+    def forward(self, *inputs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *inputs):
+        label = getattr(self, "label", type(self).__name__)
+        if label is None:
+            return self.forward(*inputs)
+        with scope(label):
+            return self.forward(*inputs)
+
+    # ----- what the module holds -----------------------------------------
+
+    def named_children(self):
+        """``(name, module)`` for each direct submodule, in the order set."""
+        children = []
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                children.append((name, value))
+            elif isinstance(value, (list, tuple)):
+                children.extend(
+                    (f"{name}.{i}", item)
+                    for i, item in enumerate(value)
+                    if isinstance(item, Module)
+                )
+        return children
+
+    def children(self):
+        return [module for _, module in self.named_children()]
+
+    def named_parameters(self):
+        """``(name, tensor)`` for every parameter, this module's own first,
+        then each child's under ``child_name.``; each tensor appears once."""
+        result = []
+        seen = set()
+        for name, value in vars(self).items():
+            if isinstance(value, Tensor) and value.requires_grad and value not in seen:
+                seen.add(value)
+                result.append((name, value))
+        for child_name, child in self.named_children():
+            for name, value in child.named_parameters():
+                if value not in seen:
+                    seen.add(value)
+                    result.append((f"{child_name}.{name}", value))
+        return result
+
+    def parameters(self):
+        """Every parameter tensor, in the order of ``named_parameters()``."""
+        return [value for _, value in self.named_parameters()]
+
+    def zero_grad(self):
+        """Clear the gradient of every parameter."""
+        for p in self.parameters():
+            p.grad = None
+
+    # ----- training and evaluation mode ------------------------------------
+
+    def train(self, mode=True):
+        """Switch this module and all its children to training mode."""
+        self.training = bool(mode)
+        for child in self.children():
+            child.train(mode)
+        return self
+
+    def eval(self):
+        """Switch to evaluation mode (dropout off), children included."""
+        return self.train(False)
+
+    def __repr__(self):
+        children = self.named_children()
+        if not children:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"  ({name}): {child!r}".replace("\n", "\n  ") for name, child in children]
+        return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
+
+    def extra_repr(self):
+        return ""

@@ -1,0 +1,182 @@
+"""The nodes that cost functions are built from.
+
+Two kinds live here:
+
+* the notes' composite cost nodes, so a cost's graph has the notes'
+  u-variables one for one: ``mix`` is ``u4 = Y * u2 + (1 - Y) * u3`` and
+  ``neg_mean`` is ``u5 = -(1/m) sum_i u4``;
+* fused, numerically stable costs that take logits ``Z`` instead of
+  probabilities. They never form ``log(sigmoid(z))`` or ``log(softmax(z))``
+  from rounded probabilities, so logits of +-1000 give finite costs, and
+  their backward is the closed form dJ/dZ = (A - Y) / m.
+
+Layout: features x examples, so ``m`` is the number of columns and softmax
+runs over axis 0 (the classes).
+"""
+
+import numpy as np
+
+from ..op import Op
+
+
+def _columns(shape):
+    """m, the number of examples: the last axis (1 for a scalar or vector)."""
+    return shape[-1] if len(shape) >= 2 else 1
+
+
+def _log_sigmoid(z):
+    """log(sigmoid(z)) = -log(1 + exp(-z)), written so exp never overflows."""
+    # NOTE: min(z, 0) - log(1 + exp(-|z|)) equals -log(1 + exp(-z)) for both
+    # signs of z, and exp(-|z|) <= 1.
+    return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
+
+
+def _sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _log_softmax(z, axis):
+    shifted = z - z.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+# ----- the notes' composite cost nodes -------------------------------------
+
+
+class Mix(Op):
+    """y * a + (1 - y) * b: d/dy = a - b, d/da = y, d/db = 1 - y.
+
+    The notes' ``u4 = y u2 + (1 - y) u3`` of the cross-entropy graphs, one
+    node as the notes draw it.
+    """
+
+    name, elementwise = "mix", True
+    __slots__ = ("y", "a", "b")
+
+    def render(self, y, a, b):
+        return f"{y} * {a} + (1 - {y}) * {b}"
+
+    def forward(self, y, a, b):
+        self.y, self.a, self.b = y, a, b
+        return y * a + (1 - y) * b
+
+    def backward(self, grad):
+        needs = self.needs
+        return (
+            grad * (self.a - self.b) if needs[0] else None,
+            grad * self.y if needs[1] else None,
+            grad * (1 - self.y) if needs[2] else None,
+        )
+
+
+class NegMean(Op):
+    """-(1/n) sum(x) over ``axis`` (all entries when None), n the count:
+    d/dx = -1/n for every entry averaged.
+
+    The notes' ``J = -(1/m) sum_i u_i``, one node as the notes draw it.
+    """
+
+    name = "neg_mean"
+    __slots__ = ("axis", "shape", "count")
+
+    def __init__(self, axis=None):
+        self.axis = axis
+
+    def render(self, x):
+        axis = "" if self.axis is None else f", axis={self.axis}"
+        return f"-sum({x}{axis}) / {self.count}"
+
+    def forward(self, x):
+        self.shape = x.shape
+        total = x.sum(axis=self.axis)
+        self.count = x.size // max(np.size(total), 1)
+        return -total / self.count
+
+    def backward(self, grad):
+        if self.axis is not None:
+            grad = np.expand_dims(grad, self.axis)
+        return (np.broadcast_to(-grad / self.count, self.shape),)
+
+
+# ----- fused, numerically stable costs on logits -------------------------
+
+
+class SigmoidCrossEntropy(Op):
+    """J = -(1/m) sum(Y log sigmoid(Z) + (1 - Y) log(1 - sigmoid(Z))).
+
+    With log sigmoid(z) = -softplus(-z) and log(1 - sigmoid(z)) = -softplus(z),
+    each term is softplus(z) - y z, which stays finite for any z.
+    dJ/dZ = (sigmoid(Z) - Y) / m and dJ/dY = -Z / m. The sum runs over
+    every entry, so one row is binary cross-entropy and several rows are
+    multi-label cross-entropy summed over the labels.
+    """
+
+    name = "bce_with_logits"
+    __slots__ = ("z", "y", "m")
+
+    def render(self, z, y):
+        return f"bce_with_logits({z}, {y})"
+
+    def forward(self, z, y):
+        self.z, self.y, self.m = z, y, _columns(np.shape(z))
+        # softplus(z) - y z, with softplus(z) = -log sigmoid(-z)
+        terms = -_log_sigmoid(-z) - y * z
+        return np.asarray(terms.sum() / self.m)
+
+    def backward(self, grad):
+        needs = self.needs
+        return (
+            grad * (_sigmoid(self.z) - self.y) / self.m if needs[0] else None,
+            grad * -self.z / self.m if needs[1] else None,
+        )
+
+
+class SoftmaxCrossEntropy(Op):
+    """J = -(1/m) sum(Y log softmax(Z)), softmax over ``axis`` (the classes).
+
+    log softmax(z) = z - max(z) - log sum exp(z - max(z)) never rounds a
+    probability to 0 first, so the cost is finite for any logits.
+    dJ/dZ = (softmax(Z) sum_classes(Y) - Y) / m, which is (A - Y) / m for
+    one-hot Y, and dJ/dY = -log softmax(Z) / m.
+    """
+
+    name = "cross_entropy_with_logits"
+    __slots__ = ("axis", "log_a", "y", "m")
+
+    def __init__(self, axis=0):
+        self.axis = axis
+
+    def render(self, z, y):
+        return f"cross_entropy_with_logits({z}, {y})"
+
+    def forward(self, z, y):
+        self.log_a = _log_softmax(z, self.axis)
+        self.y = y
+        self.m = np.size(z) // max(np.shape(z)[self.axis], 1)
+        return np.asarray(-(y * self.log_a).sum() / self.m)
+
+    def backward(self, grad):
+        needs = self.needs
+        a = np.exp(self.log_a)
+        y_total = self.y.sum(axis=self.axis, keepdims=True)
+        return (
+            grad * (a * y_total - self.y) / self.m if needs[0] else None,
+            grad * -self.log_a / self.m if needs[1] else None,
+        )
+
+
+def mix(y, a, b):
+    return Mix().apply(y, a, b)
+
+
+def neg_mean(x, axis=None):
+    return NegMean(axis).apply(x)
+
+
+def sigmoid_cross_entropy(z, y):
+    return SigmoidCrossEntropy().apply(z, y)
+
+
+def softmax_cross_entropy(z, y, axis=0):
+    return SoftmaxCrossEntropy(axis).apply(z, y)
