@@ -2,21 +2,34 @@
 
 When switched on, every forward result and every gradient is checked, and the
 first non-finite one raises ``FloatingPointError`` naming the operation, the
-node's label and equation (``u7 = log(u5)``), the shapes involved and a
-summary of the offending values. When off, the engine pays one flag test per
-operation.
+node's label and equation (``u7 = log(u5)``), the module it was made in, the
+shapes involved and a summary of the offending values (how many entries are
+non-finite, where the first one is, the range of the finite ones).
+
+Labels are those of the graph being checked: in the forward pass the graph
+that ends at the failing node, in the backward pass the graph of the tensor
+``backward()`` was called on, so they match ``tg.graph.equations`` of it.
+
+When off, the engine pays one flag test per operation and one per backward
+pass.
 """
 
 import contextlib
 
 import numpy as np
 
-# Read by ``Op.apply`` and by the backward driver.
+from .tensor import Tensor
+
+# Read by ``Op.apply`` and by the backward driver; change it through
+# ``set_detect_anomaly`` or ``detect_anomaly``.
 enabled = False
 
 
 def set_detect_anomaly(on):
-    """Switch anomaly detection on or off globally."""
+    """Switch anomaly detection on or off globally (until switched back).
+
+    Unlike ``detect_anomaly()``, this leaves NumPy's warning settings alone.
+    """
     global enabled
     enabled = bool(on)
 
@@ -25,12 +38,17 @@ def set_detect_anomaly(on):
 def detect_anomaly():
     """Raise at the first NaN or infinity in the forward or backward pass.
 
+    Inside the block NumPy's own overflow/invalid-value warnings are silenced:
+    the error raised here says more. Usable as a decorator as well.
+
     >>> import tinygraph as tg
     >>> x = tg.tensor([1.0, -1.0], requires_grad=True)
     >>> with tg.detect_anomaly():
     ...     y = x.sqrt()  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    FloatingPointError: forward pass: sqrt produced 1 non-finite value ...
+    FloatingPointError: forward pass: sqrt produced non-finite values
+      at u1 = sqrt(u0)
+      output (2,): 1 of 2 entries non-finite (1 nan, 0 inf), ...
     """
     global enabled
     previous = enabled
@@ -43,58 +61,113 @@ def detect_anomaly():
 
 
 def summarize(array):
-    """``2 of 6 entries non-finite (1 nan, 1 inf), finite range [-3, 4]``."""
+    """What is wrong with an array, in one line.
+
+    >>> print(summarize(np.array([np.inf, 2.0, -3.0])))
+    1 of 3 entries non-finite (0 nan, 1 inf), first at index (0,); finite range [-3, 2]
+    >>> print(summarize(np.array([2.0, -3.0])))
+    all finite, range [-3, 2]
+    """
     array = np.asarray(array)
     finite = np.isfinite(array)
-    n_nan = int(np.isnan(array).sum())
-    n_inf = int(np.isinf(array).sum())
-    text = f"{array.size - int(finite.sum())} of {array.size} entries non-finite"
-    text += f" ({n_nan} nan, {n_inf} inf)"
+    n_bad = array.size - int(np.count_nonzero(finite))
+    if n_bad == 0:
+        text = "all finite"
+    else:
+        n_nan = int(np.count_nonzero(np.isnan(array)))
+        first = tuple(int(i) for i in np.argwhere(~finite)[0])
+        text = (
+            f"{n_bad} of {array.size} entries non-finite "
+            f"({n_nan} nan, {n_bad - n_nan} inf), first at index {first}"
+        )
     if finite.any():
-        text += f", finite range [{array[finite].min():.4g}, {array[finite].max():.4g}]"
+        low, high = array[finite].min(), array[finite].max()
+        text += f"{'; finite' if n_bad else ','} range [{low:.4g}, {high:.4g}]"
     return text
 
 
-def _equation(node, root):
-    from . import graph
-
-    labels = graph.labels(root)
-    return graph.equation(node, labels), labels
-
-
-def _input_summaries(inputs, labels):
-    from .tensor import Tensor
-
-    lines = []
-    for x in inputs:
-        if isinstance(x, Tensor):
-            lines.append(f"  {labels.get(x, '?')} {x.data.shape}: {summarize(x.data)}")
-    return "\n".join(lines)
-
-
 def check_forward(op, result, inputs):
+    """Raise if ``op`` (applied to ``inputs``) produced a non-finite ``result``."""
     if np.isfinite(result.data).all():
         return
-    from .tensor import Tensor
+    from . import graph
 
-    probe = result if result.op is not None else Tensor._from_op(result.data, op)
+    node = result
     if result.op is None:
-        op.inputs = inputs
-    equation, labels = _equation(probe, probe)
+        # Nothing was recorded (no_grad, or constants only): describe the
+        # node through a throw-away copy that remembers its inputs.
+        op.inputs, op.needs = inputs, [False] * len(inputs)
+        node = Tensor._from_op(result.data, op)
+        node.scope = result.scope
+    labels = graph.labels(node)
+    bad_inputs = [x for x in inputs if not np.isfinite(_array(x)).all()]
+    if bad_inputs:
+        names = ", ".join(_operand_label(x, labels) for x in bad_inputs)
+        headline = f"forward pass: {op.name} was given non-finite values (in {names})"
+        cause = (
+            "\n  note: these values were non-finite before this operation: a leaf"
+            "\n  or constant holding NaN/inf (check the data), or a node computed"
+            "\n  while anomaly detection was off."
+        )
+    else:
+        headline = f"forward pass: {op.name} produced non-finite values"
+        cause = ""
     raise FloatingPointError(
-        f"forward pass: {op.name} produced {summarize(result.data)}\n"
-        f"  at {equation}, output shape {result.data.shape}\n"
-        f"inputs:\n{_input_summaries(inputs, labels)}"
+        f"{headline}\n"
+        f"  at {graph.equation(node, labels)}{_where(node)}\n"
+        f"  output {result.data.shape}: {summarize(result.data)}\n"
+        f"  inputs:\n{_operand_lines(inputs, labels)}{cause}"
+    )
+
+
+def check_seed(root, grad):
+    """Raise if the upstream gradient handed to ``backward`` is non-finite."""
+    if np.isfinite(grad).all():
+        return
+    raise FloatingPointError(
+        f"backward pass: the upstream gradient given to backward() is non-finite: "
+        f"{summarize(grad)}"
     )
 
 
 def check_backward(node, input_tensor, grad, root):
+    """Raise if the gradient ``node`` sends back to ``input_tensor`` is non-finite."""
     if np.isfinite(grad).all():
         return
-    equation, labels = _equation(node, root)
+    from . import graph
+
+    labels = graph.labels(root)
+    target = labels[input_tensor]
     raise FloatingPointError(
-        f"backward pass: the gradient that {node.op.name} sends to "
-        f"{labels.get(input_tensor, '?')} {input_tensor.data.shape} has {summarize(grad)}\n"
-        f"  at {equation}, upstream gradient dJ/d{labels[node]}: {summarize(node.grad)}\n"
-        f"inputs:\n{_input_summaries(node.op.inputs, labels)}"
+        f"backward pass: the gradient that {node.op.name} sends to {target} "
+        f"is non-finite\n"
+        f"  at {graph.equation(node, labels)}{_where(node)}\n"
+        f"  dJ/d{target} from this node {grad.shape}: {summarize(grad)}\n"
+        f"  upstream dJ/d{labels[node]} {node.grad.shape}: {summarize(node.grad)}\n"
+        f"  inputs:\n{_operand_lines(node.op.inputs, labels)}"
     )
+
+
+def _array(x):
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _operand_label(x, labels):
+    from .op import constant_text
+
+    return labels[x] if isinstance(x, Tensor) else f"the constant {constant_text(x)}"
+
+
+def _operand_lines(inputs, labels):
+    lines = []
+    for x in inputs:
+        lines.append(
+            f"    {_operand_label(x, labels)} {np.shape(_array(x))}: "
+            f"{summarize(_array(x))}"
+        )
+    return "\n".join(lines)
+
+
+def _where(node):
+    """``, made in Sequential > Linear 2`` when the node has a scope."""
+    return f", made in {' > '.join(node.scope)}" if node.scope else ""

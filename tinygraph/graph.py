@@ -108,6 +108,9 @@ def backward(root, grad=None):
             "inputs has requires_grad=True, or it was made under no_grad())"
         )
     grads = {root: _seed(root, grad)}
+    check = anomaly.enabled
+    if check:
+        anomaly.check_seed(root, grads[root])
     # An op may pass its upstream gradient through unchanged (addition does),
     # so the same array can reach a leaf; leaves get their own copy of it.
     held_by_intermediates = set()
@@ -127,7 +130,7 @@ def backward(root, grad=None):
             if not needed:
                 continue
             dx = _fit(dx, x.data)
-            if anomaly.enabled:
+            if check:
                 anomaly.check_backward(node, x, dx, root)
             if x in grads:
                 grads[x] = grads[x] + dx
