@@ -1,1 +1,84 @@
-"""Mini-batches of columns (being written)."""
+"""Mini-batches of examples, which are columns in the features x examples layout.
+
+The batch size picks the notes' flavour of gradient descent: ``m`` (every
+example in one batch) is batch gradient descent, 1 is online (stochastic)
+gradient descent, anything between is mini-batch gradient descent.
+"""
+
+import numbers
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+def _columns_of(data, name):
+    array = data.data if isinstance(data, Tensor) else np.asarray(data)
+    if array.ndim != 2:
+        raise ValueError(
+            f"batches: {name} must be 2-D, features x examples, got shape {array.shape}"
+        )
+    return array
+
+
+def _take(data, array, columns):
+    """The chosen columns, as the same kind of object as ``data``."""
+    chosen = array[:, columns]
+    if isinstance(data, Tensor):
+        return Tensor(chosen, name=data.name)
+    return chosen
+
+
+def batches(X, Y, batch_size, shuffle=True, rng=None):
+    """Yield ``(X_batch, Y_batch)`` pairs of columns, covering every example once.
+
+    Parameters
+    ----------
+    X, Y : arrays or tensors of shape (features, m) and (outputs, m).
+    batch_size : positive integer; the last batch may be smaller. A size of
+        m or more gives one batch (batch gradient descent), 1 gives online
+        gradient descent.
+    shuffle : visit the columns in a random order (new on every call).
+    rng : None, an integer seed or a ``numpy.random.Generator``.
+
+    Tensors come back as new leaf tensors of the same name (no graph);
+    arrays as arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import tinygraph as tg
+    >>> X, Y = np.arange(10.0).reshape(2, 5), np.arange(5.0).reshape(1, 5)
+    >>> [xb.shape for xb, yb in tg.data.batches(X, Y, 2, shuffle=False)]
+    [(2, 2), (2, 2), (2, 1)]
+    """
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, numbers.Integral)
+        or batch_size < 1
+    ):
+        raise ValueError(f"batches: batch_size must be a positive integer, got {batch_size!r}")
+    x_array = _columns_of(X, "X")
+    y_array = _columns_of(Y, "Y")
+    m = x_array.shape[1]
+    if y_array.shape[1] != m:
+        raise ValueError(
+            f"batches: X has {m} columns (examples) but Y has {y_array.shape[1]}; "
+            f"X is {x_array.shape}, Y is {y_array.shape}"
+        )
+    if shuffle:
+        if rng is not None and not isinstance(rng, (numbers.Integral, np.random.Generator)):
+            raise TypeError(
+                "batches: rng must be None, an integer seed or a numpy.random.Generator"
+            )
+        order = np.random.default_rng(rng).permutation(m)
+    else:
+        order = np.arange(m)
+    return _batches(X, Y, x_array, y_array, order, int(batch_size))
+
+
+def _batches(X, Y, x_array, y_array, order, batch_size):
+    # A separate generator, so bad arguments fail at the call, not at the loop.
+    for start in range(0, len(order), batch_size):
+        columns = order[start:start + batch_size]
+        yield _take(X, x_array, columns), _take(Y, y_array, columns)

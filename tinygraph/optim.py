@@ -1,1 +1,86 @@
-"""Optimisers (being written)."""
+"""Optimisers: gradient descent with momentum.
+
+An optimiser holds a list of parameter tensors and updates their ``data``
+in place from their ``.grad`` after ``J.backward()``. The loop is the
+notes' gradient descent; which examples go into each gradient (all of them,
+one, or a mini-batch) is up to the caller, see ``tg.data.batches``.
+"""
+
+import numbers
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+class SGD:
+    """Gradient descent with (heavy-ball) momentum.
+
+    With learning rate alpha = ``lr`` and momentum rate mu = ``momentum`` (the
+    notes' symbols), every ``step()`` updates each parameter W with its
+    gradient dJ/dW through a velocity V that starts at 0:
+
+        V := mu V - alpha dJ/dW
+        W := W + V
+
+    so V is a running, exponentially decaying sum of past steps. With
+    ``momentum=0`` this is W := W - alpha dJ/dW, plain gradient descent
+    (batch, mini-batch or online depending on the examples in J). For a
+    fixed learning rate it equals PyTorch's form v := mu v + dJ/dW,
+    W := W - alpha v (with V = -alpha v).
+
+    Parameters
+    ----------
+    params : iterable of tensors that require gradients (``model.parameters()``).
+    lr : the learning rate alpha, a positive number.
+    momentum : mu, in [0, 1).
+
+    Examples
+    --------
+    >>> import tinygraph as tg
+    >>> w = tg.tensor([1.0], requires_grad=True)
+    >>> opt = tg.optim.SGD([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w.data
+    array([0.8])
+    """
+
+    def __init__(self, params, lr, momentum=0.0):
+        self.params = list(params)
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Tensor):
+                raise TypeError(f"SGD: params[{i}] is a {type(p).__name__}, not a tensor")
+            if not p.requires_grad:
+                raise ValueError(
+                    f"SGD: params[{i}] ({p.name or 'unnamed'}, shape {p.shape}) does "
+                    "not require gradients, so it can never be updated"
+                )
+        if not self.params:
+            raise ValueError("SGD: params is empty; pass model.parameters()")
+        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
+            raise ValueError(f"SGD: lr (the learning rate) must be a positive number, got {lr!r}")
+        if (
+            isinstance(momentum, bool)
+            or not isinstance(momentum, numbers.Real)
+            or not 0 <= momentum < 1
+        ):
+            raise ValueError(f"SGD: momentum must be a number in [0, 1), got {momentum!r}")
+        self.lr = float(lr)
+        self.momentum = float(momentum)
+        self.velocities = [np.zeros_like(p.data) for p in self.params]
+
+    def step(self):
+        """Move every parameter that has a gradient one step downhill."""
+        for p, v in zip(self.params, self.velocities):
+            if p.grad is None:
+                continue
+            # V := mu V - alpha dJ/dW, in place so V keeps W's dtype
+            v *= self.momentum
+            v -= self.lr * p.grad
+            p.data += v
+
+    def zero_grad(self):
+        """Forget the gradients, which would otherwise add up across backward()."""
+        for p in self.params:
+            p.grad = None
