@@ -1,1 +1,32 @@
-"""Drawings of tinygraph graphs (see the drawing issue)."""
+"""Drawings of tinygraph graphs: the forward pass with its gradients.
+
+* ``draw(J)``: a ``graphviz.Digraph`` of the graph ending in ``J``, every
+  node with its label, operation, shape, value and gradient;
+* ``render(J, "graph.svg")``: the same drawing written to SVG, PNG or PDF;
+* ``table(J)``: the derivation table, one row per u-variable;
+* ``frames(J)``: the backward pass one node at a time, as data;
+* ``step_through(J, "steps.html")``: a page that steps through it.
+
+This package reads graphs only through tinygraph's public graph API
+(``tg.graph``) and public tensor attributes, never the engine's internals.
+"""
+
+from .checks import Check
+from .dot import draw
+from .frames import Frame, Term, frames
+from .output import GraphvizMissingError, render
+from .page import step_through
+from .table import Table, table
+
+__all__ = [
+    "Check",
+    "Frame",
+    "GraphvizMissingError",
+    "Table",
+    "Term",
+    "draw",
+    "frames",
+    "render",
+    "step_through",
+    "table",
+]

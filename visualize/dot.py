@@ -1,0 +1,347 @@
+"""``draw``: a graph as a ``graphviz.Digraph``, one node per tensor.
+
+Edges run from each input to the node computed from it (forward order),
+so a drawing reads like the notes' u-variable lists. Nodes made inside a
+``tg.graph.scope`` (a layer's forward pass) sit in a labelled cluster; a
+graph with more than ``max_nodes`` nodes collapses each innermost scope
+into one box so that it stays readable. Everything is emitted in
+topological order, so the same graph always gives the same DOT text.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+
+import graphviz
+import numpy as np
+
+import tinygraph as tg
+
+from . import labels as html
+from .checks import ATOL, RTOL, check
+from .facts import collect
+from .frames import rule_text
+from .kinds import (
+    AGREES_COLOR,
+    DESCRIPTIONS,
+    DIFFERS_COLOR,
+    KINDS,
+    LAYER_STYLE,
+    STYLES,
+)
+from .values import array_lines, shape_text
+
+SHOWS = ("both", "value", "grad", "none")
+RANKDIRS = ("LR", "TB", "RL", "BT")
+EDGES = ("plain", "local")
+# A 3-layer MLP with its cost has about 25 nodes; past this many a drawing
+# stops fitting on a screen, so layers are collapsed.
+MAX_NODES = 40
+
+
+@dataclass
+class Drawing:
+    """A built drawing: the Digraph and where each tensor ended up in it."""
+
+    graph: graphviz.Digraph
+    facts: object
+    ids: dict
+    checks: dict = field(default_factory=dict)
+    collapsed: bool = False
+
+
+def draw(
+    J,
+    show="both",
+    rankdir="LR",
+    edges="plain",
+    expect=None,
+    rtol=RTOL,
+    atol=ATOL,
+    max_nodes=MAX_NODES,
+    grad=None,
+    legend=True,
+):
+    """Draw the graph that ends in ``J`` with every node's value and gradient.
+
+    Parameters
+    ----------
+    J : Tensor
+        The root, usually the scalar cost. Gradients shown are dJ/d(node)
+        for this graph (one backward pass; ``J.backward()`` is not needed).
+    show : {"both", "value", "grad", "none"}
+        Which numbers each node shows.
+    rankdir : {"LR", "TB", "RL", "BT"}
+        Left to right (forward pass reads left to right) or top to bottom.
+    edges : {"plain", "local"}
+        ``"local"`` writes on each edge the local derivative it multiplies
+        the upstream gradient by, so the drawing reads as the chain rule.
+    expect : dict, optional
+        ``{node: hand-derived dJ/d(node)}``. Each node is marked green when
+        autodiff agrees within ``rtol``/``atol`` (``numpy.allclose``'s rule)
+        and red, with the worst entry, when it does not.
+    max_nodes : int or None
+        Above this many nodes every ``tg.graph.scope`` (layer) collapses
+        into one box; None draws every node whatever the size.
+    grad : array, optional
+        The upstream gradient for a ``J`` with more than one entry.
+    legend : bool
+        Add a legend of the node kinds (and of the expect marks).
+
+    Returns
+    -------
+    graphviz.Digraph
+        ``.source`` is the DOT text; in Jupyter it displays as SVG.
+
+    Examples
+    --------
+    >>> import tinygraph as tg, visualize
+    >>> a = tg.tensor([0.9, 0.2], requires_grad=True, name="a")
+    >>> J = -(a.log()).mean()
+    >>> g = visualize.draw(J, expect={a: -1 / (2 * a.data)})
+    >>> "u1 = mean(u0)" in g.source and "✓ matches" in g.source
+    True
+    """
+    return build(
+        J, show, rankdir, edges, expect, rtol, atol, max_nodes, grad, legend
+    ).graph
+
+
+def build(
+    J,
+    show="both",
+    rankdir="LR",
+    edges="plain",
+    expect=None,
+    rtol=RTOL,
+    atol=ATOL,
+    max_nodes=MAX_NODES,
+    grad=None,
+    legend=True,
+):
+    """``draw``'s work; also returns where each tensor is drawn."""
+    _choice("show", show, SHOWS)
+    _choice("rankdir", rankdir, RANKDIRS)
+    _choice("edges", edges, EDGES)
+    facts = collect(J, grad)
+    checks = _checks(facts, expect or {}, rtol, atol)
+    groups = _groups(facts)
+    collapse = max_nodes is not None and len(facts.nodes) > max_nodes
+    ids = _display_ids(facts, groups if collapse else {})
+    shown = len(set(ids.values()))
+    if collapse and shown > max_nodes:
+        raise ValueError(
+            f"draw: the graph has {len(facts.nodes)} nodes, more than "
+            f"max_nodes={max_nodes}, and collapsing its layers still leaves "
+            f"{shown}; wrap layers in `with tg.graph.scope(name):` so they can "
+            "collapse, draw a smaller part of the graph, or pass max_nodes=None "
+            "(or a larger number) to draw every node"
+        )
+    g = graphviz.Digraph("tinygraph", format="svg")
+    g.attr(rankdir=rankdir, fontname="Helvetica", nodesep="0.3", ranksep="0.45")
+    g.attr("node", fontname="Helvetica", fontsize="11", margin="0.1,0.05")
+    g.attr("edge", fontname="Helvetica", fontsize="9", color="#555555")
+    notes = _notes(facts, collapse, max_nodes)
+    if notes:
+        g.attr(labelloc="t", labeljust="l", label=html.caption(notes))
+    drawing = Drawing(g, facts, ids, checks, collapse)
+    _emit_nodes(drawing, groups, show, collapse)
+    _emit_edges(drawing, edges)
+    if legend:
+        _emit_legend(drawing)
+    return drawing
+
+
+def _choice(name, value, allowed):
+    if value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"draw: {name}={value!r} is not one of {options}")
+
+
+def _checks(facts, expect, rtol, atol):
+    if not isinstance(expect, dict):
+        raise TypeError(
+            f"draw: expect must be a dict {{node: array}}, got {type(expect).__name__}"
+        )
+    result = {}
+    for node, expected in expect.items():
+        if not isinstance(node, tg.Tensor) or node not in facts.labels:
+            raise ValueError(
+                "draw: expect has a key that is not a tensor of J's graph "
+                f"({node!r}); use the tensors themselves as keys, e.g. {{Z: ...}}"
+            )
+        label = facts.labels[node]
+        grad = facts.grads.get(node)
+        if grad is None:
+            raise ValueError(
+                f"draw: expect gives a gradient for {label} {shape_text(node.shape)}, "
+                "but autodiff computes none for it (it does not require grad, or "
+                "J has several entries and no grad= was given)"
+            )
+        result[node] = check(node, label, grad, expected, rtol, atol)
+    return result
+
+
+def _groups(facts):
+    """Nodes by their full scope path, in order of first appearance."""
+    groups = {}
+    for node in facts.nodes:
+        groups.setdefault(tuple(node.scope), []).append(node)
+    return groups
+
+
+def _display_ids(facts, groups):
+    """``n<i>`` per node; every node of a collapsed scope shares ``layer<k>``."""
+    ids = {node: f"n{i}" for i, node in enumerate(facts.nodes)}
+    for k, (path, members) in enumerate(groups.items()):
+        if path:
+            for node in members:
+                # The cost keeps its own box so the drawing still ends in J.
+                if node is not facts.root:
+                    ids[node] = f"layer{k}"
+    return ids
+
+
+def _notes(facts, collapse, max_nodes):
+    notes = []
+    root = facts.root
+    if root.requires_grad and facts.grads.get(root) is None:
+        notes.append(
+            f"no gradients: {facts.labels[root]} has shape {shape_text(root.shape)}; "
+            "pass grad= (the upstream gradient) to draw them"
+        )
+    if collapse:
+        notes.append(
+            f"{len(facts.nodes)} nodes (more than max_nodes={max_nodes}): each "
+            "layer is collapsed into one box; draw(J, max_nodes=None) shows all"
+        )
+    return notes
+
+
+def _emit_nodes(drawing, groups, show, collapse):
+    facts = drawing.facts
+    # The scope tree: each path's children, in order of first appearance.
+    children = {(): []}
+    for path in groups:
+        for depth in range(1, len(path) + 1):
+            prefix = path[:depth]
+            if prefix not in children:
+                children[prefix] = []
+                children[prefix[:-1]].append(prefix)
+
+    def emit(graph, path):
+        for node in groups.get(path, []):
+            if collapse and path and node is not facts.root:
+                continue
+            _emit_node(drawing, graph, node, show)
+        if collapse and path in groups:
+            _emit_layer(drawing, graph, path, show)
+        for child in children[path]:
+            number = list(children).index(child)
+            with graph.subgraph(name=f"cluster_{number}") as cluster:
+                cluster.attr(
+                    label=child[-1], style="rounded,dashed", color="#8e8e8e",
+                    fontname="Helvetica", fontsize="11", labeljust="l",
+                )
+                emit(cluster, child)
+
+    emit(drawing.graph, ())
+
+
+def _emit_node(drawing, graph, node, show):
+    facts = drawing.facts
+    node_id = drawing.ids[node]
+    attributes = dict(STYLES[facts.kinds[node]])
+    check = drawing.checks.get(node)
+    if check is not None:
+        attributes["color"] = AGREES_COLOR if check.agrees else DIFFERS_COLOR
+        attributes["penwidth"] = "3"
+    graph.node(
+        node_id,
+        html.node_label(facts, node, show, check),
+        id=node_id,
+        tooltip=facts.equation(node),
+        **attributes,
+    )
+
+
+def _emit_layer(drawing, graph, path, show):
+    facts = drawing.facts
+    members = [n for n, i in drawing.ids.items() if i.startswith("layer")
+               and tuple(n.scope) == path]
+    if not members:
+        return
+    inside = set(members)
+    outputs = [
+        n for n in members
+        if any(c not in inside for c in facts.consumers[n])
+    ]
+    layer_id = drawing.ids[members[0]]
+    graph.node(
+        layer_id,
+        html.layer_label(facts, path[-1], members, outputs, show),
+        id=layer_id,
+        tooltip=" / ".join(path),
+        **LAYER_STYLE,
+    )
+
+
+def _emit_edges(drawing, edges):
+    facts, ids, graph = drawing.facts, drawing.ids, drawing.graph
+    # What each consumer sends back to each parent, in argument order.
+    sent = {}
+    for step in facts.steps:
+        for c in sorted(step.contributions, key=lambda c: c.argument):
+            sent.setdefault((c.consumer, step.node), []).append(c)
+    layer_edges = set()
+    for node in facts.nodes:
+        for parent in node.parents:
+            # One edge per argument: x * x draws two edges from x.
+            waiting = sent.get((node, parent), [])
+            contribution = waiting.pop(0) if waiting else None
+            tail, head = ids[parent], ids[node]
+            if tail == head:
+                continue
+            if tail.startswith("layer") or head.startswith("layer"):
+                if (tail, head) not in layer_edges:
+                    layer_edges.add((tail, head))
+                    graph.edge(tail, head)
+            elif edges == "local" and contribution is not None:
+                symbol = f"∂{facts.labels[node]}/∂{facts.labels[parent]}"
+                lines = _local_lines(facts, node, contribution)
+                graph.edge(tail, head, label=html.edge_label(symbol, lines))
+            else:
+                graph.edge(tail, head)
+
+
+def _local_lines(facts, consumer, contribution):
+    if contribution.local is not None:
+        return array_lines(np.asarray(contribution.local))
+    return [rule_text(facts, consumer, contribution.argument)]
+
+
+def _emit_legend(drawing):
+    facts = drawing.facts
+    present = [k for k in KINDS if k in set(facts.kinds.values())]
+    with drawing.graph.subgraph(name="cluster_legend") as legend:
+        legend.attr(label="legend", style="rounded", color="#bbbbbb",
+                    fontname="Helvetica", fontsize="10")
+        names = []
+        for kind in present:
+            names.append(f"legend_{kind}")
+            legend.node(names[-1], html.legend_label(DESCRIPTIONS[kind]),
+                        **STYLES[kind])
+        if drawing.collapsed:
+            names.append("legend_layer")
+            legend.node(names[-1], html.legend_label("a collapsed layer"),
+                        **LAYER_STYLE)
+        marks = {c.agrees for c in drawing.checks.values()}
+        for agrees in sorted(marks, reverse=True):
+            color = AGREES_COLOR if agrees else DIFFERS_COLOR
+            text = ("your gradient agrees" if agrees else
+                    "your gradient differs")
+            names.append(f"legend_{'agrees' if agrees else 'differs'}")
+            legend.node(names[-1], html.legend_label(text), shape="box",
+                        color=color, penwidth="3")
+        # Invisible edges stack the legend entries in one column.
+        for a, b in itertools.pairwise(names):
+            legend.edge(a, b, style="invis")

@@ -1,0 +1,74 @@
+"""What every drawing needs to know about a graph, gathered once.
+
+Read only through tinygraph's public graph API: ``tg.graph.nodes``,
+``labels``, ``equation``, ``operand_texts`` and ``backward_steps``, and the
+public attributes of tensors. The gradients shown are dJ/d(node) for this
+one graph, as one ``J.backward()`` computes them, taken from
+``backward_steps`` so that nothing has to have called ``backward`` first
+and leaves that accumulated gradients over several calls do not mislead.
+"""
+
+from dataclasses import dataclass
+
+import tinygraph as tg
+
+from .kinds import kind
+
+
+@dataclass
+class GraphFacts:
+    """Nodes in topological order with their labels, kinds and gradients."""
+
+    root: object
+    nodes: list
+    labels: dict
+    kinds: dict
+    grads: dict
+    steps: list
+    consumers: dict
+
+    def equation(self, node):
+        """``u2 = log(u0)`` for an op node, the bare label for a leaf."""
+        if node.op is None:
+            return self.labels[node]
+        return tg.graph.equation(node, self.labels)
+
+    def grad_name(self, node):
+        """``∂J/∂u3``: the root's label over the node's."""
+        return f"∂{self.labels[self.root]}/∂{self.labels[node]}"
+
+
+def collect(root, grad=None):
+    """Gather the facts about the graph that ends in ``root``.
+
+    ``grad`` is the upstream gradient for a root with more than one entry;
+    without it such a root uses its own ``.grad`` when a ``backward(grad)``
+    left one there, and otherwise the drawing shows no gradients.
+    """
+    if not isinstance(root, tg.Tensor):
+        raise TypeError(
+            f"visualize: expected the tinygraph Tensor to draw (e.g. the cost J), "
+            f"got {type(root).__name__}"
+        )
+    nodes = tg.graph.nodes(root)
+    labels = tg.graph.labels(root)
+    if grad is None and root.data.size != 1:
+        grad = root.grad
+    if root.requires_grad and (grad is not None or root.data.size == 1):
+        steps = tg.graph.backward_steps(root, grad)
+    else:
+        steps = [tg.graph.Step(node, None) for node in reversed(nodes)]
+    consumers = {node: [] for node in nodes}
+    for node in nodes:
+        for parent in node.parents:
+            if node not in consumers[parent]:
+                consumers[parent].append(node)
+    return GraphFacts(
+        root=root,
+        nodes=nodes,
+        labels=labels,
+        kinds={node: kind(node, root) for node in nodes},
+        grads={step.node: step.grad for step in steps},
+        steps=steps,
+        consumers=consumers,
+    )

@@ -1,0 +1,201 @@
+"""The backward pass one node at a time, as data and as chain-rule text.
+
+``frames(J)`` gives one ``Frame`` per node in reverse topological order
+(the order backward visits them). Each frame holds the node, every
+contribution that flowed into its gradient (one ``Term`` per consumer
+argument) and the resulting gradient, and spells the chain rule out with
+numbers, e.g. ``∂J/∂u1 = ∂J/∂u3 * ∂u3/∂u1``. Entrywise products are ``*``;
+a matmul or a reduction has no entry-by-entry local derivative, so its term
+names the rule the engine applies instead (``∂J/∂Z @ Xᵀ``).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import tinygraph as tg
+
+from .facts import collect
+from .values import array_inline, shape_text
+
+# How the gradient flows back through ops that are not entrywise, per
+# argument; {g} is the upstream gradient, {out} the consumer's label and
+# {0}, {1} its operands.
+RULES = {
+    ("matmul", 0): "{g} @ {1}ᵀ",
+    ("matmul", 1): "{0}ᵀ @ {g}",
+    ("sum", 0): "{g} copied to every entry that was summed",
+    ("mean", 0): "{g} / n copied to every entry that was averaged",
+    ("max", 0): "{g} sent to the largest entries",
+    ("softmax", 0): "{out} * ({g} - sum({g} * {out}))",
+    ("log_softmax", 0): "{g} - softmax({0}) * sum({g})",
+    ("reshape", 0): "{g} reshaped back to {0}'s shape",
+    ("transpose", 0): "{g} transposed back",
+    ("getitem", 0): "{g} put back at the selected entries, zeros elsewhere",
+}
+
+
+@dataclass
+class Term:
+    """One contribution to a node's gradient: what one consumer sends back."""
+
+    consumer: object
+    argument: int
+    upstream: np.ndarray
+    local: object
+    value: np.ndarray
+    summed_axes: tuple
+    symbol: str
+    text: str
+
+
+@dataclass
+class Frame:
+    """One step of the backward pass: a node, its terms and its gradient."""
+
+    index: int
+    node: object
+    label: str
+    equation: str
+    grad: object
+    terms: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+
+    @property
+    def text(self):
+        """The chain-rule sum with numbers, as the step-through page shows it."""
+        return "\n".join(self.lines)
+
+
+def frames(root, grad=None):
+    """The backward pass from ``root`` as a list of ``Frame``, root first.
+
+    >>> import tinygraph as tg
+    >>> a = tg.tensor([0.5, 0.25], requires_grad=True, name="a")
+    >>> J = a.log().sum().named("J")
+    >>> for f in frames(J):
+    ...     print(f.text)
+    ...     print("--")
+    ∂J/∂J = 1  (the seed: backward starts here)
+    --
+    ∂J/∂u0 = ∂J/∂J · ∂J/∂u0 = ∂J/∂J copied to every entry that was summed
+           = [1, 1]
+    --
+    ∂J/∂a = ∂J/∂u0 * ∂u0/∂a
+          = [1, 1] * [2, 4]
+          = [2, 4]
+    --
+    """
+    facts = collect(root, grad)
+    return [_frame(facts, index, step) for index, step in enumerate(facts.steps)]
+
+
+def _frame(facts, index, step):
+    node = step.node
+    frame = Frame(index, node, facts.labels[node], facts.equation(node), step.grad)
+    # Consumers in the order they were made, like the notes' sums.
+    position = {n: i for i, n in enumerate(facts.nodes)}
+    contributions = sorted(
+        step.contributions, key=lambda c: (position[c.consumer], c.argument)
+    )
+    frame.terms = [_term(facts, node, c) for c in contributions]
+    frame.lines = _lines(facts, frame)
+    return frame
+
+
+def _term(facts, node, contribution):
+    consumer = contribution.consumer
+    g = facts.grad_name(consumer)
+    symbol = f"∂{facts.labels[consumer]}/∂{facts.labels[node]}"
+    if contribution.local is not None:
+        text = f"{g} * {symbol}"
+    else:
+        rule = rule_text(facts, consumer, contribution.argument)
+        text = f"{g} · {symbol} = {rule}"
+    return Term(
+        consumer=consumer,
+        argument=contribution.argument,
+        upstream=contribution.upstream,
+        local=contribution.local,
+        value=contribution.value,
+        summed_axes=tuple(contribution.summed_axes),
+        symbol=symbol,
+        text=text,
+    )
+
+
+def rule_text(facts, consumer, argument):
+    """How dJ/d(input ``argument``) follows from dJ/d``consumer`` (not entrywise).
+
+    ``∂J/∂Z @ Xᵀ`` for the first argument of ``Z = W @ X``.
+    """
+    operands = tg.graph.operand_texts(consumer, facts.labels)
+    rule = RULES.get((consumer.op.name, argument))
+    if rule is None:
+        rule = "{g} pushed back through " + facts.equation(consumer)
+    return rule.format(*operands, g=facts.grad_name(consumer), out=facts.labels[consumer])
+
+
+def _numbers(term):
+    """The term with numbers: ``[..] * [..]`` or just its value."""
+    if term.local is None:
+        return array_inline(term.value)
+    return f"{array_inline(term.upstream)} * {array_inline(term.local)}"
+
+
+def _sum_note(term, node):
+    if not term.summed_axes:
+        return None
+    axes = ", ".join(map(str, term.summed_axes))
+    word = "axis" if len(term.summed_axes) == 1 else "axes"
+    return (
+        f"summed over {word} {axes}: broadcasting stretched {shape_text(node.shape)} "
+        f"to {shape_text(np.shape(term.upstream))}"
+        if term.local is not None
+        else f"summed over {word} {axes} back to {shape_text(node.shape)}"
+    )
+
+
+def _lines(facts, frame):
+    node, name = frame.node, facts.grad_name(frame.node)
+    if node is facts.root:
+        if frame.grad is None:
+            return [f"{name}: no gradient (nothing here requires one)"]
+        if node.data.size == 1:
+            return [f"{name} = 1  (the seed: backward starts here)"]
+        return [f"{name} = {array_inline(frame.grad)}  (the upstream gradient given)"]
+    if frame.grad is None:
+        if not node.requires_grad:
+            return [f"{frame.label} needs no gradient (requires_grad is False)"]
+        return [f"{name}: no gradient reaches {frame.label}"]
+    pad = " " * len(name)
+    terms = frame.terms
+    if len(terms) == 1:
+        term = terms[0]
+        lines = [f"{name} = {term.text}"]
+        if term.local is not None:
+            lines.append(f"{pad} = {_numbers(term)}")
+        note = _sum_note(term, node)
+        if note:
+            lines.append(f"{pad}   ({note})")
+        lines.append(f"{pad} = {array_inline(frame.grad)}")
+        return lines
+    lines = [f"{name} = " + " + ".join(_short(t) for t in terms)]
+    for term in terms:
+        lines.append(f"  from {facts.equation(term.consumer)}:")
+        lines.append(f"    {term.text}")
+        if term.local is not None:
+            lines.append(f"    = {_numbers(term)}")
+        note = _sum_note(term, node)
+        if note:
+            lines.append(f"    ({note})")
+        lines.append(f"    = {array_inline(term.value)}")
+    lines.append(f"  sum of the {len(terms)} contributions:")
+    lines.append(f"{pad} = {array_inline(frame.grad)}")
+    return lines
+
+
+def _short(term):
+    """The term as ``∂J/∂u3 · ∂u3/∂u1`` for the headline sum."""
+    g = term.text.split(" ")[0]
+    return f"{g} · {term.symbol}"

@@ -1,0 +1,117 @@
+"""Graphviz HTML-like labels for nodes, collapsed layers and edges.
+
+Each label is a small table, one row per fact: the node's equation, its
+operation and shape, its value and its gradient. Arrays are set in a
+monospace font so their columns line up; gradient text has its own colour
+(``kinds.GRAD_COLOR``), which the step-through page uses to find it.
+"""
+
+import html
+
+from .kinds import AGREES_COLOR, DIFFERS_COLOR, GRAD_COLOR
+from .values import array_lines, shape_text
+
+MONO = "Courier"
+MUTED = "#666666"
+
+
+def escape(text):
+    """Text safe inside a Graphviz HTML-like label; spaces kept as typed."""
+    return html.escape(text, quote=False).replace("  ", "&#160;&#160;")
+
+
+def _font(text, color=None, face=None, size=None):
+    attributes = ""
+    if color:
+        attributes += f' COLOR="{color}"'
+    if face:
+        attributes += f' FACE="{face}"'
+    if size:
+        attributes += f' POINT-SIZE="{size}"'
+    return f"<FONT{attributes}>{text}</FONT>" if attributes else text
+
+
+def _row(lines, **font):
+    body = "<BR ALIGN=\"LEFT\"/>".join(_font(escape(line), **font) for line in lines)
+    return f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{body}<BR ALIGN="LEFT"/></TD></TR>'
+
+
+def _table(rows):
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+        + "".join(rows)
+        + "</TABLE>>"
+    )
+
+
+def value_rows(facts, node, show):
+    """The value and gradient rows of ``node`` for ``show``."""
+    rows = []
+    if show in ("both", "value"):
+        rows.append(_row(["value"], color=MUTED, size=9))
+        rows.append(_row(array_lines(node.data), face=MONO))
+    if show in ("both", "grad"):
+        grad = facts.grads.get(node)
+        name = facts.grad_name(node)
+        if grad is None:
+            why = "not needed" if not node.requires_grad else "not computed"
+            rows.append(_row([f"{name}: {why}"], color=MUTED, size=9))
+        else:
+            rows.append(_row([f"{name} ="], color=GRAD_COLOR, size=9))
+            rows.append(_row(array_lines(grad), color=GRAD_COLOR, face=MONO))
+    return rows
+
+
+def node_label(facts, node, show, check=None):
+    """The label of one node: equation, operation and shape, value, gradient."""
+    title = facts.equation(node)
+    what = node.op.name if node.op is not None else facts.kinds[node]
+    rows = [
+        _row([title]).replace(escape(title), f"<B>{escape(title)}</B>"),
+        _row([f"{what} · shape {shape_text(node.shape)}"], color=MUTED, size=9),
+    ]
+    rows += value_rows(facts, node, show)
+    if check is not None:
+        color = AGREES_COLOR if check.agrees else DIFFERS_COLOR
+        rows.append(_row(_wrap(check.message, 46), color=color, size=9))
+    return _table(rows)
+
+
+def layer_label(facts, name, members, outputs, show):
+    """A collapsed layer: its name, its operations and its outputs' numbers."""
+    ops = ", ".join(dict.fromkeys(n.op.name for n in members if n.op is not None))
+    rows = [
+        _row([name]).replace(escape(name), f"<B>{escape(name)}</B>"),
+        _row([f"{len(members)} nodes: {ops}"], color=MUTED, size=9),
+    ]
+    for node in outputs:
+        rows.append(_row([f"out: {facts.equation(node)}"]))
+        rows.append(_row([f"shape {shape_text(node.shape)}"], color=MUTED, size=9))
+        rows += value_rows(facts, node, show)
+    return _table(rows)
+
+
+def edge_label(symbol, lines):
+    """``∂u3/∂u1 =`` and the local derivative under it."""
+    rows = [_row([f"{symbol} ="], color=MUTED, size=9), _row(lines, face=MONO, size=9)]
+    return _table(rows)
+
+
+def legend_label(text):
+    return _table([_row([text], size=9)])
+
+
+def caption(lines):
+    """A graph-wide note (shown at the top of the drawing)."""
+    return _table([_row(lines, color=MUTED, size=10)])
+
+
+def _wrap(text, width):
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + [line]

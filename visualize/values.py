@@ -1,0 +1,83 @@
+"""How numbers appear in drawings, tables and the step-through page.
+
+Small arrays are shown in full, rounded to 4 significant digits the way
+NumPy prints them; larger ones are summarised by their mean, min, max and
+Euclidean norm, so a node stays a few lines tall whatever its shape.
+"""
+
+import re
+
+import numpy as np
+
+# Arrays with at most this many entries are printed entry by entry.
+FULL_LIMIT = 12
+PRECISION = 4
+
+
+def shape_text(shape):
+    """``(3, 4)``, ``(3,)`` or ``scalar`` for a shape tuple."""
+    return "scalar" if tuple(shape) == () else str(tuple(shape))
+
+
+def number_text(x):
+    """One number with 4 significant digits: ``0.1235``, ``-2.5``, ``1e-09``."""
+    # Adding 0.0 turns -0.0 into 0.0, which reads better in a gradient.
+    return f"{float(x) + 0.0:.{PRECISION}g}"
+
+
+def array_lines(array, limit=FULL_LIMIT):
+    """An array as lines of text: in full when small, else a summary.
+
+    >>> array_lines(np.array([[1.0, 2.5], [-1 / 3, 0.0]]))
+    ['[[ 1.      2.5   ]', ' [-0.3333  0.    ]]']
+    >>> array_lines(np.arange(100.0))
+    ['mean 49.5  min 0  max 99', 'norm 573']
+    """
+    array = _no_negative_zero(np.asarray(array))
+    if array.size == 1:
+        return [number_text(array.reshape(-1)[0])]
+    if array.size <= limit:
+        text = np.array2string(array, precision=PRECISION, max_line_width=60)
+        return text.split("\n")
+    return summary_lines(array)
+
+
+def summary_lines(array):
+    """``mean .. min .. max ..`` and ``norm ..``: what a large array looks like."""
+    array = np.asarray(array, dtype=np.float64)
+    if array.size == 0:
+        return ["(empty)"]
+    stats = (f"{name} {number_text(value)}" for name, value in (
+        ("mean", array.mean()), ("min", array.min()), ("max", array.max())
+    ))
+    return [
+        "  ".join(stats),
+        f"norm {number_text(np.linalg.norm(array))}",
+    ]
+
+
+def array_inline(array, limit=FULL_LIMIT):
+    """``array_lines`` on one line, for tables and chain-rule sums.
+
+    >>> array_inline(np.array([[1.0, 2.5], [-1 / 3, 0.0]]))
+    '[[1, 2.5], [-0.3333, 0]]'
+    """
+    array = _no_negative_zero(np.asarray(array))
+    if array.size == 1 or array.size > limit:
+        return "  ".join(array_lines(array, limit))
+    text = np.array2string(
+        array,
+        separator=", ",
+        max_line_width=10**6,
+        formatter={"float_kind": number_text},
+    )
+    return re.sub(r"\s+", " ", text)
+
+
+def _no_negative_zero(array):
+    return array + 0.0 if array.dtype.kind == "f" else array
+
+
+def index_text(index):
+    """``[0, 3]`` for a NumPy index tuple."""
+    return "[" + ", ".join(str(int(i)) for i in index) + "]"
