@@ -1,0 +1,334 @@
+"""``tg.save`` / ``tg.load``: plain .npz, never pickle, atomic, checked.
+
+Whatever goes wrong while loading, the model must come out unchanged and the
+error must say what went wrong; nothing in a file may ever run as code.
+"""
+
+import os
+import pickle
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+import tinygraph as tg
+
+
+def make_net(seed, n_in=4, n_hidden=3, dtype=np.float64):
+    return tg.nn.Sequential(
+        tg.nn.Linear(n_in, n_hidden, rng=seed, dtype=dtype),
+        tg.nn.Tanh(),
+        tg.nn.Linear(n_hidden, 1, rng=seed + 100, dtype=dtype),
+        tg.nn.Sigmoid(),
+    )
+
+
+def snapshot(module):
+    return {name: p.data.copy() for name, p in module.named_parameters()}
+
+
+def assert_unchanged(module, before):
+    after = snapshot(module)
+    assert after.keys() == before.keys()
+    for name in before:
+        np.testing.assert_array_equal(after[name], before[name], err_msg=name)
+
+
+class TwoTensors:
+    """The smallest thing ``save``/``load`` accept: ``named_parameters()``."""
+
+    def __init__(self, w, b):
+        self.w = tg.tensor(w, requires_grad=True)
+        self.b = tg.tensor(b, requires_grad=True)
+
+    def named_parameters(self):
+        return [("w", self.w), ("b", self.b)]
+
+
+@pytest.fixture
+def saved(tmp_path):
+    """A file saved from ``make_net(0)`` and a different net to load into."""
+    path = tmp_path / "net.npz"
+    tg.save(make_net(0), path)
+    return path, make_net(1)
+
+
+# ----- round trips --------------------------------------------------------
+
+
+def test_save_load_round_trip_restores_every_parameter_and_the_outputs(saved):
+    path, net = saved
+    original = make_net(0)
+    X = np.random.default_rng(5).normal(size=(4, 7))
+    assert not np.allclose(net(X).data, original(X).data)
+    assert tg.load(net, path) is net
+    for (name, p), (_, q) in zip(net.named_parameters(), original.named_parameters()):
+        np.testing.assert_array_equal(p.data, q.data, err_msg=name)
+    np.testing.assert_array_equal(net(X).data, original(X).data)
+
+
+def test_save_writes_a_plain_npz_that_numpy_reads_without_pickle(saved):
+    path, _ = saved
+    with np.load(path, allow_pickle=False) as archive:
+        assert sorted(archive.files) == ["0.W", "0.b", "2.W", "2.b"]
+        np.testing.assert_array_equal(archive["0.W"], make_net(0)[0].W.data)
+        assert archive["2.b"].shape == (1, 1)
+
+
+def test_save_load_keeps_float32(tmp_path):
+    path = tmp_path / "f32.npz"
+    tg.save(make_net(0, dtype=np.float32), path)
+    net = make_net(1, dtype=np.float32)
+    tg.load(net, path)
+    assert all(p.dtype == np.float32 for p in net.parameters())
+    expected = make_net(0, dtype=np.float32)[0].W.data
+    np.testing.assert_array_equal(net[0].W.data, expected)
+
+
+def test_save_load_with_a_duck_typed_module_and_a_dict(tmp_path):
+    source = TwoTensors([[1.0, 2.0]], [[3.0]])
+    tg.save(source, str(tmp_path / "duck.npz"))
+    target = {"w": tg.tensor([[0.0, 0.0]]), "b": tg.tensor([[0.0]])}
+    tg.load(target, tmp_path / "duck.npz")
+    np.testing.assert_array_equal(target["w"].data, [[1.0, 2.0]])
+    np.testing.assert_array_equal(target["b"].data, [[3.0]])
+
+
+def test_load_copies_into_the_existing_arrays(saved):
+    path, net = saved
+    W = net[0].W
+    array_before = W.data
+    tg.load(net, path)
+    assert W.data is array_before
+    np.testing.assert_array_equal(array_before, make_net(0)[0].W.data)
+
+
+def test_save_uses_the_path_as_given_and_replaces_an_old_file(tmp_path):
+    path = tmp_path / "weights"
+    tg.save(TwoTensors([1.0], [2.0]), path)
+    tg.save(TwoTensors([5.0], [6.0]), path)
+    assert sorted(os.listdir(tmp_path)) == ["weights"]
+    target = TwoTensors([0.0], [0.0])
+    tg.load(target, path)
+    assert target.w.data[0] == 5.0 and target.b.data[0] == 6.0
+
+
+def test_save_gives_the_file_the_usual_permissions(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        tg.save(TwoTensors([1.0], [2.0]), tmp_path / "p.npz")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "p.npz").stat().st_mode & 0o777 == 0o644
+
+
+# ----- files that do not fit the model ------------------------------------
+
+
+def test_load_lists_every_mismatch_and_leaves_the_model_unchanged(tmp_path):
+    path = tmp_path / "other.npz"
+    tg.save(
+        {
+            "0.W": tg.tensor(np.zeros((3, 5))),
+            "0.b": tg.tensor(np.zeros((3, 1), dtype=np.float32)),
+            "2.W": tg.tensor(np.zeros((1, 3))),
+            "3.W": tg.tensor(np.zeros((1, 1))),
+        },
+        path,
+    )
+    net = make_net(1)
+    before = snapshot(net)
+    with pytest.raises(ValueError) as caught:
+        tg.load(net, path)
+    message = str(caught.value)
+    assert "does not fit the model" in message
+    assert "missing from the file: 2.b" in message
+    assert "in the file but not in the model: 3.W" in message
+    assert "0.W: shape (3, 5) in the file, (3, 4) in the model" in message
+    assert "0.b: dtype float32 in the file, float64 in the model" in message
+    assert "2.W" not in message.replace("2.W,", "")  # 2.W fits: not reported
+    assert_unchanged(net, before)
+
+
+def test_load_rejects_a_file_for_a_different_architecture(saved):
+    path, _ = saved
+    wider = make_net(1, n_hidden=5)
+    before = snapshot(wider)
+    with pytest.raises(ValueError, match=r"0.W: shape \(3, 4\) in the file, \(5, 4\)"):
+        tg.load(wider, path)
+    assert_unchanged(wider, before)
+
+
+# ----- files that are not what they claim ----------------------------------
+
+
+def write(path, content):
+    path.write_bytes(content)
+    return path
+
+
+def assert_rejected(path, match):
+    net = make_net(1)
+    before = snapshot(net)
+    with pytest.raises(ValueError, match=match):
+        tg.load(net, path)
+    assert_unchanged(net, before)
+
+
+@pytest.mark.parametrize("keep", [0, 1, 10, 100, 0.5, -1])
+def test_load_rejects_truncated_files(saved, tmp_path, keep):
+    path, _ = saved
+    content = path.read_bytes()
+    cut = int(len(content) * keep) if isinstance(keep, float) else keep % len(content)
+    bad = write(tmp_path / "cut.npz", content[:cut])
+    assert_rejected(bad, r"not (a valid \.npz|an \.npz) file")
+
+
+@pytest.mark.parametrize("where", ["header", "data"])
+def test_load_rejects_corrupted_bytes(saved, tmp_path, where):
+    path, _ = saved
+    content = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("0.W.npy")
+    # The member starts after its 30-byte local header, its name and an extra
+    # field whose length is the header's last two bytes.
+    with open(path, "rb") as file:
+        file.seek(info.header_offset + 28)
+        extra_length = int.from_bytes(file.read(2), "little")
+    start = info.header_offset + 30 + len(info.filename) + extra_length
+    offset = start + (20 if where == "header" else info.file_size - 5)
+    content[offset] ^= 0xFF
+    bad = write(tmp_path / "flipped.npz", bytes(content))
+    assert_rejected(bad, r"the array '0.W' is corrupt")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"hello, I am a text file\n", bytes(range(256)), b"PK\x03\x04garbage"],
+    ids=["empty", "text", "binary", "zip-magic-then-garbage"],
+)
+def test_load_rejects_files_that_are_not_npz(tmp_path, content):
+    assert_rejected(write(tmp_path / "junk.npz", content), r"npz")
+
+
+def test_load_rejects_a_single_npy_array(tmp_path):
+    np.save(tmp_path / "one.npy", np.zeros((3, 4)))
+    assert_rejected(tmp_path / "one.npy", r"single \.npy array")
+
+
+def test_load_rejects_a_zip_with_other_members(tmp_path):
+    path = tmp_path / "model.pt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("archive/data.pkl", b"whatever")
+    assert_rejected(path, r"'archive/data.pkl', which is not a NumPy array")
+
+
+class WritesAMarker:
+    """Unpickling this creates a file: proof that code from the file ran."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_load_never_unpickles_a_pickle_file(tmp_path):
+    marker = tmp_path / "code-ran"
+    evil = pickle.dumps({"0.W": WritesAMarker(str(marker))})
+    path = write(tmp_path / "evil.npz", evil)
+    assert_rejected(path, r"npz")
+    assert not marker.exists()
+
+
+def test_load_never_unpickles_object_arrays_in_an_npz(tmp_path):
+    marker = tmp_path / "code-ran"
+    payload = np.empty((3, 4), dtype=object)
+    payload[0, 0] = WritesAMarker(str(marker))
+    arrays = {name: p.data for name, p in make_net(0).named_parameters()}
+    arrays["0.W"] = payload
+    path = tmp_path / "objects.npz"
+    np.savez(path, **arrays)  # NumPy pickles object arrays by default
+    assert_rejected(path, r"'0.W' holds Python objects .* never unpickles")
+    assert not marker.exists()
+
+
+def test_load_missing_file_raises_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        tg.load(make_net(0), tmp_path / "nope.npz")
+
+
+# ----- atomic writing ---------------------------------------------------
+
+
+def test_save_failing_mid_write_keeps_the_old_file_and_leaves_no_temporary(
+    saved, monkeypatch
+):
+    path, _ = saved
+    old = path.read_bytes()
+    write_array = np.lib.format.write_array
+    calls = []
+
+    def fail_on_the_third_array(file, array, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        write_array(file, array, **kwargs)
+
+    monkeypatch.setattr(np.lib.format, "write_array", fail_on_the_third_array)
+    with pytest.raises(OSError, match="disk full"):
+        tg.save(make_net(7), path)
+    assert path.read_bytes() == old
+    assert os.listdir(path.parent) == [path.name]
+
+
+def test_save_killed_mid_write_keeps_the_old_file(saved):
+    # A real crash: the process dies while the archive is half written.
+    path, _ = saved
+    old = path.read_bytes()
+    script = f"""
+import os
+import numpy as np
+import tinygraph as tg
+write_array = np.lib.format.write_array
+def die_after_one(file, array, **kwargs):
+    write_array(file, array, **kwargs)
+    file.flush()
+    os._exit(3)
+np.lib.format.write_array = die_after_one
+net = tg.nn.Sequential(tg.nn.Linear(4, 3, rng=9), tg.nn.Linear(3, 1, rng=9))
+tg.save(net, {str(path)!r})
+"""
+    done = subprocess.run([sys.executable, "-c", script], check=False, timeout=60)
+    assert done.returncode == 3
+    leftovers = [name for name in os.listdir(path.parent) if name != path.name]
+    assert len(leftovers) == 1 and leftovers[0].endswith(".tmp")  # the half file
+    assert path.read_bytes() == old
+    tg.load(make_net(1), path)  # still a complete, loadable file
+
+
+# ----- bad arguments ------------------------------------------------------
+
+
+def test_save_rejects_things_that_are_not_modules(tmp_path):
+    with pytest.raises(TypeError, match=r"named_parameters\(\)"):
+        tg.save([tg.tensor([1.0])], tmp_path / "x.npz")
+    with pytest.raises(TypeError, match=r"'w' is a ndarray, not a tg.Tensor"):
+        tg.save({"w": np.zeros(2)}, tmp_path / "x.npz")
+    assert not (tmp_path / "x.npz").exists()
+
+
+def test_save_rejects_duplicate_names(tmp_path):
+    class Twice(TwoTensors):
+        def named_parameters(self):
+            return [("w", self.w), ("w", self.b)]
+
+    with pytest.raises(ValueError, match=r"both named 'w'"):
+        tg.save(Twice([1.0], [2.0]), tmp_path / "x.npz")
+
+
+def test_save_into_a_missing_directory_says_which(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"no-such-dir"):
+        tg.save(make_net(0), tmp_path / "no-such-dir" / "x.npz")
