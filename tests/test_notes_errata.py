@@ -7,6 +7,8 @@ ops only. A few claims the notes leave open or get right in a way that is
 easy to doubt (momentum, the learning-slowdown intuition) close the file.
 """
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -40,7 +42,7 @@ def quadratic(A, Y):
 def dense_network(rng, sizes, m, output="sigmoid"):
     """A sigmoid network from engine ops; keeps every W, b, Z and A."""
     net = {"W": [], "b": [], "Z": [], "A": [tg.tensor(rng.normal(size=(sizes[0], m)))]}
-    for layer, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+    for layer, (n_in, n_out) in enumerate(pairwise(sizes)):
         W = tg.tensor(rng.normal(size=(n_out, n_in)), requires_grad=True)
         b = tg.tensor(rng.normal(size=(n_out, 1)), requires_grad=True)
         Z = W @ net["A"][-1] + b
