@@ -79,12 +79,12 @@ def test_tutorial_check_tells_right_from_wrong(capsys):
         checks = _load("tutorial_checks")
     finally:
         sys.path.remove(str(TUTORIALS))
-    assert checks.check(0.25, 0.25, "x") is True
+    assert checks.check(0.25, 0.25, "x")
     assert "correct" in capsys.readouterr().out
-    assert checks.check([[0.1, 0.2]], [[0.1, 0.3]], "x") is False
+    assert not checks.check([[0.1, 0.2]], [[0.1, 0.3]], "x")
     out = capsys.readouterr().out
     assert "not yet" in out and "(0, 1)" in out and "0.3" in out
-    assert checks.check(..., 1.0, "x") is False
+    assert not checks.check(..., 1.0, "x")
     assert "not answered" in capsys.readouterr().out
-    assert checks.check([1.0, 2.0, 3.0], [1.0, 2.0], "x") is False
+    assert not checks.check([1.0, 2.0, 3.0], [1.0, 2.0], "x")
     assert "wrong shape" in capsys.readouterr().out

@@ -9,36 +9,56 @@ unanswered exercises still runs top to bottom.
 import numpy as np
 
 
+class Verdict:
+    """The outcome of ``check``: truthy when the answer is right.
+
+    Jupyter shows nothing for it, since ``check`` has already said it in words.
+    """
+
+    def __init__(self, correct):
+        self.correct = bool(correct)
+
+    def __bool__(self):
+        return self.correct
+
+    def __repr__(self):
+        return f"Verdict(correct={self.correct})"
+
+    def _ipython_display_(self):
+        pass
+
+
 def check(answer, expected, what="your answer", atol=1e-6, rtol=1e-6):
-    """Say whether ``answer`` matches ``expected``; return True when it does.
+    """Say whether ``answer`` matches ``expected``; the result is truthy if so.
 
     ``answer`` may be a number, an array, a tensor (its ``.data`` is used) or
     a function, which is then called on ``expected``'s inputs by the caller
     beforehand. ``None`` or ``...`` means "not answered yet".
 
-    >>> check(0.5, 0.5, "dJ/du")
+    >>> bool(check(0.5, 0.5, "dJ/du"))
     dJ/du: correct.
     True
     """
     if answer is None or answer is Ellipsis:
         print(f"{what}: not answered yet (replace the ... with your answer).")
-        return False
+        return Verdict(False)
     got = np.asarray(getattr(answer, "data", answer), dtype=float)
     want = np.asarray(getattr(expected, "data", expected), dtype=float)
     if got.shape != want.shape and got.size != want.size:
         print(f"{what}: wrong shape, got {got.shape}, expected {want.shape}.")
-        return False
+        return Verdict(False)
     got = got.reshape(want.shape)
     if np.allclose(got, want, atol=atol, rtol=rtol):
         print(f"{what}: correct.")
-        return True
-    worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - want)), want.shape))
+        return Verdict(True)
+    index = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
+    worst = tuple(int(i) for i in index)
     where = f" at entry {worst}" if want.ndim else ""
     print(
         f"{what}: not yet{where}: you have {got[worst]:.6g}, "
         f"tinygraph says {want[worst]:.6g}."
     )
-    return False
+    return Verdict(False)
 
 
 def close(a, b, atol=1e-10, rtol=1e-7):
