@@ -1,0 +1,56 @@
+"""Activation functions and modules: values against NumPy, gradients against
+finite differences."""
+
+import numpy as np
+import pytest
+
+import tinygraph as tg
+
+Z = np.array([[-2.0, -0.5, 0.3, 1.7], [0.9, -1.2, 2.5, -0.1], [0.4, 0.2, -3.0, 0.6]])
+
+
+def reference_softmax(z):
+    e = np.exp(z - z.max(axis=0))
+    return e / e.sum(axis=0)
+
+
+CASES = [
+    ("identity", tg.nn.Identity, lambda z: z),
+    ("step", tg.nn.Step, lambda z: (z >= 0).astype(float)),
+    ("sigmoid", tg.nn.Sigmoid, lambda z: 1 / (1 + np.exp(-z))),
+    ("tanh", tg.nn.Tanh, np.tanh),
+    ("relu", tg.nn.ReLU, lambda z: np.maximum(z, 0)),
+    ("softmax", tg.nn.Softmax, reference_softmax),
+]
+
+
+@pytest.mark.parametrize("name, module, reference", CASES, ids=[c[0] for c in CASES])
+def test_activation_function_and_module_values(name, module, reference):
+    z = tg.tensor(Z, requires_grad=True)
+    function = getattr(tg.nn, name)
+    np.testing.assert_allclose(function(z).data, reference(Z), rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(module()(z).data, reference(Z), rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "softmax"])
+def test_activation_gradients_match_finite_differences(name):
+    z = tg.tensor(Z, requires_grad=True)
+    result = tg.gradcheck(getattr(tg.nn, name), [z])
+    assert result, str(result)
+
+
+def test_step_passes_no_gradient():
+    z = tg.tensor(Z, requires_grad=True)
+    (tg.nn.step(z) * 3).sum().backward()
+    np.testing.assert_array_equal(z.grad, np.zeros_like(Z))
+
+
+def test_identity_adds_no_node():
+    z = tg.tensor(Z, requires_grad=True)
+    assert tg.nn.identity(z) is z
+
+
+def test_softmax_columns_sum_to_one_along_the_chosen_axis():
+    z = tg.tensor(Z)
+    np.testing.assert_allclose(tg.nn.Softmax()(z).data.sum(axis=0), 1.0, rtol=1e-15)
+    np.testing.assert_allclose(tg.nn.Softmax(axis=1)(z).data.sum(axis=1), 1.0, rtol=1e-15)
