@@ -1,0 +1,105 @@
+"""SGD: plain gradient descent and momentum against the update computed by
+hand, and argument checks."""
+
+import numpy as np
+import pytest
+
+import tinygraph as tg
+
+
+def quadratic_grad(w, A):
+    """Gradient of J = 1/2 w^T A w, written by hand: A w (A symmetric)."""
+    return A @ w
+
+
+A = np.array([[3.0, 0.5], [0.5, 1.0]])
+W0 = np.array([[1.0], [-2.0]])
+
+
+def run(lr, momentum, steps):
+    w = tg.tensor(W0.copy(), requires_grad=True)
+    opt = tg.optim.SGD([w], lr=lr, momentum=momentum)
+    history = []
+    for _ in range(steps):
+        opt.zero_grad()
+        J = (w.T @ (A @ w)).sum() / 2
+        J.backward()
+        opt.step()
+        history.append(w.data.copy())
+    return history
+
+
+def test_sgd_without_momentum_is_plain_gradient_descent():
+    lr = 0.1
+    w = W0.copy()
+    for got in run(lr, 0.0, 5):
+        w = w - lr * quadratic_grad(w, A)
+        np.testing.assert_allclose(got, w, rtol=1e-14)
+
+
+def test_sgd_momentum_follows_the_velocity_formula():
+    lr, mu = 0.1, 0.9
+    w, v = W0.copy(), np.zeros_like(W0)
+    for got in run(lr, mu, 6):
+        v = mu * v - lr * quadratic_grad(w, A)  # V := mu V - alpha dJ/dW
+        w = w + v  # W := W + V
+        np.testing.assert_allclose(got, w, rtol=1e-14)
+
+
+def test_sgd_momentum_matches_torch():
+    torch = pytest.importorskip("torch")
+    wt = torch.tensor(W0.copy(), requires_grad=True)
+    opt = torch.optim.SGD([wt], lr=0.1, momentum=0.9)
+    At = torch.tensor(A)
+    for ours in run(0.1, 0.9, 6):
+        opt.zero_grad()
+        ((wt.T @ (At @ wt)).sum() / 2).backward()
+        opt.step()
+        np.testing.assert_allclose(ours, wt.detach().numpy(), rtol=1e-12)
+
+
+def test_sgd_skips_parameters_without_gradient_and_zero_grad_clears():
+    used = tg.tensor([1.0], requires_grad=True)
+    unused = tg.tensor([5.0], requires_grad=True)
+    opt = tg.optim.SGD([used, unused], lr=0.5)
+    (used * 2).sum().backward()
+    opt.step()
+    assert used.data[0] == 0.0 and unused.data[0] == 5.0
+    opt.zero_grad()
+    assert used.grad is None
+
+
+def test_sgd_updates_in_place_and_keeps_float32():
+    w = tg.tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    data = w.data
+    opt = tg.optim.SGD([w], lr=0.25, momentum=0.5)
+    (w * w).sum().backward()
+    opt.step()
+    assert w.data is data and w.dtype == np.float32
+    np.testing.assert_allclose(w.data, 0.5)
+
+
+def test_sgd_accepts_a_models_parameters():
+    net = tg.nn.Sequential(tg.nn.Linear(2, 2, rng=0))
+    assert len(tg.optim.SGD(net.parameters(), lr=0.1).params) == 2
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, "0.1", None, True, float("nan")])
+def test_sgd_rejects_a_learning_rate_that_is_not_positive(lr):
+    with pytest.raises(ValueError, match="SGD: lr .* must be a positive number"):
+        tg.optim.SGD([tg.tensor([1.0], requires_grad=True)], lr=lr)
+
+
+@pytest.mark.parametrize("momentum", [-0.1, 1.0, "0.9"])
+def test_sgd_rejects_bad_momentum(momentum):
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\)"):
+        tg.optim.SGD([tg.tensor([1.0], requires_grad=True)], lr=0.1, momentum=momentum)
+
+
+def test_sgd_rejects_parameters_that_cannot_learn():
+    with pytest.raises(ValueError, match="params is empty"):
+        tg.optim.SGD([], lr=0.1)
+    with pytest.raises(ValueError, match=r"params\[0\] \(W, shape \(2,\)\) does not require"):
+        tg.optim.SGD([tg.tensor([1.0, 2.0], name="W")], lr=0.1)
+    with pytest.raises(TypeError, match=r"params\[0\] is a ndarray"):
+        tg.optim.SGD([np.ones(2)], lr=0.1)
