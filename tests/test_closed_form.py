@@ -8,6 +8,7 @@ checks make sure the closed forms themselves are right, not merely equal to
 the engine.
 """
 
+import doctest
 from dataclasses import dataclass
 
 import numpy as np
@@ -387,3 +388,8 @@ def test_forward_names_the_layer_with_the_wrong_shape():
         ValueError, match=r"layer 2 expects W of shape \(n_out, 4\).*\(2, 5\)"
     ):
         cf.forward(np.zeros((3, 2)), W, b)
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(cf, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 8 and result.failed == 0
