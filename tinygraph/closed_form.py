@@ -265,16 +265,16 @@ def output_error(A, Y):
     return (A - Y) / m
 
 
-def output_delta(output, cost_name, Z, A, Y):
+def output_delta(output, cost, Z, A, Y):
     """delta^L for any output activation and cost: BP1, dJ/dA through h.
 
     (A - Y)/m for a matched pair, else ``activation_backward`` applied to
     the seed dJ/dA ([002] BP1.2: Delta^L = grad_H J * h'(Z^L), with the
     full softmax Jacobian in place of h' for softmax).
     """
-    if (output, cost_name) in MATCHED_PAIRS:
+    if (output, cost) in MATCHED_PAIRS:
         return output_error(A, Y)
-    return activation_backward(output, Z, A, dJ_dA(cost_name, A, Y))
+    return activation_backward(output, Z, A, dJ_dA(cost, A, Y))
 
 
 # ----- regularisation ([002] sections 9.2, 9.3) ---------------------------
@@ -309,7 +309,8 @@ class Backprop:
 
     Lists run over layers 1..L, so layer l is at index l - 1, except ``A``,
     which starts with the input: ``A[0]`` is X and ``A[l]`` is layer l's
-    output. ``delta[l - 1]`` is dJ/dZ of layer l.
+    output. ``delta[l - 1]`` is dJ/dZ of layer l. (This is [000]'s
+    numbering, A^[0] = X; [002] calls the input layer 1.)
     """
 
     J: float
