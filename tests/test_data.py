@@ -43,14 +43,18 @@ def test_batch_size_picks_batch_online_or_mini_batch(size, count):
 
 
 def test_tensors_come_back_as_leaf_tensors_with_their_names():
-    xb, yb = next(tg.data.batches(tg.tensor(X, name="X"), tg.tensor(Y), 4, shuffle=False))
+    xb, _ = next(
+        tg.data.batches(tg.tensor(X, name="X"), tg.tensor(Y), 4, shuffle=False)
+    )
     assert isinstance(xb, tg.Tensor) and xb.name == "X" and xb.is_leaf
     np.testing.assert_array_equal(xb.data, X[:, :4])
 
 
 @pytest.mark.parametrize("size", [0, -2, 2.0, "4", True, None])
 def test_batch_size_must_be_a_positive_integer(size):
-    with pytest.raises(ValueError, match="batches: batch_size must be a positive integer"):
+    with pytest.raises(
+        ValueError, match="batches: batch_size must be a positive integer"
+    ):
         tg.data.batches(X, Y, size)
 
 

@@ -16,7 +16,9 @@ GENERATED = [
 ]
 
 
-@pytest.mark.parametrize("name, kwargs, n_x, n_y", GENERATED, ids=[g[0] for g in GENERATED])
+@pytest.mark.parametrize(
+    "name, kwargs, n_x, n_y", GENERATED, ids=[g[0] for g in GENERATED]
+)
 def test_generated_sets_are_features_by_examples_and_repeat_with_the_seed(
     name, kwargs, n_x, n_y
 ):
@@ -60,8 +62,12 @@ def test_noisy_linear_target_is_linear_up_to_the_noise():
 
 
 def test_one_hot_makes_columns_and_rejects_bad_labels():
-    np.testing.assert_array_equal(tg.datasets.one_hot([1, 0], 3), [[0, 1], [1, 0], [0, 0]])
-    with pytest.raises(ValueError, match="one_hot: labels must be a 1-D array of integers"):
+    np.testing.assert_array_equal(
+        tg.datasets.one_hot([1, 0], 3), [[0, 1], [1, 0], [0, 0]]
+    )
+    with pytest.raises(
+        ValueError, match="one_hot: labels must be a 1-D array of integers"
+    ):
         tg.datasets.one_hot([0.5, 1.0])
     with pytest.raises(ValueError, match="label 3 is not below n_classes=3"):
         tg.datasets.one_hot([3], 3)
@@ -93,8 +99,14 @@ def test_loaders_split_and_standardise_with_training_statistics(name, n_x, n_y, 
     pytest.importorskip("sklearn")
     data = getattr(tg.datasets, name)(test_fraction=0.25, seed=0)
     m_test = round(0.25 * m)
-    assert data.X_train.shape == (n_x, m - m_test) and data.X_test.shape == (n_x, m_test)
-    assert data.Y_train.shape == (n_y, m - m_test) and data.Y_test.shape == (n_y, m_test)
+    assert data.X_train.shape == (n_x, m - m_test) and data.X_test.shape == (
+        n_x,
+        m_test,
+    )
+    assert data.Y_train.shape == (n_y, m - m_test) and data.Y_test.shape == (
+        n_y,
+        m_test,
+    )
     np.testing.assert_allclose(data.X_train.mean(axis=1), 0.0, atol=1e-12)
     std = data.X_train.std(axis=1)
     # every feature has unit spread, except pixels blank in every training image
@@ -127,5 +139,7 @@ def test_train_test_split_checks_its_arguments():
 def test_loaders_without_scikit_learn_say_how_to_install_it(monkeypatch, name):
     # a None entry makes ``import sklearn`` raise ImportError
     monkeypatch.setitem(sys.modules, "sklearn", None)
-    with pytest.raises(ImportError, match=r'needs scikit-learn.*pip install "tinygraph\[data\]"'):
+    with pytest.raises(
+        ImportError, match=r'needs scikit-learn.*pip install "tinygraph\[data\]"'
+    ):
         getattr(tg.datasets, name)()

@@ -99,7 +99,9 @@ def test_sgd_rejects_bad_momentum(momentum):
 def test_sgd_rejects_parameters_that_cannot_learn():
     with pytest.raises(ValueError, match="params is empty"):
         tg.optim.SGD([], lr=0.1)
-    with pytest.raises(ValueError, match=r"params\[0\] \(W, shape \(2,\)\) does not require"):
+    with pytest.raises(
+        ValueError, match=r"params\[0\] \(W, shape \(2,\)\) does not require"
+    ):
         tg.optim.SGD([tg.tensor([1.0, 2.0], name="W")], lr=0.1)
     with pytest.raises(TypeError, match=r"params\[0\] is a ndarray"):
         tg.optim.SGD([np.ones(2)], lr=0.1)

@@ -7,7 +7,9 @@ import pytest
 import tinygraph as tg
 
 
-def fit(model, cost, X, Y, epochs, lr, momentum=0.9, batch_size=32, seed=0, penalty=None):
+def fit(
+    model, cost, X, Y, epochs, lr, momentum=0.9, batch_size=32, seed=0, penalty=None
+):
     """Mini-batch gradient descent; returns the cost of each epoch."""
     rng = np.random.default_rng(seed)
     optimizer = tg.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
@@ -44,8 +46,14 @@ def test_digits_mlp_reaches_95_percent_on_held_out_digits():
         tg.nn.Dropout(0.1, rng=rng),
         tg.nn.Linear(32, 10, rng=rng),
     )
-    history = fit(model, tg.nn.cross_entropy_with_logits, data.X_train, data.Y_train,
-                  epochs=10, lr=0.05)
+    history = fit(
+        model,
+        tg.nn.cross_entropy_with_logits,
+        data.X_train,
+        data.Y_train,
+        epochs=10,
+        lr=0.05,
+    )
     assert history[-1] < history[0] / 5
     accuracy = np.mean(predict(model, data.X_test).argmax(0) == data.Y_test.argmax(0))
     assert accuracy >= 0.95
@@ -56,11 +64,21 @@ def test_breast_cancer_with_the_notes_composed_cost_reaches_95_percent():
     data = tg.datasets.breast_cancer(seed=0)
     rng = np.random.default_rng(1)
     model = tg.nn.Sequential(
-        tg.nn.Linear(30, 16, rng=rng), tg.nn.Tanh(), tg.nn.Linear(16, 1, rng=rng), tg.nn.Sigmoid()
+        tg.nn.Linear(30, 16, rng=rng),
+        tg.nn.Tanh(),
+        tg.nn.Linear(16, 1, rng=rng),
+        tg.nn.Sigmoid(),
     )
     weights = [model[0].W, model[2].W]
-    history = fit(model, tg.nn.binary_cross_entropy, data.X_train, data.Y_train,
-                  epochs=15, lr=0.05, penalty=lambda m: tg.nn.l2_penalty(weights, 0.01, m))
+    history = fit(
+        model,
+        tg.nn.binary_cross_entropy,
+        data.X_train,
+        data.Y_train,
+        epochs=15,
+        lr=0.05,
+        penalty=lambda m: tg.nn.l2_penalty(weights, 0.01, m),
+    )
     assert history[-1] < history[0]
     accuracy = np.mean((predict(model, data.X_test) > 0.5) == (data.Y_test == 1))
     assert accuracy >= 0.95
@@ -85,7 +103,9 @@ def test_diabetes_regression_beats_predicting_the_mean():
 def test_noisy_linear_batch_gradient_descent_recovers_the_line():
     X, Y = tg.datasets.noisy_linear(200, n_features=3, noise=0.05, seed=0)
     layer = tg.nn.Linear(3, 1, rng=0)
-    history = fit(layer, tg.nn.mse, X, Y, epochs=300, lr=0.3, momentum=0.0, batch_size=200)
+    history = fit(
+        layer, tg.nn.mse, X, Y, epochs=300, lr=0.3, momentum=0.0, batch_size=200
+    )
     design = np.vstack([X, np.ones((1, 200))]).T
     coef, *_ = np.linalg.lstsq(design, Y[0], rcond=None)
     np.testing.assert_allclose(layer.W.data[0], coef[:3], atol=1e-6)
@@ -96,11 +116,29 @@ def test_noisy_linear_batch_gradient_descent_recovers_the_line():
 def test_xor_needs_a_hidden_layer_and_learns_with_one():
     X, Y = tg.datasets.xor(200, noise=0.1, seed=0)
     rng = np.random.default_rng(0)
-    model = tg.nn.Sequential(tg.nn.Linear(2, 8, rng=rng), tg.nn.Tanh(), tg.nn.Linear(8, 1, rng=rng))
-    fit(model, tg.nn.binary_cross_entropy_with_logits, X, Y, epochs=40, lr=0.1, batch_size=20)
+    model = tg.nn.Sequential(
+        tg.nn.Linear(2, 8, rng=rng), tg.nn.Tanh(), tg.nn.Linear(8, 1, rng=rng)
+    )
+    fit(
+        model,
+        tg.nn.binary_cross_entropy_with_logits,
+        X,
+        Y,
+        epochs=40,
+        lr=0.1,
+        batch_size=20,
+    )
     assert np.mean((predict(model, X) > 0) == (Y == 1)) == 1.0
     linear = tg.nn.Linear(2, 1, rng=0)
-    fit(linear, tg.nn.binary_cross_entropy_with_logits, X, Y, epochs=40, lr=0.1, batch_size=20)
+    fit(
+        linear,
+        tg.nn.binary_cross_entropy_with_logits,
+        X,
+        Y,
+        epochs=40,
+        lr=0.1,
+        batch_size=20,
+    )
     assert np.mean((predict(linear, X) > 0) == (Y == 1)) < 0.8
 
 
@@ -117,8 +155,11 @@ def test_training_is_reproducible_with_fixed_seeds():
 
     def train():
         rng = np.random.default_rng(5)
-        model = tg.nn.Sequential(tg.nn.Linear(2, 16, rng=rng), tg.nn.ReLU(),
-                                 tg.nn.Linear(16, 3, rng=rng))
-        return fit(model, tg.nn.cross_entropy_with_logits, X, Y, epochs=3, lr=0.1, seed=5)
+        model = tg.nn.Sequential(
+            tg.nn.Linear(2, 16, rng=rng), tg.nn.ReLU(), tg.nn.Linear(16, 3, rng=rng)
+        )
+        return fit(
+            model, tg.nn.cross_entropy_with_logits, X, Y, epochs=3, lr=0.1, seed=5
+        )
 
     assert train() == train()

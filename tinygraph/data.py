@@ -57,7 +57,9 @@ def batches(X, Y, batch_size, shuffle=True, rng=None):
         or not isinstance(batch_size, numbers.Integral)
         or batch_size < 1
     ):
-        raise ValueError(f"batches: batch_size must be a positive integer, got {batch_size!r}")
+        raise ValueError(
+            f"batches: batch_size must be a positive integer, got {batch_size!r}"
+        )
     x_array = _columns_of(X, "X")
     y_array = _columns_of(Y, "Y")
     m = x_array.shape[1]
@@ -67,7 +69,9 @@ def batches(X, Y, batch_size, shuffle=True, rng=None):
             f"X is {x_array.shape}, Y is {y_array.shape}"
         )
     if shuffle:
-        if rng is not None and not isinstance(rng, (numbers.Integral, np.random.Generator)):
+        if rng is not None and not isinstance(
+            rng, (numbers.Integral, np.random.Generator)
+        ):
             raise TypeError(
                 "batches: rng must be None, an integer seed or a numpy.random.Generator"
             )
@@ -80,5 +84,5 @@ def batches(X, Y, batch_size, shuffle=True, rng=None):
 def _batches(X, Y, x_array, y_array, order, batch_size):
     # A separate generator, so bad arguments fail at the call, not at the loop.
     for start in range(0, len(order), batch_size):
-        columns = order[start:start + batch_size]
+        columns = order[start : start + batch_size]
         yield _take(X, x_array, columns), _take(Y, y_array, columns)

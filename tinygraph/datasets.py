@@ -52,7 +52,11 @@ def one_hot(labels, n_classes=None):
            [1., 0., 0.]])
     """
     labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu" or (labels.size and labels.min() < 0):
+    if (
+        labels.ndim != 1
+        or labels.dtype.kind not in "iu"
+        or (labels.size and labels.min() < 0)
+    ):
         raise ValueError(
             f"one_hot: labels must be a 1-D array of integers >= 0, got shape "
             f"{labels.shape} and dtype {labels.dtype}"
@@ -60,7 +64,9 @@ def one_hot(labels, n_classes=None):
     if n_classes is None:
         n_classes = int(labels.max()) + 1 if labels.size else 0
     if labels.size and labels.max() >= n_classes:
-        raise ValueError(f"one_hot: label {labels.max()} is not below n_classes={n_classes}")
+        raise ValueError(
+            f"one_hot: label {labels.max()} is not below n_classes={n_classes}"
+        )
     return np.eye(n_classes)[:, labels]
 
 
@@ -193,14 +199,16 @@ def train_test_split(X, Y, test_fraction=0.2, seed=0):
     if isinstance(test_fraction, bool) or not (
         isinstance(test_fraction, numbers.Real) and 0 < test_fraction < 1
     ):
-        raise ValueError(f"train_test_split: test_fraction must be in (0, 1), got {test_fraction!r}")
+        raise ValueError(
+            f"train_test_split: test_fraction must be in (0, 1), got {test_fraction!r}"
+        )
     if X.shape[1] != Y.shape[1]:
         raise ValueError(
             f"train_test_split: X has {X.shape[1]} columns but Y has {Y.shape[1]}"
         )
     m = X.shape[1]
     order = np.random.default_rng(seed).permutation(m)
-    n_test = max(1, int(round(test_fraction * m)))
+    n_test = max(1, round(test_fraction * m))
     test, train = order[:n_test], order[n_test:]
     return Split(X[:, train], Y[:, train], X[:, test], Y[:, test])
 
@@ -264,4 +272,6 @@ def diabetes(test_fraction=0.2, seed=0):
     bunch = _sklearn_datasets("diabetes").load_diabetes()
     X = bunch.data.T.astype(np.float64)
     Y = bunch.target.astype(np.float64)[np.newaxis, :]
-    return _standardised(train_test_split(X, Y, test_fraction, seed), scale_targets=True)
+    return _standardised(
+        train_test_split(X, Y, test_fraction, seed), scale_targets=True
+    )

@@ -50,7 +50,9 @@ class SGD:
         self.params = list(params)
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor):
-                raise TypeError(f"SGD: params[{i}] is a {type(p).__name__}, not a tensor")
+                raise TypeError(
+                    f"SGD: params[{i}] is a {type(p).__name__}, not a tensor"
+                )
             if not p.requires_grad:
                 raise ValueError(
                     f"SGD: params[{i}] ({p.name or 'unnamed'}, shape {p.shape}) does "
@@ -59,13 +61,17 @@ class SGD:
         if not self.params:
             raise ValueError("SGD: params is empty; pass model.parameters()")
         if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
-            raise ValueError(f"SGD: lr (the learning rate) must be a positive number, got {lr!r}")
+            raise ValueError(
+                f"SGD: lr (the learning rate) must be a positive number, got {lr!r}"
+            )
         if (
             isinstance(momentum, bool)
             or not isinstance(momentum, numbers.Real)
             or not 0 <= momentum < 1
         ):
-            raise ValueError(f"SGD: momentum must be a number in [0, 1), got {momentum!r}")
+            raise ValueError(
+                f"SGD: momentum must be a number in [0, 1), got {momentum!r}"
+            )
         self.lr = float(lr)
         self.momentum = float(momentum)
         self.velocities = [np.zeros_like(p.data) for p in self.params]

@@ -53,4 +53,6 @@ def test_identity_adds_no_node():
 def test_softmax_columns_sum_to_one_along_the_chosen_axis():
     z = tg.tensor(Z)
     np.testing.assert_allclose(tg.nn.Softmax()(z).data.sum(axis=0), 1.0, rtol=1e-15)
-    np.testing.assert_allclose(tg.nn.Softmax(axis=1)(z).data.sum(axis=1), 1.0, rtol=1e-15)
+    np.testing.assert_allclose(
+        tg.nn.Softmax(axis=1)(z).data.sum(axis=1), 1.0, rtol=1e-15
+    )

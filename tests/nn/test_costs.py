@@ -41,12 +41,27 @@ def ce_ref(A, Y):
 # name, cost, reference on A, (A values, Y), logits form
 CASES = [
     ("mse", tg.nn.mse, mse_ref, (Z3, Y3_LABELS), None),
-    ("bce", tg.nn.binary_cross_entropy, bce_ref, (sigmoid(Z1), Y1),
-     tg.nn.binary_cross_entropy_with_logits),
-    ("multilabel", tg.nn.multilabel_bce, bce_ref, (sigmoid(Z3), Y3_LABELS),
-     tg.nn.multilabel_bce_with_logits),
-    ("cross_entropy", tg.nn.cross_entropy, ce_ref, (softmax(Z3), Y3_ONE_HOT),
-     tg.nn.cross_entropy_with_logits),
+    (
+        "bce",
+        tg.nn.binary_cross_entropy,
+        bce_ref,
+        (sigmoid(Z1), Y1),
+        tg.nn.binary_cross_entropy_with_logits,
+    ),
+    (
+        "multilabel",
+        tg.nn.multilabel_bce,
+        bce_ref,
+        (sigmoid(Z3), Y3_LABELS),
+        tg.nn.multilabel_bce_with_logits,
+    ),
+    (
+        "cross_entropy",
+        tg.nn.cross_entropy,
+        ce_ref,
+        (softmax(Z3), Y3_ONE_HOT),
+        tg.nn.cross_entropy_with_logits,
+    ),
 ]
 IDS = [c[0] for c in CASES]
 
@@ -60,7 +75,9 @@ def test_cost_value_matches_the_formula(name, cost, reference, data, logits_form
 
 
 @pytest.mark.parametrize("name, cost, reference, data, logits_form", CASES, ids=IDS)
-def test_cost_gradient_matches_finite_differences(name, cost, reference, data, logits_form):
+def test_cost_gradient_matches_finite_differences(
+    name, cost, reference, data, logits_form
+):
     A, Y = data
     a = tg.tensor(A, requires_grad=True)
     cost(a, Y).backward()
@@ -68,7 +85,9 @@ def test_cost_gradient_matches_finite_differences(name, cost, reference, data, l
     np.testing.assert_allclose(a.grad, expected, rtol=1e-6, atol=1e-9)
 
 
-@pytest.mark.parametrize("name, cost, reference, data, logits_form", CASES[1:], ids=IDS[1:])
+@pytest.mark.parametrize(
+    "name, cost, reference, data, logits_form", CASES[1:], ids=IDS[1:]
+)
 def test_logits_form_equals_the_composed_cost(name, cost, reference, data, logits_form):
     A, Y = data
     Z = Z1 if A.shape[0] == 1 else Z3
@@ -80,26 +99,42 @@ def test_logits_form_equals_the_composed_cost(name, cost, reference, data, logit
     expected = numeric_grad(lambda z: reference(squash(z), Y), [Z], 0, 1.0)
     np.testing.assert_allclose(z_fused.grad, expected, rtol=1e-6, atol=1e-9)
     # and the closed form of the notes: dJ/dZ = (A - Y) / m
-    np.testing.assert_allclose(z_fused.grad, (squash(Z) - Y) / M, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        z_fused.grad, (squash(Z) - Y) / M, rtol=1e-12, atol=1e-15
+    )
 
 
 @pytest.mark.parametrize(
     "cost, Z, Y, expected_cost, expected_grad",
     [
         # terms log(1 + e^z) - y z: 1000 for a confident miss, ~0 for a hit
-        (tg.nn.binary_cross_entropy_with_logits,
-         [[1000.0, -1000.0, 1000.0, -1000.0]], [[0, 1, 1, 0]],
-         2000.0 / 4, [[0.25, -0.25, 0.0, 0.0]]),
-        (tg.nn.multilabel_bce_with_logits,
-         [[1000.0, -1000.0], [1000.0, 1000.0]], [[0, 0], [1, 0]],
-         2000.0 / 2, [[0.5, 0.0], [0.0, 0.5]]),
+        (
+            tg.nn.binary_cross_entropy_with_logits,
+            [[1000.0, -1000.0, 1000.0, -1000.0]],
+            [[0, 1, 1, 0]],
+            2000.0 / 4,
+            [[0.25, -0.25, 0.0, 0.0]],
+        ),
+        (
+            tg.nn.multilabel_bce_with_logits,
+            [[1000.0, -1000.0], [1000.0, 1000.0]],
+            [[0, 0], [1, 0]],
+            2000.0 / 2,
+            [[0.5, 0.0], [0.0, 0.5]],
+        ),
         # log-softmax of (1000, -1000): 0 and -2000
-        (tg.nn.cross_entropy_with_logits,
-         [[1000.0, 1000.0], [-1000.0, -1000.0]], [[1, 0], [0, 1]],
-         2000.0 / 2, [[0.0, 0.5], [0.0, -0.5]]),
+        (
+            tg.nn.cross_entropy_with_logits,
+            [[1000.0, 1000.0], [-1000.0, -1000.0]],
+            [[1, 0], [0, 1]],
+            2000.0 / 2,
+            [[0.0, 0.5], [0.0, -0.5]],
+        ),
     ],
 )
-def test_logits_forms_survive_saturated_logits(cost, Z, Y, expected_cost, expected_grad):
+def test_logits_forms_survive_saturated_logits(
+    cost, Z, Y, expected_cost, expected_grad
+):
     z = tg.tensor(Z, requires_grad=True)
     with tg.detect_anomaly():
         J = cost(z, Y)
@@ -108,14 +143,23 @@ def test_logits_forms_survive_saturated_logits(cost, Z, Y, expected_cost, expect
     np.testing.assert_allclose(z.grad, expected_grad, atol=1e-300)
 
 
-def test_logits_forms_gradient_with_respect_to_y():
-    y_values = RNG.uniform(size=(3, M))
-    for cost, squash in [(tg.nn.multilabel_bce_with_logits, sigmoid)]:
-        z = tg.tensor(Z3, requires_grad=True)
-        y = tg.tensor(y_values, requires_grad=True)
-        cost(z, y).backward()
-        expected = numeric_grad(lambda t: bce_ref(squash(Z3), t), [y_values], 0, 1.0)
-        np.testing.assert_allclose(y.grad, expected, rtol=1e-6, atol=1e-9)
+@pytest.mark.parametrize(
+    "cost, reference, y_values",
+    [
+        (
+            tg.nn.multilabel_bce_with_logits,
+            lambda y: bce_ref(sigmoid(Z3), y),
+            RNG.uniform(size=(3, M)),
+        ),
+        (tg.nn.cross_entropy_with_logits, lambda y: ce_ref(softmax(Z3), y), Y3_ONE_HOT),
+    ],
+)
+def test_logits_forms_gradient_with_respect_to_y(cost, reference, y_values):
+    z = tg.tensor(Z3, requires_grad=True)
+    y = tg.tensor(y_values, requires_grad=True)
+    cost(z, y).backward()
+    expected = numeric_grad(reference, [y_values], 0, 1.0)
+    np.testing.assert_allclose(y.grad, expected, rtol=1e-6, atol=1e-9)
 
 
 def equations(J):
@@ -190,8 +234,13 @@ def test_costs_keep_float32():
 
 @pytest.mark.parametrize(
     "cost",
-    [tg.nn.mse, tg.nn.multilabel_bce, tg.nn.cross_entropy,
-     tg.nn.multilabel_bce_with_logits, tg.nn.cross_entropy_with_logits],
+    [
+        tg.nn.mse,
+        tg.nn.multilabel_bce,
+        tg.nn.cross_entropy,
+        tg.nn.multilabel_bce_with_logits,
+        tg.nn.cross_entropy_with_logits,
+    ],
 )
 def test_cost_rejects_y_of_another_shape(cost):
     with pytest.raises(ValueError, match=r"Y has shape \(3, 4\) but .* shape \(3, 5\)"):
@@ -199,7 +248,9 @@ def test_cost_rejects_y_of_another_shape(cost):
 
 
 def test_cost_rejects_a_transposed_y_rather_than_broadcasting():
-    with pytest.raises(ValueError, match=r"mse: Y has shape \(5, 1\) but A has shape \(1, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"mse: Y has shape \(5, 1\) but A has shape \(1, 5\)"
+    ):
         tg.nn.mse(tg.tensor(Z1), Y1.T)
 
 
@@ -207,8 +258,8 @@ def test_cost_rejects_a_transposed_y_rather_than_broadcasting():
 @pytest.mark.parametrize(
     "Y, column",
     [
-        (np.array([[1, 0], [1, 0], [0, 1]]), 0),   # two ones
-        (np.array([[0, 1], [0, 0], [0, 0]]), 0),   # no one
+        (np.array([[1, 0], [1, 0], [0, 1]]), 0),  # two ones
+        (np.array([[0, 1], [0, 0], [0, 0]]), 0),  # no one
         (np.array([[1, 0.5], [0, 0.5], [0, 0]]), 1),  # soft label
     ],
 )
@@ -235,7 +286,9 @@ def test_probability_costs_reject_values_outside_zero_one(cost, A, Y):
     "cost", [tg.nn.binary_cross_entropy, tg.nn.binary_cross_entropy_with_logits]
 )
 def test_binary_costs_want_one_row_and_point_to_multilabel(cost):
-    with pytest.raises(ValueError, match=r"shape \(3, 5\).*one output row.*multilabel_bce"):
+    with pytest.raises(
+        ValueError, match=r"shape \(3, 5\).*one output row.*multilabel_bce"
+    ):
         cost(tg.tensor(sigmoid(Z3)), Y3_LABELS)
 
 
@@ -268,7 +321,10 @@ def test_costs_agree_with_torch():
     J.backward()
     zt = torch.tensor(Z3, requires_grad=True)
     # the notes sum over the labels and average over the m examples
-    Jt = F.binary_cross_entropy_with_logits(zt, torch.tensor(Y3_LABELS), reduction="sum") / M
+    Jt = (
+        F.binary_cross_entropy_with_logits(zt, torch.tensor(Y3_LABELS), reduction="sum")
+        / M
+    )
     Jt.backward()
     assert J.item() == pytest.approx(Jt.item(), rel=1e-12)
     np.testing.assert_allclose(z.grad, zt.grad.numpy(), rtol=1e-10)

@@ -22,7 +22,9 @@ def test_linear_shapes_and_forward_value():
     assert layer.W.shape == (2, 3) and layer.b.shape == (2, 1)
     layer.b.data[:] = [[1.0], [-1.0]]
     X = np.arange(12.0).reshape(3, 4)
-    np.testing.assert_allclose(layer(X).data, layer.W.data @ X + layer.b.data, rtol=1e-15)
+    np.testing.assert_allclose(
+        layer(X).data, layer.W.data @ X + layer.b.data, rtol=1e-15
+    )
 
 
 def test_linear_gradients_match_finite_differences():
@@ -37,7 +39,9 @@ def test_linear_gradients_match_finite_differences():
     assert result, str(result)
 
 
-@pytest.mark.parametrize("init, variance", [("xavier", 2 / (400 + 300)), ("he", 2 / 400)])
+@pytest.mark.parametrize(
+    "init, variance", [("xavier", 2 / (400 + 300)), ("he", 2 / 400)]
+)
 def test_linear_init_variance(init, variance):
     W = tg.nn.Linear(400, 300, rng=0, init=init).W.data
     assert abs(W.mean()) < 0.01 * np.sqrt(variance) * 10
@@ -92,7 +96,9 @@ def test_sequential_names_parameters_like_the_notes():
 
 
 def test_sequential_keeps_a_given_name():
-    net = tg.nn.Sequential(tg.nn.Linear(2, 2, rng=0, name="_in"), tg.nn.Linear(2, 1, rng=1))
+    net = tg.nn.Sequential(
+        tg.nn.Linear(2, 2, rng=0, name="_in"), tg.nn.Linear(2, 1, rng=1)
+    )
     assert [p.name for p in net.parameters()] == ["W_in", "b_in", "W2", "b2"]
 
 
@@ -136,7 +142,13 @@ def test_named_parameters_of_a_custom_module_are_deterministic():
 
     names = [n for n, _ in Net().named_parameters()]
     assert names == [
-        "scale", "body.0.W", "body.0.b", "heads.0.W", "heads.0.b", "heads.1.W", "heads.1.b",
+        "scale",
+        "body.0.W",
+        "body.0.b",
+        "heads.0.W",
+        "heads.0.b",
+        "heads.1.W",
+        "heads.1.b",
     ]
     assert names == [n for n, _ in Net().named_parameters()]
 
@@ -160,7 +172,9 @@ def test_module_zero_grad_clears_every_parameter():
 
 
 def test_sequential_rejects_non_modules():
-    with pytest.raises(TypeError, match="Sequential: argument 1 is a function.*tg.nn.ReLU()"):
+    with pytest.raises(
+        TypeError, match="Sequential: argument 1 is a function.*tg.nn.ReLU()"
+    ):
         tg.nn.Sequential(tg.nn.Linear(2, 2, rng=0), tg.nn.relu)
     with pytest.raises(TypeError, match="argument 0 is a int, not a tg.nn.Module$"):
         tg.nn.Sequential(3)

@@ -20,7 +20,9 @@ def test_l2_penalty_value_and_weight_decay_gradient():
     ws = weights()
     R = tg.nn.l2_penalty(ws, lam, m)
     R.backward()
-    assert R.item() == pytest.approx(lam / (2 * m) * (np.sum(W1**2) + np.sum(W2**2)), rel=1e-14)
+    assert R.item() == pytest.approx(
+        lam / (2 * m) * (np.sum(W1**2) + np.sum(W2**2)), rel=1e-14
+    )
     np.testing.assert_allclose(ws[0].grad, lam / m * W1, rtol=1e-14)
     np.testing.assert_allclose(ws[1].grad, lam / m * W2, rtol=1e-14)
 
@@ -30,7 +32,9 @@ def test_l1_penalty_value_and_sign_gradient():
     ws = weights()
     R = tg.nn.l1_penalty(ws, lam, m)
     R.backward()
-    assert R.item() == pytest.approx(lam / m * (np.abs(W1).sum() + np.abs(W2).sum()), rel=1e-14)
+    assert R.item() == pytest.approx(
+        lam / m * (np.abs(W1).sum() + np.abs(W2).sum()), rel=1e-14
+    )
     np.testing.assert_allclose(ws[0].grad, lam / m * np.sign(W1), rtol=1e-14)
     assert ws[0].grad[1, 0] == 0.0  # sign(0) = 0
 
@@ -43,18 +47,26 @@ def test_penalties_gradients_match_finite_differences_away_from_zero():
     ]:
         t = tg.tensor(w, requires_grad=True)
         penalty([t], 0.5, 4).backward()
-        np.testing.assert_allclose(t.grad, numeric_grad(formula, [w], 0, 1.0), rtol=1e-7)
+        np.testing.assert_allclose(
+            t.grad, numeric_grad(formula, [w], 0, 1.0), rtol=1e-7
+        )
 
 
 def test_penalty_adds_to_a_cost_and_to_a_networks_weights_only():
-    net = tg.nn.Sequential(tg.nn.Linear(3, 4, rng=0), tg.nn.Tanh(), tg.nn.Linear(4, 1, rng=1))
+    net = tg.nn.Sequential(
+        tg.nn.Linear(3, 4, rng=0), tg.nn.Tanh(), tg.nn.Linear(4, 1, rng=1)
+    )
     X, Y = np.ones((3, 6)), np.zeros((1, 6))
     weights_only = [net[0].W, net[2].W]
     J = tg.nn.mse(net(X), Y) + tg.nn.l2_penalty(weights_only, lam=1.0, m=6)
     J.backward()
-    plain = tg.nn.Sequential(tg.nn.Linear(3, 4, rng=0), tg.nn.Tanh(), tg.nn.Linear(4, 1, rng=1))
+    plain = tg.nn.Sequential(
+        tg.nn.Linear(3, 4, rng=0), tg.nn.Tanh(), tg.nn.Linear(4, 1, rng=1)
+    )
     tg.nn.mse(plain(X), Y).backward()
-    np.testing.assert_allclose(net[0].W.grad, plain[0].W.grad + net[0].W.data / 6, rtol=1e-12)
+    np.testing.assert_allclose(
+        net[0].W.grad, plain[0].W.grad + net[0].W.data / 6, rtol=1e-12
+    )
     np.testing.assert_allclose(net[0].b.grad, plain[0].b.grad, rtol=1e-12)
 
 

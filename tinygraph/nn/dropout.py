@@ -17,7 +17,9 @@ from .module import Module
 
 def _check_p(p):
     if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p < 1:
-        raise ValueError(f"Dropout: p (the drop probability) must be in [0, 1), got {p!r}")
+        raise ValueError(
+            f"Dropout: p (the drop probability) must be in [0, 1), got {p!r}"
+        )
     return float(p)
 
 

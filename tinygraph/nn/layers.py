@@ -60,7 +60,9 @@ class Linear(Module):
     (2, 5)
     """
 
-    def __init__(self, n_in, n_out, rng=None, init="xavier", name=None, dtype=np.float64):
+    def __init__(
+        self, n_in, n_out, rng=None, init="xavier", name=None, dtype=np.float64
+    ):
         super().__init__()
         self.n_in = _positive_int(n_in, "n_in", "Linear")
         self.n_out = _positive_int(n_out, "n_out", "Linear")
@@ -71,7 +73,9 @@ class Linear(Module):
         std = np.sqrt(2.0 / fan)
         W = generator.normal(0.0, std, size=(self.n_out, self.n_in)).astype(dtype)
         self.W = Tensor(W, requires_grad=True, name="W")
-        self.b = Tensor(np.zeros((self.n_out, 1), dtype=dtype), requires_grad=True, name="b")
+        self.b = Tensor(
+            np.zeros((self.n_out, 1), dtype=dtype), requires_grad=True, name="b"
+        )
         self.init = init
         self.symbol = None
         if name is not None:
@@ -129,9 +133,14 @@ class Sequential(Module):
         super().__init__()
         for i, module in enumerate(modules):
             if not isinstance(module, Module):
+                hint = (
+                    "; use the module form, e.g. tg.nn.ReLU() rather than tg.nn.relu"
+                    if callable(module)
+                    else ""
+                )
                 raise TypeError(
                     f"Sequential: argument {i} is a {type(module).__name__}, "
-                    "not a tg.nn.Module"
+                    f"not a tg.nn.Module{hint}"
                 )
         self.modules = list(modules)
         self.label = None  # a container: its layers open their own scopes

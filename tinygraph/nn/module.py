@@ -108,7 +108,9 @@ class Module:
         children = self.named_children()
         if not children:
             return f"{type(self).__name__}({self.extra_repr()})"
-        lines = [f"  ({name}): {child!r}".replace("\n", "\n  ") for name, child in children]
+        lines = [
+            f"  ({name}): {child!r}".replace("\n", "\n  ") for name, child in children
+        ]
         return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
 
     def extra_repr(self):

@@ -21,7 +21,9 @@ def _checked(params, lam, m, who):
     if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not lam >= 0:
         raise ValueError(f"{who}: lam must be a number >= 0, got {lam!r}")
     if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
-        raise ValueError(f"{who}: m (the number of examples) must be a positive integer, got {m!r}")
+        raise ValueError(
+            f"{who}: m (the number of examples) must be a positive integer, got {m!r}"
+        )
     return params
 
 
@@ -38,7 +40,7 @@ def l2_penalty(params, lam, m):
     params = _checked(params, lam, m, "l2_penalty")
     total = (params[0] ** 2).sum()
     for w in params[1:]:
-        total = total + (w ** 2).sum()
+        total = total + (w**2).sum()
     return total * (lam / (2 * m))
 
 

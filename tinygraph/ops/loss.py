@@ -52,7 +52,7 @@ class Mix(Op):
     """
 
     name, elementwise = "mix", True
-    __slots__ = ("y", "a", "b")
+    __slots__ = ("a", "b", "y")
 
     def render(self, y, a, b):
         return f"{y} * {a} + (1 - {y}) * {b}"
@@ -78,7 +78,7 @@ class NegMean(Op):
     """
 
     name = "neg_mean"
-    __slots__ = ("axis", "shape", "count")
+    __slots__ = ("axis", "count", "shape")
 
     def __init__(self, axis=None):
         self.axis = axis
@@ -113,7 +113,7 @@ class SigmoidCrossEntropy(Op):
     """
 
     name = "bce_with_logits"
-    __slots__ = ("z", "y", "m")
+    __slots__ = ("m", "y", "z")
 
     def render(self, z, y):
         return f"bce_with_logits({z}, {y})"
@@ -142,7 +142,7 @@ class SoftmaxCrossEntropy(Op):
     """
 
     name = "cross_entropy_with_logits"
-    __slots__ = ("axis", "log_a", "y", "m")
+    __slots__ = ("axis", "log_a", "m", "y")
 
     def __init__(self, axis=0):
         self.axis = axis
