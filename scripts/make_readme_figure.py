@@ -36,7 +36,8 @@ def bce_graph():
 
 def main(path=OUT):
     J, a, expected = bce_graph()
-    visualize.render(J, str(path), expect={a: expected}, edges="local")
+    visualize.render(J, str(path), expect={a: expected}, edges="local",
+                     rankdir="TB")
     return path
 
 

@@ -8,7 +8,6 @@ into one box so that it stays readable. Everything is emitted in
 topological order, so the same graph always gives the same DOT text.
 """
 
-import itertools
 from dataclasses import dataclass, field
 
 import graphviz
@@ -33,9 +32,10 @@ from .values import array_lines, shape_text
 SHOWS = ("both", "value", "grad", "none")
 RANKDIRS = ("LR", "TB", "RL", "BT")
 EDGES = ("plain", "local")
-# A 3-layer MLP with its cost has about 25 nodes; past this many a drawing
-# stops fitting on a screen, so layers are collapsed.
-MAX_NODES = 40
+# A logistic regression with its cost (about 15 nodes) still fits on a
+# screen drawn in full; a 3-layer MLP with its cost (about 25) does not, and
+# is drawn one box per layer.
+MAX_NODES = 20
 
 
 @dataclass
@@ -137,7 +137,7 @@ def build(
             "(or a larger number) to draw every node"
         )
     g = graphviz.Digraph("tinygraph", format="svg")
-    g.attr(rankdir=rankdir, fontname="Helvetica", nodesep="0.3", ranksep="0.45")
+    g.attr(rankdir=rankdir, fontname="Helvetica", nodesep="0.25", ranksep="0.3")
     g.attr("node", fontname="Helvetica", fontsize="11", margin="0.1,0.05")
     g.attr("edge", fontname="Helvetica", fontsize="9", color="#555555")
     notes = _notes(facts, collapse, max_nodes)
@@ -190,7 +190,11 @@ def _groups(facts):
 
 
 def _display_ids(facts, groups):
-    """``n<i>`` per node; every node of a collapsed scope shares ``layer<k>``."""
+    """``n<i>`` per node; every node of a collapsed scope shares ``layer<k>``.
+
+    A leaf whose consumers all sit in one collapsed layer (that layer's
+    ``W`` and ``b``) joins it, so the box shows the layer's parameters.
+    """
     ids = {node: f"n{i}" for i, node in enumerate(facts.nodes)}
     for k, (path, members) in enumerate(groups.items()):
         if path:
@@ -198,6 +202,12 @@ def _display_ids(facts, groups):
                 # The cost keeps its own box so the drawing still ends in J.
                 if node is not facts.root:
                     ids[node] = f"layer{k}"
+    if groups:
+        for node in facts.nodes:
+            homes = {ids[c] for c in facts.consumers[node]}
+            parameter = node.is_leaf and node.requires_grad
+            if parameter and len(homes) == 1 and min(homes).startswith("layer"):
+                ids[node] = min(homes)
     return ids
 
 
@@ -218,7 +228,6 @@ def _notes(facts, collapse, max_nodes):
 
 
 def _emit_nodes(drawing, groups, show, collapse):
-    facts = drawing.facts
     # The scope tree: each path's children, in order of first appearance.
     children = {(): []}
     for path in groups:
@@ -230,13 +239,17 @@ def _emit_nodes(drawing, groups, show, collapse):
 
     def emit(graph, path):
         for node in groups.get(path, []):
-            if collapse and path and node is not facts.root:
-                continue
-            _emit_node(drawing, graph, node, show)
-        if collapse and path in groups:
-            _emit_layer(drawing, graph, path, show)
+            if not drawing.ids[node].startswith("layer"):
+                _emit_node(drawing, graph, node, show)
+        if collapse and path and path in groups:
+            layer_id = f"layer{list(groups).index(path)}"
+            _emit_layer(drawing, graph, layer_id, path[-1], show)
         for child in children[path]:
             number = list(children).index(child)
+            if collapse and not children[child]:
+                # A collapsed scope with no scopes inside is just its box.
+                emit(graph, child)
+                continue
             with graph.subgraph(name=f"cluster_{number}") as cluster:
                 cluster.attr(
                     label=child[-1], style="rounded,dashed", color="#8e8e8e",
@@ -264,23 +277,20 @@ def _emit_node(drawing, graph, node, show):
     )
 
 
-def _emit_layer(drawing, graph, path, show):
+def _emit_layer(drawing, graph, layer_id, name, show):
     facts = drawing.facts
-    members = [n for n, i in drawing.ids.items() if i.startswith("layer")
-               and tuple(n.scope) == path]
+    members = [n for n in facts.nodes if drawing.ids[n] == layer_id]
     if not members:
         return
-    inside = set(members)
     outputs = [
         n for n in members
-        if any(c not in inside for c in facts.consumers[n])
+        if not n.is_leaf and any(drawing.ids[c] != layer_id for c in facts.consumers[n])
     ]
-    layer_id = drawing.ids[members[0]]
     graph.node(
         layer_id,
-        html.layer_label(facts, path[-1], members, outputs, show),
+        html.layer_label(facts, name, members, outputs, show),
         id=layer_id,
-        tooltip=" / ".join(path),
+        tooltip=name,
         **LAYER_STYLE,
     )
 
@@ -306,42 +316,42 @@ def _emit_edges(drawing, edges):
                     layer_edges.add((tail, head))
                     graph.edge(tail, head)
             elif edges == "local" and contribution is not None:
-                symbol = f"∂{facts.labels[node]}/∂{facts.labels[parent]}"
-                lines = _local_lines(facts, node, contribution)
-                graph.edge(tail, head, label=html.edge_label(symbol, lines))
+                graph.edge(
+                    tail, head,
+                    label=_local_label(facts, node, parent, contribution),
+                )
             else:
                 graph.edge(tail, head)
 
 
-def _local_lines(facts, consumer, contribution):
+def _local_label(facts, consumer, parent, contribution):
+    """The edge's local derivative, or the rule for a matmul or reduction."""
     if contribution.local is not None:
-        return array_lines(np.asarray(contribution.local))
-    return [rule_text(facts, consumer, contribution.argument)]
+        symbol = f"∂{facts.labels[consumer]}/∂{facts.labels[parent]} ="
+        lines = array_lines(np.asarray(contribution.local))
+    else:
+        symbol = f"{facts.grad_name(parent)} gets"
+        lines = [rule_text(facts, consumer, contribution.argument)]
+    return html.edge_label(symbol, lines)
 
 
 def _emit_legend(drawing):
+    """One small box listing the kinds of node (and marks) this drawing uses."""
     facts = drawing.facts
-    present = [k for k in KINDS if k in set(facts.kinds.values())]
-    with drawing.graph.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="legend", style="rounded", color="#bbbbbb",
-                    fontname="Helvetica", fontsize="10")
-        names = []
-        for kind in present:
-            names.append(f"legend_{kind}")
-            legend.node(names[-1], html.legend_label(DESCRIPTIONS[kind]),
-                        **STYLES[kind])
-        if drawing.collapsed:
-            names.append("legend_layer")
-            legend.node(names[-1], html.legend_label("a collapsed layer"),
-                        **LAYER_STYLE)
-        marks = {c.agrees for c in drawing.checks.values()}
-        for agrees in sorted(marks, reverse=True):
-            color = AGREES_COLOR if agrees else DIFFERS_COLOR
-            text = ("your gradient agrees" if agrees else
-                    "your gradient differs")
-            names.append(f"legend_{'agrees' if agrees else 'differs'}")
-            legend.node(names[-1], html.legend_label(text), shape="box",
-                        color=color, penwidth="3")
-        # Invisible edges stack the legend entries in one column.
-        for a, b in itertools.pairwise(names):
-            legend.edge(a, b, style="invis")
+    entries = [
+        (STYLES[k]["fillcolor"], STYLES[k]["color"], DESCRIPTIONS[k])
+        for k in KINDS
+        if k in {facts.kinds[n] for n in facts.nodes if drawing.ids[n][0] == "n"}
+    ]
+    if drawing.collapsed:
+        entries.append((LAYER_STYLE["fillcolor"], LAYER_STYLE["color"],
+                        "a layer drawn as one box"))
+    marks = {c.agrees for c in drawing.checks.values()}
+    if True in marks:
+        entries.append(("#ffffff", AGREES_COLOR, "your gradient agrees"))
+    if False in marks:
+        entries.append(("#ffffff", DIFFERS_COLOR, "your gradient differs"))
+    drawing.graph.node(
+        "legend", html.legend_label(entries), shape="box", style="rounded",
+        color="#bbbbbb", id="legend",
+    )

@@ -16,8 +16,8 @@ MUTED = "#666666"
 
 
 def escape(text):
-    """Text safe inside a Graphviz HTML-like label; spaces kept as typed."""
-    return html.escape(text, quote=False).replace("  ", "&#160;&#160;")
+    """Text safe inside a Graphviz HTML-like label (which keeps its spaces)."""
+    return html.escape(text, quote=False)
 
 
 def _font(text, color=None, face=None, size=None):
@@ -78,27 +78,40 @@ def node_label(facts, node, show, check=None):
 
 
 def layer_label(facts, name, members, outputs, show):
-    """A collapsed layer: its name, its operations and its outputs' numbers."""
-    ops = ", ".join(dict.fromkeys(n.op.name for n in members if n.op is not None))
+    """A collapsed layer: its name, operations, parameters and outputs."""
+    ops = [n for n in members if not n.is_leaf]
+    names = ", ".join(dict.fromkeys(n.op.name for n in ops))
     rows = [
         _row([name]).replace(escape(name), f"<B>{escape(name)}</B>"),
-        _row([f"{len(members)} nodes: {ops}"], color=MUTED, size=9),
+        _row([f"{len(ops)} operations: {names}"], color=MUTED, size=9),
     ]
-    for node in outputs:
-        rows.append(_row([f"out: {facts.equation(node)}"]))
+    for node in [n for n in members if n.is_leaf] + outputs:
+        title = facts.equation(node)
+        rows.append(_row([title]).replace(escape(title), f"<B>{escape(title)}</B>"))
         rows.append(_row([f"shape {shape_text(node.shape)}"], color=MUTED, size=9))
         rows += value_rows(facts, node, show)
     return _table(rows)
 
 
-def edge_label(symbol, lines):
+def edge_label(heading, lines):
     """``∂u3/∂u1 =`` and the local derivative under it."""
-    rows = [_row([f"{symbol} ="], color=MUTED, size=9), _row(lines, face=MONO, size=9)]
+    rows = [_row([heading], color=MUTED, size=9), _row(lines, face=MONO, size=9)]
     return _table(rows)
 
 
-def legend_label(text):
-    return _table([_row([text], size=9)])
+def legend_label(entries):
+    """A legend: one row per ``(fill colour, border colour, text)``."""
+    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>legend</B></TD></TR>']
+    for fill, border, text in entries:
+        rows.append(
+            f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" BORDER="2" WIDTH="18">'
+            f'</TD><TD ALIGN="LEFT">{_font(escape(text), size=9)}</TD></TR>'
+        )
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
+        + "".join(rows)
+        + "</TABLE>>"
+    )
 
 
 def caption(lines):

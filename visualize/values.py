@@ -9,8 +9,10 @@ import re
 
 import numpy as np
 
-# Arrays with at most this many entries are printed entry by entry.
+# Arrays with at most this many entries, in at most this many rows, are
+# printed entry by entry; a bias column of 8 is summarised, not 8 lines tall.
 FULL_LIMIT = 12
+ROW_LIMIT = 4
 PRECISION = 4
 
 
@@ -31,29 +33,25 @@ def array_lines(array, limit=FULL_LIMIT):
     >>> array_lines(np.array([[1.0, 2.5], [-1 / 3, 0.0]]))
     ['[[ 1.      2.5   ]', ' [-0.3333  0.    ]]']
     >>> array_lines(np.arange(100.0))
-    ['mean 49.5  min 0  max 99', 'norm 573']
+    ['mean 49.5  norm 573', 'min 0  max 99']
     """
     array = _no_negative_zero(np.asarray(array))
     if array.size == 1:
         return [number_text(array.reshape(-1)[0])]
-    if array.size <= limit:
+    if array.size <= limit and (array.ndim < 2 or array.shape[-2] <= ROW_LIMIT):
         text = np.array2string(array, precision=PRECISION, max_line_width=60)
         return text.split("\n")
     return summary_lines(array)
 
 
 def summary_lines(array):
-    """``mean .. min .. max ..`` and ``norm ..``: what a large array looks like."""
+    """``mean .. norm ..`` and ``min .. max ..``: what a large array looks like."""
     array = np.asarray(array, dtype=np.float64)
     if array.size == 0:
         return ["(empty)"]
-    stats = (f"{name} {number_text(value)}" for name, value in (
-        ("mean", array.mean()), ("min", array.min()), ("max", array.max())
-    ))
-    return [
-        "  ".join(stats),
-        f"norm {number_text(np.linalg.norm(array))}",
-    ]
+    mean, norm = number_text(array.mean()), number_text(np.linalg.norm(array))
+    low, high = number_text(array.min()), number_text(array.max())
+    return [f"mean {mean}  norm {norm}", f"min {low}  max {high}"]
 
 
 def array_inline(array, limit=FULL_LIMIT):
