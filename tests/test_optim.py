@@ -84,7 +84,7 @@ def test_sgd_accepts_a_models_parameters():
     assert len(tg.optim.SGD(net.parameters(), lr=0.1).params) == 2
 
 
-@pytest.mark.parametrize("lr", [0, -0.1, "0.1", None, True, float("nan")])
+@pytest.mark.parametrize("lr", [0, -0.1, "0.1", None, True, float("nan"), float("inf")])
 def test_sgd_rejects_a_learning_rate_that_is_not_positive(lr):
     with pytest.raises(ValueError, match="SGD: lr .* must be a positive number"):
         tg.optim.SGD([tg.tensor([1.0], requires_grad=True)], lr=lr)

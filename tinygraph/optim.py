@@ -60,7 +60,11 @@ class SGD:
                 )
         if not self.params:
             raise ValueError("SGD: params is empty; pass model.parameters()")
-        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
+        if (
+            isinstance(lr, bool)
+            or not isinstance(lr, numbers.Real)
+            or not 0 < lr < np.inf
+        ):
             raise ValueError(
                 f"SGD: lr (the learning rate) must be a positive number, got {lr!r}"
             )

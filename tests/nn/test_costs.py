@@ -230,6 +230,9 @@ def test_costs_keep_float32():
     J = tg.nn.cross_entropy_with_logits(z, Y3_ONE_HOT)
     J.backward()
     assert z.grad.dtype == np.float32
+    labels = tg.tensor(Y3_ONE_HOT, name="labels")  # float64, named
+    J = tg.nn.cross_entropy(a, labels)
+    assert J.dtype == np.float32 and "labels" in tg.graph.labels(J).values()
 
 
 @pytest.mark.parametrize(

@@ -45,9 +45,13 @@ def _target(Y, A, cost, what="A"):
             f"{cost}: Y has shape {data.shape} but {what} has shape {A.shape}; "
             f"they must match (outputs x m examples)"
         )
-    if isinstance(Y, Tensor) and (Y.requires_grad or Y.name is not None):
+    if isinstance(Y, Tensor) and Y.requires_grad:
         return Y
-    return Tensor(data.astype(A.dtype, copy=False), name="Y")
+    # a constant: in A's dtype, so float64 labels keep a float32 cost float32
+    name = Y.name if isinstance(Y, Tensor) and Y.name is not None else "Y"
+    if isinstance(Y, Tensor) and Y.dtype == A.dtype and Y.name is not None:
+        return Y
+    return Tensor(data.astype(A.dtype, copy=False), name=name)
 
 
 def _check_one_row(A, cost, instead, what="A"):
