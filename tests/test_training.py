@@ -163,3 +163,19 @@ def test_training_is_reproducible_with_fixed_seeds():
         )
 
     assert train() == train()
+
+
+def test_demo_trains_to_95_percent_and_writes_the_drawing(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("sklearn")
+    from tinygraph import demo
+
+    monkeypatch.chdir(tmp_path)
+    demo.main()
+    out = capsys.readouterr().out
+    epochs = [line for line in out.splitlines() if line.startswith("epoch")]
+    assert len(epochs) == demo.EPOCHS and all("cost" in line for line in epochs)
+    accuracy = float(out.split("held-out accuracy: ")[1].split("%")[0]) / 100
+    assert accuracy >= 0.95
+    assert (tmp_path / "out" / "steps.html").stat().st_size > 0
+    svg = tmp_path / "out" / "graph.svg"
+    assert svg.exists() or "no SVG drawing" in out
