@@ -165,7 +165,9 @@ def test_training_is_reproducible_with_fixed_seeds():
     assert train() == train()
 
 
-def test_demo_trains_to_95_percent_and_writes_the_drawing(tmp_path, monkeypatch, capsys):
+def test_demo_trains_to_95_percent_and_writes_the_drawing(
+    tmp_path, monkeypatch, capsys
+):
     pytest.importorskip("sklearn")
     from tinygraph import demo
 
