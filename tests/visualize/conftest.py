@@ -2,6 +2,7 @@
 a small scoped network, each with its gradients from closed forms."""
 
 import shutil
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -45,7 +46,12 @@ def bce():
 
 def scoped_network(layers=2, width=3, m=4, seed=0):
     """``layers`` dense sigmoid layers, each forward in its own scope, and
-    the BCE cost; returns (J, params, Z_last, dJ/dZ_last = (A - Y)/m)."""
+    the BCE cost.
+
+    Returns a namespace: ``J``, ``params`` [W1, b1, ...], the last layer's
+    ``Z`` and ``dZ`` = dJ/dZ = (A - Y)/m (the notes' output error), ``X``,
+    ``Y`` and ``cost(params)``, the same cost in plain NumPy.
+    """
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(width, m))
     Y = (rng.random((1, m)) > 0.5).astype(float)
@@ -64,5 +70,12 @@ def scoped_network(layers=2, width=3, m=4, seed=0):
     with tg.graph.scope("cost"):
         J = -(Y * A.log() + (1 - Y) * (1 - A).log()).mean()
     J.named("J")
+    def cost(arrays):
+        a = X
+        for W, b in zip(arrays[::2], arrays[1::2]):
+            a = 1 / (1 + np.exp(-(W @ a + b)))
+        return -np.mean(Y * np.log(a) + (1 - Y) * np.log(1 - a))
+
     # The notes' output error for sigmoid + cross-entropy: (A - Y) / m.
-    return J, params, Z, (A.data - Y) / m
+    return SimpleNamespace(J=J, params=params, Z=Z, dZ=(A.data - Y) / m, X=X, Y=Y,
+                           cost=cost)
