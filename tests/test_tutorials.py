@@ -54,9 +54,7 @@ def test_tutorial_opens_with_goals_and_ends_with_checked_exercises(source):
     opening = cells[0].source
     assert opening.startswith("# ") and "What you will learn" in opening
     assert "**Follows:**" in opening
-    exercise_start = next(
-        i for i, c in enumerate(cells) if "## Exercises" in c.source
-    )
+    exercise_start = next(i for i, c in enumerate(cells) if "## Exercises" in c.source)
     checks = [c for c in cells[exercise_start:] if "check(" in c.source]
     assert len(checks) >= 2
 

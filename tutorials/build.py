@@ -37,7 +37,10 @@ def parse_cells(text):
     result = []
     for kind, lines in cells:
         if kind == "markdown":
-            lines = [line[2:] if line.startswith("# ") else line.lstrip("#") for line in lines]
+            lines = [
+                line[2:] if line.startswith("# ") else line.lstrip("#")
+                for line in lines
+            ]
         source = "\n".join(lines).strip("\n")
         if source:
             result.append((kind, source))

@@ -1,4 +1,4 @@
-"""Small helpers the tutorial notebooks share: answer checks and plot setup.
+"""Small helpers the tutorial notebooks share: answer checks and comparisons.
 
 ``check`` is what every exercise's check cell calls: it compares the
 student's answer with a value the notebook computed with tinygraph and says,
@@ -6,7 +6,12 @@ in words, whether the answer is right. It never raises, so a notebook with
 unanswered exercises still runs top to bottom.
 """
 
+from pathlib import Path
+
 import numpy as np
+
+# The repository's root, wherever the notebook's kernel was started.
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Verdict:

@@ -20,12 +20,12 @@
 
 # %%
 # %matplotlib inline
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+from tutorial_checks import check, close
 
 import tinygraph as tg
 import visualize
-from tutorial_checks import check, close
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -42,8 +42,8 @@ np.set_printoptions(precision=4, suppress=True)
 # readable.
 
 # %%
-A = np.array([[0.9, 0.2, 0.6, 0.3]])   # predicted probabilities, shape (1, m)
-Y = np.array([[1.0, 0.0, 1.0, 1.0]])   # labels
+A = np.array([[0.9, 0.2, 0.6, 0.3]])  # predicted probabilities, shape (1, m)
+Y = np.array([[1.0, 0.0, 1.0, 1.0]])  # labels
 m = A.shape[1]
 
 J_direct = -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))
@@ -68,11 +68,12 @@ print("m =", m, "  J =", round(J_direct, 6))
 # `s4`, then the scaling). We give every node the notes' name with
 # `.named(...)`; unnamed nodes would be numbered `u0, u1, ...` automatically.
 
+
 # %%
 def bce_graph(A, Y):
     """The notes' u-variable graph of the binary cross-entropy cost."""
     m = A.shape[1]
-    y = tg.tensor(Y, name="y")                 # labels: data, no gradient
+    y = tg.tensor(Y, name="y")  # labels: data, no gradient
     not_y = tg.tensor(1 - Y, name="(1-y)")
     u0 = tg.tensor(A, requires_grad=True, name="u0")
     u1 = (1 - u0).named("u1")
@@ -84,6 +85,7 @@ def bce_graph(A, Y):
     s4 = u4.sum().named("s4")
     u5 = (s4 * (-1 / m)).named("u5")
     return u5
+
 
 J = bce_graph(A, Y)
 print("J from the graph:", round(J.item(), 6))
@@ -139,14 +141,17 @@ for step in tg.graph.backward_steps(J):
     print(f"dJ/d{names[step.node]} = {np.round(step.grad, 4)}")
     for c in step.contributions:
         local = "linear map" if c.local is None else np.round(c.local, 4)
-        print(f"    from {names[c.consumer]:>4}: local {local}  ->  {np.round(c.value, 4)}")
+        print(
+            f"    from {names[c.consumer]:>4}: local {local}  ->  {np.round(c.value, 4)}"
+        )
 
 # %% [markdown]
 # The same walk as a page you can click through, one node at a time (open
 # `steps_01.html` in a browser):
 
 # %%
-visualize.step_through(J, "steps_01.html")
+page = visualize.step_through(J, "steps_01.html")
+print("wrote", page)
 
 # %% [markdown]
 # ## Checking the notes, line by line
@@ -189,9 +194,11 @@ visualize.draw(J, expect={nodes[k]: v for k, v in notes_formula.items()})
 # nothing about graphs: central finite differences of the cost,
 # $(J(a + \varepsilon) - J(a - \varepsilon)) / 2\varepsilon$, one entry at a time.
 
+
 # %%
 def cost(A):
     return -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))
+
 
 eps = 1e-6
 numeric = np.zeros_like(A)
@@ -224,8 +231,8 @@ J_z.backward()
 print("autodiff dJ/dZ:", Z.grad)
 print("(A - Y) / m   :", (A - Y) / m)
 assert close(A_node.data, A)
-assert close(A_node.grad, notes_formula["u0"])     # dJ/dA, equation (2)
-assert close(Z.grad, (A - Y) / m)                  # dJ/dZ, equation (3)
+assert close(A_node.grad, notes_formula["u0"])  # dJ/dA, equation (2)
+assert close(Z.grad, (A - Y) / m)  # dJ/dZ, equation (3)
 
 # %% [markdown]
 # `dJ/dA` blows up when a confident prediction is wrong (`a` near 0 for a
@@ -257,7 +264,7 @@ answer_1 = ...
 # %%
 J1 = bce_graph(np.array([[0.25]]), np.array([[0.0]]))
 J1.backward()
-u1_node = [n for n in tg.graph.nodes(J1) if n.name == "u1"][0]
+u1_node = next(n for n in tg.graph.nodes(J1) if n.name == "u1")
 check(answer_1, u1_node.grad, "dJ/du1")
 
 # %% [markdown]

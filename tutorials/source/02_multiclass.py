@@ -20,10 +20,9 @@
 # %%
 # %matplotlib inline
 import numpy as np
-import matplotlib.pyplot as plt
+from tutorial_checks import check, close
 
 import tinygraph as tg
-from tutorial_checks import check, close
 
 np.set_printoptions(precision=4, suppress=True)
 rng = np.random.default_rng(2)
@@ -38,12 +37,16 @@ rng = np.random.default_rng(2)
 # %%
 Z = rng.normal(size=(3, 4))
 labels = np.array([0, 2, 1, 2])
-Y = np.eye(3)[:, labels]            # one-hot columns
+Y = np.eye(3)[:, labels]  # one-hot columns
 m = Z.shape[1]
 
+
 def softmax(Z):
-    E = np.exp(Z - Z.max(axis=0))   # subtracting the column max changes nothing but overflow
+    E = np.exp(
+        Z - Z.max(axis=0)
+    )  # subtracting the column max changes nothing but overflow
     return E / E.sum(axis=0)
+
 
 A = softmax(Z)
 print("Y =\n", Y)
@@ -64,6 +67,7 @@ assert close(tg.tensor(Z).softmax(axis=0).data, A)
 # | `u3 = sum_j u2` | one number per example |
 # | `u4 = -(1/m) sum_i u3` | `J` |
 
+
 # %%
 def log_loss_graph(A, Y):
     m = A.shape[1]
@@ -74,6 +78,7 @@ def log_loss_graph(A, Y):
     u3 = u2.sum(axis=0).named("u3")
     u4 = (u3.sum().named("s3") * (-1 / m)).named("u4")
     return u4
+
 
 J = log_loss_graph(A, Y)
 J.backward()
@@ -96,7 +101,7 @@ claims = {
     "u3": np.full(m, -1 / m),
     "u2": np.full_like(A, -1 / m),
     "u1": -Y / m,
-    "u0": -Y / A / m,          # equation (5): dJ/dA
+    "u0": -Y / A / m,  # equation (5): dJ/dA
 }
 for name, formula in claims.items():
     assert close(node[name].grad, formula), name
@@ -123,6 +128,7 @@ z = Z[:, 0]
 a = A[:, 0]
 jacobian_notes = np.diag(a) - np.outer(a, a)
 
+
 def autodiff_jacobian(f, z):
     rows = []
     for j in range(len(z)):
@@ -131,9 +137,11 @@ def autodiff_jacobian(f, z):
         rows.append(zt.grad)
     return np.array(rows)
 
+
 def numeric_jacobian(f, z, eps=1e-6):
     cols = [(f(z + eps * e) - f(z - eps * e)) / (2 * eps) for e in np.eye(len(z))]
     return np.array(cols).T
+
 
 jac_autodiff = autodiff_jacobian(lambda t: t.softmax(axis=0), z)
 jac_numeric = numeric_jacobian(lambda v: softmax(v[:, None])[:, 0], z)
@@ -174,13 +182,13 @@ J_z = -(Y * At.log()).sum() / m
 J_z.backward()
 
 dJ_dA = -Y / A / m
-via_jacobian = np.column_stack([
-    (np.diag(A[:, i]) - np.outer(A[:, i], A[:, i])).T @ dJ_dA[:, i] for i in range(m)
-])
+via_jacobian = np.column_stack(
+    [(np.diag(A[:, i]) - np.outer(A[:, i], A[:, i])).T @ dJ_dA[:, i] for i in range(m)]
+)
 print("autodiff dJ/dZ =\n", Zt.grad)
-assert close(At.grad, dJ_dA)                 # equation (5)
-assert close(via_jacobian, Zt.grad)          # chain rule through the Jacobian
-assert close(Zt.grad, (A - Y) / m)           # equation (6)
+assert close(At.grad, dJ_dA)  # equation (5)
+assert close(via_jacobian, Zt.grad)  # chain rule through the Jacobian
+assert close(Zt.grad, (A - Y) / m)  # equation (6)
 
 # %% [markdown]
 # ### Where the one-hot assumption is used
@@ -191,7 +199,7 @@ assert close(Zt.grad, (A - Y) / m)           # equation (6)
 
 # %%
 Y_two = Y.copy()
-Y_two[1, 0] = 1.0                             # first example now has two labels
+Y_two[1, 0] = 1.0  # first example now has two labels
 Zt = tg.tensor(Z, requires_grad=True)
 (-(Y_two * Zt.softmax(axis=0).log()).sum() / m).backward()
 general = (A * Y_two.sum(axis=0) - Y_two) / m
@@ -226,7 +234,7 @@ assert not close(diagonal_only, (A - Y) / m)
 # is still `(A - Y)/m`.
 
 # %%
-Z_big = Z * 400                               # scores in the hundreds
+Z_big = Z * 400  # scores in the hundreds
 Zt = tg.tensor(Z_big, requires_grad=True)
 J_big = -(Y * Zt.log_softmax(axis=0)).sum() / m
 J_big.backward()

@@ -18,11 +18,11 @@
 
 # %%
 # %matplotlib inline
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+from tutorial_checks import check, close
 
 import tinygraph as tg
-from tutorial_checks import check, close
 
 np.set_printoptions(precision=4, suppress=True)
 rng = np.random.default_rng(3)
@@ -36,9 +36,9 @@ rng = np.random.default_rng(3)
 # not sum to 1.
 
 # %%
-Y = np.array([[1.0, 0.0, 1.0, 1.0, 0.0],
-              [1.0, 1.0, 0.0, 1.0, 0.0],
-              [0.0, 0.0, 1.0, 1.0, 0.0]])   # 3 labels, 5 examples
+Y = np.array(
+    [[1.0, 0.0, 1.0, 1.0, 0.0], [1.0, 1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 1.0, 1.0, 0.0]]
+)  # 3 labels, 5 examples
 Z = rng.normal(size=Y.shape)
 A = 1 / (1 + np.exp(-Z))
 n, m = Y.shape
@@ -60,6 +60,7 @@ print("column sums of A  :", A.sum(axis=0))
 # | `u5,j = -(1/m) sum_i u4,j,i` | one cost per label (tinygraph: a sum `s4`, then the scaling) |
 # | `u6 = sum_j u5,j` | `J` |
 
+
 # %%
 def multilabel_graph(A, Y):
     m = A.shape[1]
@@ -74,6 +75,7 @@ def multilabel_graph(A, Y):
     u6 = u5.sum().named("u6")
     return u6
 
+
 J = multilabel_graph(A, Y)
 J.backward()
 node = {t.name: t for t in tg.graph.nodes(J)}
@@ -83,7 +85,9 @@ for line in tg.graph.equations(J):
 # The library's cost builds the same number.
 assert np.isclose(J.item(), tg.nn.multilabel_bce(A, Y).item())
 # And it is the sum of one binary cross-entropy per label row.
-per_label = [tg.nn.binary_cross_entropy(A[j:j + 1], Y[j:j + 1]).item() for j in range(n)]
+per_label = [
+    tg.nn.binary_cross_entropy(A[j : j + 1], Y[j : j + 1]).item() for j in range(n)
+]
 assert np.isclose(J.item(), sum(per_label))
 print("J =", round(J.item(), 5), "= sum of", np.round(per_label, 5))
 
@@ -115,7 +119,14 @@ notes_says = {
 holds = {name: close(node[name].grad, formula) for name, formula in notes_says.items()}
 for name, ok in holds.items():
     print(f"dJ/d{name}: {'holds' if ok else 'DOES NOT HOLD'}")
-assert holds == {"u5": True, "u4": True, "u3": True, "u2": False, "u1": True, "u0": True}
+assert holds == {
+    "u5": True,
+    "u4": True,
+    "u3": True,
+    "u2": False,
+    "u1": True,
+    "u0": True,
+}
 
 # %% [markdown]
 # The line for `u2` is a copy-paste slip: `u4 = y u2 + (1 - y) u3`, so the
@@ -160,16 +171,20 @@ print("dJ/dZ = (A - Y)/m:\n", Zf.grad)
 # the circle needs a hidden layer. We train `2 -> 16 -> 3` with tanh hidden
 # units, sigmoid outputs and the multi-label cost, by plain gradient descent.
 
+
 # %%
 def make_points(m, rng):
     X = rng.uniform(-2, 2, size=(2, m))
     Y = np.vstack([X[0] > 0, X[1] > 0, (X**2).sum(axis=0) > 1]).astype(float)
     return X, Y
 
+
 X_train, Y_train = make_points(400, rng)
 X_test, Y_test = make_points(400, rng)
 
-net = tg.nn.Sequential(tg.nn.Linear(2, 16, rng=0), tg.nn.Tanh(), tg.nn.Linear(16, 3, rng=1))
+net = tg.nn.Sequential(
+    tg.nn.Linear(2, 16, rng=0), tg.nn.Tanh(), tg.nn.Linear(16, 3, rng=1)
+)
 costs = []
 for epoch in range(400):
     J_train = tg.nn.multilabel_bce_with_logits(net(X_train), Y_train)
@@ -183,7 +198,10 @@ for epoch in range(400):
 with tg.no_grad():
     predicted = net(X_test).sigmoid().data > 0.5
 accuracy = (predicted == Y_test).mean(axis=1)
-print("held-out accuracy per label:", dict(zip(["right", "upper", "outside"], accuracy.round(3).tolist())))
+print(
+    "held-out accuracy per label:",
+    dict(zip(["right", "upper", "outside"], accuracy.round(3).tolist())),
+)
 assert accuracy.min() > 0.9
 
 # %%
@@ -211,7 +229,11 @@ plt.show()
 answer_1 = ...
 
 # %%
-check(answer_1, tg.nn.multilabel_bce(np.array([[0.8], [0.4]]), np.array([[1.0], [1.0]])), "J")
+check(
+    answer_1,
+    tg.nn.multilabel_bce(np.array([[0.8], [0.4]]), np.array([[1.0], [1.0]])),
+    "J",
+)
 
 # %% [markdown]
 # **2.** For the same example, give `dJ/dA` (a 2 x 1 array), using the
@@ -234,5 +256,7 @@ answer_3 = ...
 
 # %%
 Z3 = tg.tensor([[0.0, 0.0], [1.0, -1.0], [2.0, 2.0]], requires_grad=True)
-tg.nn.multilabel_bce_with_logits(Z3, np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 1.0]])).backward()
+tg.nn.multilabel_bce_with_logits(
+    Z3, np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
+).backward()
 check(answer_3, Z3.grad, "dJ/dZ")

@@ -19,12 +19,13 @@
 
 # %%
 # %matplotlib inline
+from itertools import pairwise
+
 import numpy as np
-import matplotlib.pyplot as plt
+from tutorial_checks import check, close
 
 import tinygraph as tg
 import visualize
-from tutorial_checks import check, close
 
 np.set_printoptions(precision=4, suppress=True)
 rng = np.random.default_rng(4)
@@ -41,7 +42,7 @@ sizes = [4, 5, 4, 3]
 m = 6
 X = rng.normal(size=(sizes[0], m))
 Y = np.eye(sizes[-1])[:, rng.integers(0, sizes[-1], size=m)]
-W = [rng.normal(size=(n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+W = [rng.normal(size=(n_out, n_in)) for n_in, n_out in pairwise(sizes)]
 b = [rng.normal(size=(n_out, 1)) for n_out in sizes[1:]]
 L = len(W)
 for l in range(L):
@@ -59,13 +60,16 @@ print("X", X.shape, " Y", Y.shape)
 # broadcasting adds the column `b` to every column, which is the notes'
 # broadcast matrix `B`.
 
+
 # %%
 def sigmoid(Z):
     return 1 / (1 + np.exp(-Z))
 
+
 def softmax(Z):
     E = np.exp(Z - Z.max(axis=0))
     return E / E.sum(axis=0)
+
 
 Zs, As = [], [X]
 for l in range(L):
@@ -89,11 +93,11 @@ print("J =", J_hand)
 
 # %%
 delta = [None] * L
-delta[L - 1] = (As[L] - Y) / m                                          # BP1
+delta[L - 1] = (As[L] - Y) / m  # BP1
 for l in range(L - 2, -1, -1):
     delta[l] = (W[l + 1].T @ delta[l + 1]) * As[l + 1] * (1 - As[l + 1])  # BP2
-dW_hand = [delta[l] @ As[l].T for l in range(L)]                         # BP3
-db_hand = [delta[l].sum(axis=1, keepdims=True) for l in range(L)]        # BP4
+dW_hand = [delta[l] @ As[l].T for l in range(L)]  # BP3
+db_hand = [delta[l].sum(axis=1, keepdims=True) for l in range(L)]  # BP4
 
 # %% [markdown]
 # ## The same network in tinygraph
@@ -108,7 +112,9 @@ A_t = tg.tensor(X, name="X")
 Z_t = []
 for l in range(L):
     Z_t.append((W_t[l] @ A_t + b_t[l]).named(f"Z{l + 1}"))
-    A_t = (Z_t[-1].softmax(axis=0) if l == L - 1 else Z_t[-1].sigmoid()).named(f"A{l + 1}")
+    A_t = (Z_t[-1].softmax(axis=0) if l == L - 1 else Z_t[-1].sigmoid()).named(
+        f"A{l + 1}"
+    )
 J = tg.nn.cross_entropy(A_t, Y)
 J.backward()
 assert np.isclose(J.item(), J_hand)
@@ -126,8 +132,9 @@ for line in tg.graph.equations(J):
 # opinion.
 
 # %%
-library = tg.closed_form.backprop(X, Y, W, b, hidden="sigmoid", output="softmax",
-                                  cost="cross_entropy")
+library = tg.closed_form.backprop(
+    X, Y, W, b, hidden="sigmoid", output="softmax", cost="cross_entropy"
+)
 print(f"{'layer':>5} {'max|Δ diff|':>12} {'max|dW diff|':>13} {'max|db diff|':>13}")
 for l in range(L):
     dz = np.abs(delta[l] - Z_t[l].grad).max()
@@ -172,8 +179,8 @@ assert close(per_example, dW_hand[-1])
 singles = []
 for i in range(m):
     Wi = tg.tensor(W[-1], requires_grad=True)
-    Ai = (Wi @ As[-2][:, i:i + 1] + b[-1]).softmax(axis=0)
-    tg.nn.cross_entropy(Ai, Y[:, i:i + 1]).backward()
+    Ai = (Wi @ As[-2][:, i : i + 1] + b[-1]).softmax(axis=0)
+    tg.nn.cross_entropy(Ai, Y[:, i : i + 1]).backward()
     singles.append(Wi.grad)
 assert close(np.mean(singles, axis=0), dW_hand[-1])
 print("batch dJ/dW3 = mean of the six single-example gradients")
@@ -182,6 +189,7 @@ print("batch dJ/dW3 = mean of the six single-example gradients")
 # ## Autodiff as the oracle, and finite differences as its oracle
 #
 # Checking one entry of `dJ/dW1` by nudging it, to close the loop:
+
 
 # %%
 def cost_with(W1_entry):
@@ -192,6 +200,7 @@ def cost_with(W1_entry):
         Zl = Wl @ A_ + b[l]
         A_ = softmax(Zl) if l == L - 1 else sigmoid(Zl)
     return -np.sum(Y * np.log(A_)) / m
+
 
 eps = 1e-6
 numeric = (cost_with(W[0][2, 1] + eps) - cost_with(W[0][2, 1] - eps)) / (2 * eps)
@@ -234,5 +243,7 @@ answer_3 = ...
 
 # %%
 b3 = tg.tensor([[0.0]], requires_grad=True)
-tg.nn.binary_cross_entropy((W2.data @ X2 + b3).sigmoid(), np.array([[1.0, 0.0]])).backward()
+tg.nn.binary_cross_entropy(
+    (W2.data @ X2 + b3).sigmoid(), np.array([[1.0, 0.0]])
+).backward()
 check(answer_3, b3.grad, "dJ/db")

@@ -19,11 +19,11 @@
 
 # %%
 # %matplotlib inline
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+from tutorial_checks import check, close, numeric_derivative
 
 import tinygraph as tg
-from tutorial_checks import check, close, numeric_derivative
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -34,6 +34,7 @@ np.set_printoptions(precision=4, suppress=True)
 # `z` is one backward pass: the gradient of `sum(g(z))` with respect to `z`
 # is `g'(z)` entry by entry, because each output depends only on its own input.
 
+
 # %%
 def autodiff_derivative(g, z):
     """g'(z) for an elementwise g built from tinygraph ops."""
@@ -41,7 +42,8 @@ def autodiff_derivative(g, z):
     g(zt).sum().backward()
     return zt.grad
 
-z = np.linspace(-6, 6, 601)   # includes z = 0 exactly
+
+z = np.linspace(-6, 6, 601)  # includes z = 0 exactly
 assert 0.0 in z
 
 # %% [markdown]
@@ -70,10 +72,14 @@ notes = {
 }
 for name, (g, formula) in notes.items():
     assert close(autodiff_derivative(g, z), formula), name
-    print(f"{name:8s} derivative: notes' formula agrees with autodiff on {z.size} points")
+    print(
+        f"{name:8s} derivative: notes' formula agrees with autodiff on {z.size} points"
+    )
 
 # The smooth ones, against finite differences too.
-assert close(numeric_derivative(lambda v: 1 / (1 + np.exp(-v)), z), sig * (1 - sig), atol=1e-8)
+assert close(
+    numeric_derivative(lambda v: 1 / (1 + np.exp(-v)), z), sig * (1 - sig), atol=1e-8
+)
 assert close(numeric_derivative(np.tanh, z), 1 - th**2, atol=1e-8)
 
 # %% [markdown]
@@ -87,7 +93,12 @@ assert close(zt.step().data, np.where(z >= 0, 1.0, 0.0))
 assert close(zt.sigmoid().data, sig) and close(zt.tanh().data, th)
 assert close(zt.relu().data, np.maximum(0, z))
 i0 = np.flatnonzero(z == 0)[0]
-print("step(0) =", zt.step().data[i0], "  relu'(0) =", autodiff_derivative(lambda t: t.relu(), z)[i0])
+print(
+    "step(0) =",
+    zt.step().data[i0],
+    "  relu'(0) =",
+    autodiff_derivative(lambda t: t.relu(), z)[i0],
+)
 
 # %%
 fig, axes = plt.subplots(2, 4, figsize=(12, 5), sharex=True)
@@ -126,6 +137,7 @@ print("max sigmoid' =", d_sig.max(), "  max tanh' =", d_tanh.max())
 # A chain of sigmoid layers makes this concrete: the gradient that reaches the
 # input is a product of one `g'` per layer, each at most 1/4.
 
+
 # %%
 def gradient_at_input(activation, depth, z0=0.5, weight=1.0):
     x = tg.tensor([z0], requires_grad=True)
@@ -135,11 +147,14 @@ def gradient_at_input(activation, depth, z0=0.5, weight=1.0):
     h.sum().backward()
     return abs(x.grad[0])
 
+
 depths = np.arange(1, 16)
 fig, ax = plt.subplots(figsize=(6, 3.2))
 for name in ["sigmoid", "tanh", "relu"]:
     g = notes[name][0]
-    ax.semilogy(depths, [gradient_at_input(g, d) for d in depths], marker="o", label=name)
+    ax.semilogy(
+        depths, [gradient_at_input(g, d) for d in depths], marker="o", label=name
+    )
 ax.set_xlabel("number of layers")
 ax.set_ylabel("|dJ/dx|")
 ax.legend()
@@ -160,6 +175,7 @@ assert gradient_at_input(notes["sigmoid"][0], 10) < 0.25**10 * 1.01
 #
 # First the two closed forms, checked against autodiff:
 
+
 # %%
 def neuron_gradients(w, b, cost, x=1.0, y=0.0):
     W = tg.tensor(w, requires_grad=True)
@@ -174,15 +190,17 @@ def neuron_gradients(w, b, cost, x=1.0, y=0.0):
     J.backward()
     return J.item(), W.grad.item(), B.grad.item(), A_.item()
 
+
 _, _, db_quad, a0 = neuron_gradients(2.0, 2.0, "quadratic")
 _, _, db_xent, _ = neuron_gradients(2.0, 2.0, "cross-entropy")
-assert np.isclose(db_quad, (a0 - 0) * a0 * (1 - a0))    # dJ/dz = dJ/db, quadratic
-assert np.isclose(db_xent, a0 - 0)                      # dJ/dz = dJ/db, cross-entropy
+assert np.isclose(db_quad, (a0 - 0) * a0 * (1 - a0))  # dJ/dz = dJ/db, quadratic
+assert np.isclose(db_xent, a0 - 0)  # dJ/dz = dJ/db, cross-entropy
 print(f"a = {a0:.4f}: dJ/dz quadratic = {db_quad:.4f}, cross-entropy = {db_xent:.4f}")
 
 # %% [markdown]
 # Now train both neurons with plain gradient descent, learning rate 0.15, and
 # watch the output `a`:
+
 
 # %%
 def train(cost, epochs=300, lr=0.15):
@@ -194,6 +212,7 @@ def train(cost, epochs=300, lr=0.15):
         w, b = w - lr * dw, b - lr * db
     return np.array(outputs)
 
+
 a_quad, a_xent = train("quadratic"), train("cross-entropy")
 fig, ax = plt.subplots(figsize=(6, 3.2))
 ax.plot(a_quad, label="quadratic cost")
@@ -202,7 +221,9 @@ ax.set_xlabel("epoch")
 ax.set_ylabel("output a (target 0)")
 ax.legend()
 plt.show()
-print(f"after 50 epochs: quadratic a = {a_quad[50]:.3f}, cross-entropy a = {a_xent[50]:.3f}")
+print(
+    f"after 50 epochs: quadratic a = {a_quad[50]:.3f}, cross-entropy a = {a_xent[50]:.3f}"
+)
 assert a_xent[50] < a_quad[50]
 
 # %% [markdown]
@@ -221,7 +242,9 @@ assert a_xent[50] < a_quad[50]
 answer_1 = ...
 
 # %%
-check(answer_1, autodiff_derivative(lambda t: t.sigmoid(), np.array(0.0)), "sigmoid'(0)")
+check(
+    answer_1, autodiff_derivative(lambda t: t.sigmoid(), np.array(0.0)), "sigmoid'(0)"
+)
 
 # %% [markdown]
 # **2.** The *leaky* rectifier is `g(z) = z` for `z > 0` and `0.01 z`
@@ -229,16 +252,20 @@ check(answer_1, autodiff_derivative(lambda t: t.sigmoid(), np.array(0.0)), "sigm
 # convention at 0: take the left-hand slope). The check builds the leaky
 # rectifier from tinygraph ops, `relu(z) - 0.01 relu(-z)`, and compares.
 
+
 # %%
 def leaky_relu_derivative(z):
     return ...
 
+
 # %%
 zs = np.linspace(-3, 3, 61)
 mine = leaky_relu_derivative(zs)
-check(None if mine is Ellipsis else mine,
-      autodiff_derivative(lambda t: t.relu() - 0.01 * (-t).relu(), zs),
-      "leaky ReLU derivative")
+check(
+    None if mine is Ellipsis else mine,
+    autodiff_derivative(lambda t: t.relu() - 0.01 * (-t).relu(), zs),
+    "leaky ReLU derivative",
+)
 
 # %% [markdown]
 # **3.** A tanh neuron has output `a = 0.8`. Using the notes' formula in terms
@@ -249,4 +276,8 @@ answer_3 = ...
 
 # %%
 z_at = np.arctanh(0.8)
-check(answer_3, autodiff_derivative(lambda t: t.tanh(), np.array(z_at)), "tanh'(z) at a = 0.8")
+check(
+    answer_3,
+    autodiff_derivative(lambda t: t.tanh(), np.array(z_at)),
+    "tanh'(z) at a = 0.8",
+)

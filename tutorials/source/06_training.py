@@ -18,11 +18,11 @@
 
 # %%
 # %matplotlib inline
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+from tutorial_checks import check, close
 
 import tinygraph as tg
-from tutorial_checks import check, close
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -40,7 +40,7 @@ m = X.shape[1]
 print("X_train", X.shape, " Y_train", Y.shape, " X_test", data.X_test.shape)
 
 fig, axes = plt.subplots(1, 8, figsize=(8, 1.3))
-raw = X   # standardised pixels: dark = above the average for that pixel
+raw = X  # standardised pixels: dark = above the average for that pixel
 for i, ax in enumerate(axes):
     ax.imshow(raw[:, i].reshape(8, 8), cmap="gray_r")
     ax.set_title(int(Y[:, i].argmax()))
@@ -54,10 +54,13 @@ plt.show()
 # the same for `b`. Before trusting `tg.optim.SGD` with it, we check one step
 # against the rule written out by hand.
 
+
 # %%
 def make_net(seed=0):
-    return tg.nn.Sequential(tg.nn.Linear(64, 32, rng=seed), tg.nn.Tanh(),
-                            tg.nn.Linear(32, 10, rng=seed + 1))
+    return tg.nn.Sequential(
+        tg.nn.Linear(64, 32, rng=seed), tg.nn.Tanh(), tg.nn.Linear(32, 10, rng=seed + 1)
+    )
+
 
 net = make_net()
 before = [p.data.copy() for p in net.parameters()]
@@ -82,12 +85,14 @@ print("one SGD step = W - α ∇J for all", len(before), "parameter arrays")
 # After each epoch we record the cost on the whole training set (without
 # recording a graph) and the accuracy on the held-out test set.
 
+
 # %%
 def evaluate(net):
     with tg.no_grad():
         J = tg.nn.cross_entropy_with_logits(net(X), Y).item()
         predicted = net(data.X_test).data.argmax(axis=0)
     return J, (predicted == data.Y_test.argmax(axis=0)).mean()
+
 
 def train(batch_size, lr, epochs, momentum=0.0, seed=0):
     net = make_net(seed)
@@ -102,6 +107,7 @@ def train(batch_size, lr, epochs, momentum=0.0, seed=0):
         history.append(evaluate(net))
     return np.array(history)
 
+
 epochs = 8
 runs = {
     "batch (m)": (m, 0.5),
@@ -110,7 +116,9 @@ runs = {
 }
 results = {name: train(size, lr, epochs) for name, (size, lr) in runs.items()}
 for name, h in results.items():
-    print(f"{name:16s} cost after {epochs} epochs {h[-1, 0]:.3f}, test accuracy {h[-1, 1]:.3f}")
+    print(
+        f"{name:16s} cost after {epochs} epochs {h[-1, 0]:.3f}, test accuracy {h[-1, 1]:.3f}"
+    )
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
@@ -118,7 +126,9 @@ for name, h in results.items():
     size = runs[name][0]
     updates_per_epoch = int(np.ceil(m / size))
     axes[0].plot(range(epochs + 1), h[:, 0], marker="o", label=name)
-    axes[1].semilogx(np.arange(epochs + 1) * updates_per_epoch + 1, h[:, 0], marker="o", label=name)
+    axes[1].semilogx(
+        np.arange(epochs + 1) * updates_per_epoch + 1, h[:, 0], marker="o", label=name
+    )
 axes[0].set_xlabel("epoch (passes over the data)")
 axes[1].set_xlabel("number of updates + 1")
 for ax in axes:
@@ -161,7 +171,7 @@ for _ in range(2):
     opt.zero_grad()
     (w * w).sum().backward()
     opt.step()
-    V = 0.9 * V - 0.1 * (2 * w_hand)      # dJ/dw = 2w
+    V = 0.9 * V - 0.1 * (2 * w_hand)  # dJ/dw = 2w
     w_hand = w_hand + V
     assert close(w.data, w_hand)
 print("two momentum steps match the rule:", w.data)
@@ -202,6 +212,7 @@ check(answer_1, len(list(tg.data.batches(X, Y, 100))), "updates per epoch")
 # %%
 answer_2 = ...
 
+
 # %%
 def after_steps(steps, lr, momentum=0.0):
     w = tg.tensor([0.0, 1.0], requires_grad=True)
@@ -211,6 +222,7 @@ def after_steps(steps, lr, momentum=0.0):
         ((w - np.array([3.0, 0.0])) ** 2).sum().backward()
         opt.step()
     return w.data
+
 
 check(answer_2, after_steps(1, 0.25), "w after one step")
 

@@ -18,11 +18,13 @@
 
 # %%
 # %matplotlib inline
-import numpy as np
+from itertools import pairwise
+
 import matplotlib.pyplot as plt
+import numpy as np
+from tutorial_checks import check, close
 
 import tinygraph as tg
-from tutorial_checks import check, close
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -53,7 +55,9 @@ for W in (W1, W2):
 R1 = tg.nn.l1_penalty([W1, W2], lam, m)
 R1.backward()
 assert np.isclose(R1.item(), lam / m * (np.abs(W1.data).sum() + np.abs(W2.data).sum()))
-assert close(W1.grad, lam / m * np.sign(W1.data)) and close(W2.grad, lam / m * np.sign(W2.data))
+assert close(W1.grad, lam / m * np.sign(W1.data)) and close(
+    W2.grad, lam / m * np.sign(W2.data)
+)
 print("L1: value and derivative λ/m sign(w) agree with autodiff")
 
 # %% [markdown]
@@ -85,12 +89,14 @@ X, Y = data.X_train[:, :150], data.Y_train[:, :150]
 X_test, Y_test = data.X_test, data.Y_test
 m = X.shape[1]
 
+
 def accuracy(net, X, Y):
     net.eval()
     with tg.no_grad():
         correct = net(X).data.argmax(axis=0) == Y.argmax(axis=0)
     net.train()
     return correct.mean()
+
 
 def fit(l2=0.0, l1=0.0, dropout=0.0, epochs=300, lr=0.5, seed=0):
     layers = [tg.nn.Linear(64, 100, rng=seed), tg.nn.Tanh()]
@@ -110,6 +116,7 @@ def fit(l2=0.0, l1=0.0, dropout=0.0, epochs=300, lr=0.5, seed=0):
         J.backward()
         opt.step()
     return net, weights, accuracy(net, X, Y), accuracy(net, X_test, Y_test)
+
 
 net0, weights0, train0, test0 = fit()
 print(f"no regularisation: training accuracy {train0:.3f}, held-out {test0:.3f}")
@@ -139,8 +146,8 @@ fig.tight_layout()
 plt.show()
 for lam_, tr, te in zip(lams, train_acc, test_acc):
     print(f"λ = {lam_:5.1f}: training {tr:.3f}, held-out {te:.3f}, gap {tr - te:.3f}")
-assert all(a > b for a, b in zip(norms, norms[1:]))   # larger λ, smaller weights
-assert test_acc[1:4].max() > test_acc[0]               # a moderate λ helps held-out
+assert all(a > b for a, b in pairwise(norms))  # larger λ, smaller weights
+assert test_acc[1:4].max() > test_acc[0]  # a moderate λ helps held-out
 assert train_acc[-1] < train_acc[0] and test_acc[-1] < test_acc[0]  # too large hurts
 
 # %% [markdown]
@@ -154,7 +161,11 @@ assert train_acc[-1] < train_acc[0] and test_acc[-1] < test_acc[0]  # too large 
 # %%
 _, weights_l2, tr_l2, te_l2 = fit(l2=3.0)
 _, weights_l1, tr_l1, te_l1 = fit(l1=1.0)
-first = {"none": weights0[0].data, "L2 (λ=3)": weights_l2[0].data, "L1 (λ=1)": weights_l1[0].data}
+first = {
+    "none": weights0[0].data,
+    "L2 (λ=3)": weights_l2[0].data,
+    "L1 (λ=1)": weights_l1[0].data,
+}
 
 fig, ax = plt.subplots(figsize=(7, 3.3))
 bins = np.linspace(-0.6, 0.6, 61)
@@ -168,7 +179,9 @@ plt.show()
 near_zero = {name: np.mean(np.abs(Wd) < 1e-2) for name, Wd in first.items()}
 for name, share in near_zero.items():
     print(f"{name:9s}: {share:.0%} of first-layer weights within 0.01 of zero")
-print(f"L1: training {tr_l1:.3f}, held-out {te_l1:.3f};  L2: training {tr_l2:.3f}, held-out {te_l2:.3f}")
+print(
+    f"L1: training {tr_l1:.3f}, held-out {te_l1:.3f};  L2: training {tr_l2:.3f}, held-out {te_l2:.3f}"
+)
 assert near_zero["L1 (λ=1)"] > 2 * near_zero["L2 (λ=3)"]
 
 # %% [markdown]
@@ -194,14 +207,16 @@ assert abs(kept.mean() - 0.75) < 0.01 and abs(out.data.mean() - 1.0) < 0.02
 out.sum().backward()
 assert close(A.grad, kept / 0.75)
 drop.eval()
-assert drop(A) is A                       # identity at evaluation time
+assert drop(A) is A  # identity at evaluation time
 _ = drop.train()
 
 # %%
 ps = [0.0, 0.2, 0.5]
 drop_runs = [fit(dropout=p) for p in ps]
 for p, r in zip(ps, drop_runs):
-    print(f"dropout p = {p}: training {r[2]:.3f}, held-out {r[3]:.3f}, gap {r[2] - r[3]:.3f}")
+    print(
+        f"dropout p = {p}: training {r[2]:.3f}, held-out {r[3]:.3f}, gap {r[2] - r[3]:.3f}"
+    )
 gaps = [r[2] - r[3] for r in drop_runs]
 assert min(gaps[1:]) < gaps[0]
 
@@ -212,7 +227,12 @@ assert min(gaps[1:]) < gaps[0]
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.3))
-names = ["none"] + [f"L2 λ={l:g}" for l in lams[1:]] + ["L1 λ=1"] + [f"dropout {p}" for p in ps[1:]]
+names = (
+    ["none"]
+    + [f"L2 λ={l:g}" for l in lams[1:]]
+    + ["L1 λ=1"]
+    + [f"dropout {p}" for p in ps[1:]]
+)
 trains = [train0] + list(train_acc[1:]) + [tr_l1] + [r[2] for r in drop_runs[1:]]
 tests = [test0] + list(test_acc[1:]) + [te_l1] + [r[3] for r in drop_runs[1:]]
 x = np.arange(len(names))
