@@ -123,7 +123,7 @@ def build(
     _choice("rankdir", rankdir, RANKDIRS)
     _choice("edges", edges, EDGES)
     facts = collect(J, grad)
-    checks = _checks(facts, expect or {}, rtol, atol)
+    checks = expectation_checks(facts, expect or {}, rtol, atol)
     groups = _groups(facts)
     collapse = max_nodes is not None and len(facts.nodes) > max_nodes
     ids = _display_ids(facts, groups if collapse else {})
@@ -157,7 +157,7 @@ def _choice(name, value, allowed):
         raise ValueError(f"draw: {name}={value!r} is not one of {options}")
 
 
-def _checks(facts, expect, rtol, atol):
+def expectation_checks(facts, expect, rtol, atol):
     if not isinstance(expect, dict):
         raise TypeError(
             f"draw: expect must be a dict {{node: array}}, got {type(expect).__name__}"

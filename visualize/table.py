@@ -10,12 +10,10 @@ import html
 from dataclasses import dataclass
 
 from .checks import ATOL, RTOL
-from .dot import _checks
+from .dot import expectation_checks
 from .facts import collect
 from .kinds import DESCRIPTIONS
 from .values import array_inline, array_lines, shape_text
-
-COLUMNS = ("label", "definition", "shape", "value", "gradient")
 
 
 @dataclass
@@ -41,7 +39,8 @@ class Table:
         self.rows = rows
         self.grad_name = grad_name
 
-    def _header(self):
+    def columns(self):
+        """The column names (a check column only when expect was given)."""
         names = ["label", "definition", "shape", "value", self.grad_name]
         if any(row.check is not None for row in self.rows):
             names.append("check")
@@ -49,7 +48,7 @@ class Table:
 
     def to_markdown(self):
         """The table as GitHub-flavoured Markdown."""
-        header = self._header()
+        header = self.columns()
         lines = [
             "| " + " | ".join(header) + " |",
             "|" + "|".join("---" for _ in header) + "|",
@@ -65,7 +64,7 @@ class Table:
 
     def to_html(self):
         """The table as an HTML ``<table>`` with arrays in ``<pre>`` blocks."""
-        header = self._header()
+        header = self.columns()
         head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
         body = []
         for row in self.rows:
@@ -113,7 +112,7 @@ def table(J, expect=None, rtol=RTOL, atol=ATOL, grad=None):
     | J | sum(u0) | scalar | -2.079 | 1 |
     """
     facts = collect(J, grad)
-    checks = _checks(facts, expect or {}, rtol, atol)
+    checks = expectation_checks(facts, expect or {}, rtol, atol)
     rows = []
     for node in facts.nodes:
         if node.op is None:

@@ -47,9 +47,10 @@ class Browser:
         self.timeout = timeout
         commands_read, self._commands = os.pipe()
         self._replies, replies_write = os.pipe()
-        # The shell puts our pipe ends on the descriptors 3 and 4 Chromium uses.
+        # bash (dash takes only one-digit descriptors) puts our pipe ends on
+        # the descriptors 3 and 4 that Chromium uses.
         self.process = subprocess.Popen(
-            ["sh", "-c", f'exec "$0" "$@" 3<&{commands_read} 4>&{replies_write}',
+            ["bash", "-c", f'exec "$0" "$@" 3<&{commands_read} 4>&{replies_write}',
              program, *FLAGS, f"--user-data-dir={profile_dir}", "about:blank"],
             pass_fds=(commands_read, replies_write),
             stdout=subprocess.DEVNULL,

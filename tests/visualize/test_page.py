@@ -1,0 +1,125 @@
+"""step_through: a self-contained page with one frame per node whose
+numbers match the gradients; and one real headless Chromium run."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+import tinygraph as tg
+import visualize
+from visualize.values import array_inline
+
+from .chromium import Browser, find_chromium
+from .conftest import scoped_network
+
+
+def page_frames(path):
+    """The frames the page's script steps through, read back from the file."""
+    text = path.read_text(encoding="utf-8")
+    data = re.search(r"const FRAMES = (\[.*?\]);\n", text, flags=re.DOTALL).group(1)
+    return text, json.loads(data)
+
+
+def test_step_through_has_one_frame_per_node(bce, tmp_path, needs_dot):
+    path = tmp_path / "steps.html"
+    assert visualize.step_through(bce.J, path) == path
+    text, frames = page_frames(path)
+    labels = tg.graph.labels(bce.J)
+    assert [f["label"] for f in frames] == [labels[n] for n in tg.graph.nodes(bce.J)][::-1]
+    # Each frame's box is in the inline drawing.
+    for frame in frames:
+        assert f'<g id="{frame["node"]}" class="node">' in text
+
+
+def test_step_through_numbers_match_closed_forms(bce, tmp_path, needs_dot):
+    _, frames = page_frames(_write(bce, tmp_path))
+    by_label = {f["label"]: f["text"] for f in frames}
+    assert by_label["u0"].splitlines()[-1].endswith(array_inline(bce.dJ_da))
+    assert by_label["u1"].splitlines()[-1].endswith(array_inline(bce.dJ_du1))
+    assert by_label["u2"].splitlines()[-1].endswith(array_inline(bce.dJ_du2))
+    assert "sum of the 2 contributions" in by_label["u0"]
+
+
+def _write(bce, tmp_path):
+    path = tmp_path / "steps.html"
+    visualize.step_through(bce.J, path)
+    return path
+
+
+def test_step_through_is_self_contained(bce, tmp_path, needs_dot):
+    text = _write(bce, tmp_path).read_text(encoding="utf-8")
+    assert "<svg" in text and "<?xml" not in text
+    assert not re.search(r"<script[^>]+src=|<link|@import|https?://(?!www\.w3\.org)", text)
+    for control in ('id="prev"', 'id="next"', 'id="play"', "ArrowRight", "ArrowLeft"):
+        assert control in text
+
+
+def test_step_through_broadcast_frame_names_axes(tmp_path, needs_dot):
+    net = scoped_network(layers=1, m=4)
+    path = tmp_path / "net.html"
+    visualize.step_through(net.J, path)
+    _, frames = page_frames(path)
+    b1 = next(f for f in frames if f["label"] == "b1")
+    assert "summed over axis 1" in b1["text"]
+    expected = net.dZ.sum(axis=1, keepdims=True)
+    assert b1["text"].splitlines()[-1].endswith(array_inline(expected))
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    program = find_chromium()
+    if program is None:
+        pytest.skip("Chromium is missing and cannot be installed here (not root): "
+                    "install Debian's `chromium` package to run the page test")
+    return program
+
+
+def test_step_through_in_headless_chromium_next_moves_the_highlight(
+    bce, tmp_path, needs_dot, chromium
+):
+    path = _write(bce, tmp_path)
+    frames = visualize.frames(bce.J)
+    browser = Browser(chromium, tmp_path / "profile")
+    try:
+        browser.open(path.as_uri())
+        assert browser.evaluate("document.body.dataset.current") == "J"
+        browser.click("#next")  # a real mouse click on the button
+        assert browser.evaluate("document.body.dataset.current") == frames[1].label
+        assert browser.evaluate(
+            "document.querySelector('#drawing g.node.current').id"
+        ) == "n7"
+        browser.press("ArrowRight", "ArrowRight")  # a real key press
+        assert browser.evaluate("document.body.dataset.current") == frames[2].label
+        assert browser.evaluate("location.hash") == "#step=3"
+        shown = browser.evaluate("document.getElementById('frame-text').textContent")
+        assert shown == frames[2].text
+        # Gradients of nodes backward has not reached yet are hidden.
+        hidden = browser.evaluate(
+            "Array.from(document.querySelectorAll('#drawing g.node.pending'))"
+            ".map(g => g.id)"
+        )
+        assert hidden == [f"n{i}" for i in range(6)]
+        grad_text = browser.evaluate(
+            "getComputedStyle(document.querySelector("
+            "'#drawing g.node.pending text[fill=\"#9c2a00\"]')).visibility"
+        )
+        assert grad_text == "hidden"
+        browser.press("ArrowLeft", "ArrowLeft")
+        assert browser.evaluate("document.body.dataset.current") == frames[1].label
+    finally:
+        browser.close()
+    np.testing.assert_allclose(frames[-1].grad, bce.dJ_da, rtol=1e-12)
+
+
+def test_step_through_opens_at_the_step_in_the_url(bce, tmp_path, needs_dot, chromium):
+    path = _write(bce, tmp_path)
+    browser = Browser(chromium, tmp_path / "profile")
+    try:
+        browser.open(path.as_uri() + "#step=9")
+        assert browser.evaluate("document.body.dataset.current") == "u0"
+        text = browser.evaluate("document.getElementById('frame-text').textContent")
+        assert text.splitlines()[-1].endswith(array_inline(bce.dJ_da))
+    finally:
+        browser.close()
