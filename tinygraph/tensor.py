@@ -36,6 +36,8 @@ def _to_array(data, dtype, name):
         ) from None
     except TypeError as err:
         raise TypeError(f"{what}: cannot convert {type(data).__name__}: {err}") from None
+    except OverflowError as err:
+        raise ValueError(f"{what}: a number is out of range for the dtype: {err}") from None
     if array.dtype.kind not in _CONVERTIBLE_KINDS:
         raise TypeError(
             f"{what}: data must be numbers, got dtype {array.dtype} "
