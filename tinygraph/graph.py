@@ -29,10 +29,6 @@ _by_creation = attrgetter("_order")
 
 def nodes(root):
     """Every tensor ``root`` depends on (itself included), inputs first."""
-    return _reachable(root, only_requiring_grad=False)
-
-
-def _reachable(root, only_requiring_grad):
     seen = {root}
     stack = [root]
     while stack:
@@ -41,8 +37,22 @@ def _reachable(root, only_requiring_grad):
             continue
         for x in op.inputs:
             if isinstance(x, Tensor) and x not in seen:
-                if only_requiring_grad and not x.requires_grad:
-                    continue
+                seen.add(x)
+                stack.append(x)
+    return sorted(seen, key=_by_creation)
+
+
+def _needing_grad(root):
+    """The nodes backward must visit, inputs first: those that require a
+    gradient (``op.needs`` marks them), so constants are never walked."""
+    seen = {root}
+    stack = [root]
+    while stack:
+        op = stack.pop()._op
+        if op is None:
+            continue
+        for x, needed in zip(op.inputs, op.needs):
+            if needed and x not in seen:
                 seen.add(x)
                 stack.append(x)
     return sorted(seen, key=_by_creation)
@@ -111,31 +121,34 @@ def backward(root, grad=None):
     check = anomaly.enabled
     if check:
         anomaly.check_seed(root, grads[root])
-    # An op may pass its upstream gradient through unchanged (addition does),
-    # so the same array can reach a leaf; leaves get their own copy of it.
-    held_by_intermediates = set()
-    for node in reversed(_reachable(root, only_requiring_grad=True)):
+    # An op may pass its upstream gradient on unchanged (addition does), so
+    # the same array can reach a leaf; leaves get their own copy of such an
+    # array, and of views, so that updating ``leaf.grad`` in place is safe.
+    passed_on = set()
+    for node in reversed(_needing_grad(root)):
         g = grads.pop(node, None)
         if g is None:
             continue
         op = node._op
         if op is None:
-            if id(g) in held_by_intermediates or g.base is not None:
+            if id(g) in passed_on or g.base is not None:
                 g = g.copy()
             node.grad = g if node.grad is None else node.grad + g
             continue
         node.grad = g
-        held_by_intermediates.add(id(g))
         for x, needed, dx in zip(op.inputs, op.needs, op.backward(g)):
             if not needed:
                 continue
-            dx = _fit(dx, x.data)
+            like = x.data
+            if type(dx) is not np.ndarray or dx.shape != like.shape or dx.dtype != like.dtype:
+                dx = _fit(dx, like)
+            elif dx is g:
+                passed_on.add(id(g))
             if check:
                 anomaly.check_backward(node, x, dx, root)
-            if x in grads:
-                grads[x] = grads[x] + dx
-            else:
-                grads[x] = dx
+            # Fan-out: a node used twice sums the gradients from both uses.
+            earlier = grads.get(x)
+            grads[x] = dx if earlier is None else earlier + dx
 
 
 def _seed(root, grad):
@@ -148,7 +161,7 @@ def _seed(root, grad):
                 "t.backward(np.ones(t.shape)); only a one-element tensor seeds "
                 "itself with 1"
             )
-        return np.ones_like(root.data)
+        return np.ones(root.data.shape, dtype=root.data.dtype)
     if isinstance(grad, Tensor):
         grad = grad.data
     grad = np.asarray(grad, dtype=root.data.dtype)
@@ -186,8 +199,9 @@ def broadcast_axes(grad_shape, shape):
 
 def unbroadcast(grad, shape):
     """dJ/dx for an ``x`` that broadcasting stretched: sum over those axes."""
-    axes = broadcast_axes(grad.shape, shape)
-    return grad.sum(axis=axes).reshape(shape)
+    summed = grad.sum(axis=broadcast_axes(grad.shape, shape), keepdims=True)
+    # keepdims leaves added leading axes as length 1; a reshape drops them.
+    return summed if summed.shape == shape else summed.reshape(shape)
 
 
 # ----- the backward pass as data (for drawings and notebooks) -----------

@@ -48,17 +48,26 @@ class MatMul(Op):
 
 
 def matmul(a, b):
+    try:
+        return MatMul().apply(a, b)
+    except ValueError:
+        # Checked only once NumPy has refused, to keep the hot path short.
+        _check_shapes(a, b)
+        raise
+
+
+def _check_shapes(a, b):
+    """Raise the clearer message for the two usual mistakes, if one is made."""
     shape_a, shape_b = np.shape(getattr(a, "data", a)), np.shape(getattr(b, "data", b))
     if len(shape_a) == 0 or len(shape_b) == 0:
         raise ValueError(
             f"matmul: cannot multiply {describe(a)} by {describe(b)}: "
             "matmul needs at least one axis on each side (use * for scalars)"
-        )
+        ) from None
     inner_a = shape_a[-1]
     inner_b = shape_b[0] if len(shape_b) == 1 else shape_b[-2]
     if inner_a != inner_b:
         raise ValueError(
             f"matmul: cannot multiply {describe(a)} by {describe(b)}: "
             f"the inner dimensions {inner_a} and {inner_b} differ"
-        )
-    return MatMul().apply(a, b)
+        ) from None
