@@ -29,9 +29,9 @@ def test_detect_anomaly_forward_names_op_equation_shapes_and_counts():
     message = str(caught.value)
     assert message.startswith("forward pass: log produced non-finite values")
     assert "u0 = log(x)" in message
-    assert "output (3,): 1 of 3 entries non-finite (0 nan, 1 inf)" in message
+    assert "output, shape (3,): 1 of 3 entries non-finite (0 nan, 1 inf)" in message
     assert "first at index (1,)" in message
-    assert "x (3,): all finite, range [0, 2]" in message
+    assert "x (leaf), shape (3,): all finite, range [0, 2]" in message
 
 
 def test_detect_anomaly_forward_uses_u_labels_of_the_graph_so_far():
@@ -43,8 +43,8 @@ def test_detect_anomaly_forward_uses_u_labels_of_the_graph_so_far():
     message = str(caught.value)
     assert "sqrt" in message
     assert "u3 = sqrt(u2)" in message
-    assert "output (1, 2): 1 of 2 entries non-finite (1 nan, 0 inf)" in message
-    assert "u2 (1, 2): all finite, range [-0.5, 2]" in message
+    assert "output, shape (1, 2): 1 of 2 entries non-finite (1 nan, 0 inf)" in message
+    assert "u2 = u1 - 1, shape (1, 2): all finite, range [-0.5, 2]" in message
 
 
 def test_detect_anomaly_forward_blames_data_that_was_already_bad():
@@ -54,8 +54,8 @@ def test_detect_anomaly_forward_blames_data_that_was_already_bad():
         W @ X
     message = str(caught.value)
     assert "matmul was given non-finite values (in X)" in message
-    assert "W (1, 1): all finite" in message
-    assert "X (1, 2): 1 of 2 entries non-finite (1 nan, 0 inf)" in message
+    assert "W (leaf), shape (1, 1): all finite" in message
+    assert "X (leaf), shape (1, 2): 1 of 2 entries non-finite (1 nan, 0" in message
     assert "check the data" in message
 
 
@@ -95,6 +95,38 @@ def test_detect_anomaly_replaces_numpy_warnings_with_the_error():
             x.log()
 
 
+def test_detect_anomaly_finds_a_saturated_sigmoid_in_a_network():
+    # Large weights drive sigmoid to exactly 1.0; log(1 - A) is then -inf.
+    net = tg.nn.Sequential(
+        tg.nn.Linear(2, 3, rng=0), tg.nn.Tanh(), tg.nn.Linear(3, 1, rng=1), tg.nn.Sigmoid()
+    )
+    net[2].W.data *= 1000
+    X = np.array([[1.0, -2.0, 3.0, 0.5], [2.0, 1.0, -1.0, 0.0]])
+    Y = np.array([[0.0, 1.0, 1.0, 0.0]])
+    with pytest.raises(FloatingPointError) as caught, tg.detect_anomaly():
+        tg.nn.binary_cross_entropy(net(X), Y)
+    message = str(caught.value)
+    assert "forward pass: log produced non-finite values" in message
+    assert "u2 = 1 - A2, shape (1, 4): all finite, range [0, 1]" in message
+    # The stable form on logits has no such problem.
+    Z = net[2](net[1](net[0](X)))
+    with tg.detect_anomaly():
+        J = tg.nn.binary_cross_entropy_with_logits(Z, Y)
+        J.backward()
+    assert np.isfinite(J.item()) and np.isfinite(net[2].W.grad).all()
+
+
+def test_detect_anomaly_backward_uses_the_parameter_names():
+    layer = tg.nn.Linear(2, 1, rng=0, name="1")
+    layer.W.data[:] = 0.0
+    with tg.detect_anomaly():
+        J = layer.W.sqrt().sum()  # sqrt at 0: an infinite slope
+        with pytest.raises(FloatingPointError) as caught:
+            J.backward()
+    assert "the gradient that sqrt sends to W1 is non-finite" in str(caught.value)
+    assert "at u0 = sqrt(W1)" in str(caught.value)
+
+
 # ----- backward pass ----------------------------------------------------
 
 
@@ -109,9 +141,9 @@ def test_detect_anomaly_backward_names_op_target_and_upstream():
     message = str(caught.value)
     assert message.startswith("backward pass: the gradient that sqrt sends to x")
     assert "u0 = sqrt(x)" in message
-    assert "dJ/dx from this node (2,): 1 of 2 entries non-finite (0 nan, 1" in message
+    assert "dJ/dx from this node, shape (2,): 1 of 2 entries non-finite" in message
     assert "first at index (0,)" in message
-    assert "upstream dJ/du0 (2,): all finite, range [1, 3]" in message
+    assert "upstream dJ/du0, shape (2,): all finite, range [1, 3]" in message
 
 
 def test_detect_anomaly_backward_stops_at_the_first_bad_gradient():

@@ -48,7 +48,7 @@ def detect_anomaly():
     Traceback (most recent call last):
     FloatingPointError: forward pass: sqrt produced non-finite values
       at u1 = sqrt(u0)
-      output (2,): 1 of 2 entries non-finite (1 nan, 0 inf), ...
+      output, shape (2,): 1 of 2 entries non-finite (1 nan, 0 inf), ...
     """
     global enabled
     previous = enabled
@@ -115,7 +115,7 @@ def check_forward(op, result, inputs):
     raise FloatingPointError(
         f"{headline}\n"
         f"  at {graph.equation(node, labels)}{_where(node)}\n"
-        f"  output {result.data.shape}: {summarize(result.data)}\n"
+        f"  output, shape {result.data.shape}: {summarize(result.data)}\n"
         f"  inputs:\n{_operand_lines(inputs, labels)}{cause}"
     )
 
@@ -142,8 +142,9 @@ def check_backward(node, input_tensor, grad, root):
         f"backward pass: the gradient that {node.op.name} sends to {target} "
         f"is non-finite\n"
         f"  at {graph.equation(node, labels)}{_where(node)}\n"
-        f"  dJ/d{target} from this node {grad.shape}: {summarize(grad)}\n"
-        f"  upstream dJ/d{labels[node]} {node.grad.shape}: {summarize(node.grad)}\n"
+        f"  dJ/d{target} from this node, shape {grad.shape}: {summarize(grad)}\n"
+        f"  upstream dJ/d{labels[node]}, shape {node.grad.shape}: "
+        f"{summarize(node.grad)}\n"
         f"  inputs:\n{_operand_lines(node.op.inputs, labels)}"
     )
 
@@ -159,12 +160,17 @@ def _operand_label(x, labels):
 
 
 def _operand_lines(inputs, labels):
+    """One line per operand: where it came from, its shape, its values."""
+    from .graph import equation
+
     lines = []
     for x in inputs:
-        lines.append(
-            f"    {_operand_label(x, labels)} {np.shape(_array(x))}: "
-            f"{summarize(_array(x))}"
-        )
+        if isinstance(x, Tensor):
+            origin = equation(x, labels)
+        else:
+            origin = _operand_label(x, labels)
+        array = _array(x)
+        lines.append(f"    {origin}, shape {array.shape}: {summarize(array)}")
     return "\n".join(lines)
 
 
