@@ -98,7 +98,10 @@ def test_detect_anomaly_replaces_numpy_warnings_with_the_error():
 def test_detect_anomaly_finds_a_saturated_sigmoid_in_a_network():
     # Large weights drive sigmoid to exactly 1.0; log(1 - A) is then -inf.
     net = tg.nn.Sequential(
-        tg.nn.Linear(2, 3, rng=0), tg.nn.Tanh(), tg.nn.Linear(3, 1, rng=1), tg.nn.Sigmoid()
+        tg.nn.Linear(2, 3, rng=0),
+        tg.nn.Tanh(),
+        tg.nn.Linear(3, 1, rng=1),
+        tg.nn.Sigmoid(),
     )
     net[2].W.data *= 1000
     X = np.array([[1.0, -2.0, 3.0, 0.5], [2.0, 1.0, -1.0, 0.0]])
