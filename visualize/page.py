@@ -26,7 +26,8 @@ def step_through(
     """Write a page that steps through the backward pass from ``J``.
 
     Buttons previous / next / play and the arrow keys (space plays) move
-    between frames; ``page.html#step=3`` opens the third frame. The
+    between frames; ``page.html#step=3`` opens the third frame; "fit to
+    page" shrinks a large drawing to the window. The
     drawing options are those of ``visualize.draw``. Returns ``path``.
 
     >>> import tinygraph as tg, visualize, tempfile, os
@@ -86,6 +87,7 @@ PAGE = """<!DOCTYPE html>
     <button id="prev" type="button">&#9664; previous</button>
     <button id="play" type="button">&#9654; play</button>
     <button id="next" type="button">next &#9654;</button>
+    <button id="fit" type="button">fit to page</button>
     <span id="counter">step 1 of {count}</span>
     <span class="hint">keys: &#8592; &#8594; (space plays)</span>
   </div>

@@ -12,9 +12,12 @@ h1 { font-size: 1.2em; margin: 0 0 0.4em 0; }
 #counter { margin-left: 0.8em; font-weight: bold; }
 .hint { margin-left: 0.8em; color: #777; font-size: 0.9em; }
 main { display: flex; align-items: flex-start; gap: 1em; padding: 1em; }
-#drawing { flex: 3 1 0; overflow: auto; }
-#drawing svg { max-width: 100%; height: auto; }
-aside { flex: 2 1 0; min-width: 22em; }
+#drawing { flex: 1 1 auto; min-width: 0; overflow: auto;
+  max-height: calc(100vh - 7em); }
+/* The drawing keeps its natural size (readable) and scrolls to the node
+   being processed; "fit" shrinks it to the width of the page instead. */
+#drawing.fit svg { max-width: 100%; height: auto; }
+aside { flex: 0 0 30em; }
 #frame-title { font-size: 1.05em; margin-top: 0; }
 #frame-text { background: #fff8f0; border: 1px solid #f0c8a0; padding: 0.7em;
   white-space: pre-wrap; font-size: 0.95em; line-height: 1.35; }
@@ -57,6 +60,9 @@ SCRIPT = """
       if (first === undefined) { return; }
       box.classList.toggle("current", box.id === frame.node);
       box.classList.toggle("pending", first > current);
+      if (box.id === frame.node && box.scrollIntoView) {
+        box.scrollIntoView({block: "nearest", inline: "nearest"});
+      }
     });
     // The edges out of this node carry the contributions just summed.
     edges.forEach(function (edge) {
@@ -99,6 +105,9 @@ SCRIPT = """
     stop(); show(current - 1);
   });
   document.getElementById("play").addEventListener("click", play);
+  document.getElementById("fit").addEventListener("click", function () {
+    document.getElementById("drawing").classList.toggle("fit");
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key === "ArrowRight" || event.key === "ArrowDown") {
       stop(); show(current + 1); event.preventDefault();

@@ -59,10 +59,17 @@ def array_inline(array, limit=FULL_LIMIT):
 
     >>> array_inline(np.array([[1.0, 2.5], [-1 / 3, 0.0]]))
     '[[1, 2.5], [-0.3333, 0]]'
+    >>> array_inline(np.arange(100.0))
+    '{(100,) array: mean 49.5, norm 573, min 0, max 99}'
     """
     array = _no_negative_zero(np.asarray(array))
-    if array.size == 1 or array.size > limit:
-        return "  ".join(array_lines(array, limit))
+    if array.size == 1:
+        return number_text(array.reshape(-1)[0])
+    if array.size > limit:
+        # Braces keep a summary apart from the ``*`` of a chain-rule product.
+        parts = [part for line in summary_lines(array) for part in line.split("  ")]
+        stats = ", ".join(parts)
+        return "{" + f"{shape_text(array.shape)} array: {stats}" + "}"
     text = np.array2string(
         array,
         separator=", ",
