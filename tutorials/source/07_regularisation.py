@@ -246,6 +246,91 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
+# ## A clearer case: sixty noisy points
+#
+# The digits are an easy problem, so regularisation wins little there. With
+# only 60 noisy examples of the two-moons problem and a `2 -> 60 -> 60 -> 1`
+# network trained for 2000 steps, the unregularised network draws a
+# contorted boundary around individual points. We train it four ways and draw
+# the boundaries it learns, with the held-out accuracy on 1000 new points.
+
+# %%
+Xm, Ym = tg.datasets.two_moons(m=60, noise=0.3, seed=1)
+Xm_test, Ym_test = tg.datasets.two_moons(m=1000, noise=0.3, seed=2)
+
+
+def binary_accuracy(net, X, Y):
+    net.eval()
+    with tg.no_grad():
+        correct = (net(X).data > 0) == (Y > 0.5)
+    net.train()
+    return correct.mean()
+
+
+def fit_moons(l2=0.0, l1=0.0, dropout=0.0, steps=2000, seed=0):
+    layers = [tg.nn.Linear(2, 60, rng=seed), tg.nn.Tanh()]
+    if dropout:
+        layers.append(tg.nn.Dropout(dropout, rng=seed))
+    layers += [tg.nn.Linear(60, 60, rng=seed + 1), tg.nn.Tanh()]
+    if dropout:
+        layers.append(tg.nn.Dropout(dropout, rng=seed + 1))
+    layers.append(tg.nn.Linear(60, 1, rng=seed + 2))
+    net = tg.nn.Sequential(*layers)
+    weights = [p for p in net.parameters() if p.name.startswith("W")]
+    opt = tg.optim.SGD(net.parameters(), lr=0.5, momentum=0.9)
+    m = Xm.shape[1]
+    for _ in range(steps):
+        J = tg.nn.binary_cross_entropy_with_logits(net(Xm), Ym)
+        if l2:
+            J = J + tg.nn.l2_penalty(weights, l2, m)
+        if l1:
+            J = J + tg.nn.l1_penalty(weights, l1, m)
+        opt.zero_grad()
+        J.backward()
+        opt.step()
+    return net, binary_accuracy(net, Xm, Ym), binary_accuracy(net, Xm_test, Ym_test)
+
+
+settings = {
+    "none": {},
+    "L2 (λ = 0.3)": {"l2": 0.3},
+    "L1 (λ = 0.3)": {"l1": 0.3},
+    "dropout 0.5": {"dropout": 0.5},
+}
+moons = {name: fit_moons(**kw) for name, kw in settings.items()}
+
+grid = np.meshgrid(np.linspace(-2, 3, 150), np.linspace(-1.5, 2, 120))
+points = np.vstack([grid[0].ravel(), grid[1].ravel()])
+fig, axes = plt.subplots(1, 4, figsize=(14, 3.2), sharey=True)
+for ax, (name, (net, tr, te)) in zip(axes, moons.items()):
+    net.eval()
+    with tg.no_grad():
+        scores = net(points).data.reshape(grid[0].shape)
+    net.train()
+    ax.contourf(*grid, scores > 0, alpha=0.25, cmap="coolwarm")
+    ax.scatter(*Xm, c=Ym[0], s=14, cmap="coolwarm", edgecolors="k", linewidths=0.3)
+    ax.set_title(f"{name}\ntrain {tr:.2f}, held-out {te:.2f}")
+fig.tight_layout()
+plt.show()
+
+# %%
+gap = {name: tr - te for name, (_, tr, te) in moons.items()}
+test = {name: te for name, (_, _, te) in moons.items()}
+for name in settings:
+    print(f"{name:13s} gap {gap[name]:.3f}, held-out {test[name]:.3f}")
+assert moons["none"][1] == 1.0  # it fits every training point
+for name in ["L2 (λ = 0.3)", "dropout 0.5"]:
+    assert gap[name] < gap["none"] and test[name] > test["none"]
+
+# %% [markdown]
+# Without regularisation the network fits all sixty points and pays for it on
+# new ones. L2 and dropout smooth the boundary: a little worse on the training
+# set, clearly better on held-out data. L1 with the same `λ` prunes so many
+# weights that the boundary is nearly a straight line: the gap closes because
+# the network underfits, and held-out accuracy gains nothing. `λ` has to be
+# tuned for each penalty (the notes: "λ is tuned empirically").
+
+# %% [markdown]
 # ## Exercises
 #
 # **1.** `W = [[3, -1], [0.5, 2]]`, `λ = 2`, `m = 4`. What is the L2 penalty
