@@ -158,6 +158,7 @@ def _choice(name, value, allowed):
 
 
 def expectation_checks(facts, expect, rtol, atol):
+    """``{node: Check}`` for the hand-derived gradients in ``expect``."""
     if not isinstance(expect, dict):
         raise TypeError(
             f"draw: expect must be a dict {{node: array}}, got {type(expect).__name__}"

@@ -61,7 +61,8 @@ def collect(root, grad=None):
     consumers = {node: [] for node in nodes}
     for node in nodes:
         for parent in node.parents:
-            if node not in consumers[parent]:
+            # By identity: x * x lists its consumer once.
+            if not any(c is node for c in consumers[parent]):
                 consumers[parent].append(node)
     return GraphFacts(
         root=root,

@@ -31,8 +31,11 @@ def _font(text, color=None, face=None, size=None):
     return f"<FONT{attributes}>{text}</FONT>" if attributes else text
 
 
-def _row(lines, **font):
-    body = "<BR ALIGN=\"LEFT\"/>".join(_font(escape(line), **font) for line in lines)
+def _row(lines, bold=False, **font):
+    texts = [escape(line) for line in lines]
+    if bold:
+        texts = [f"<B>{text}</B>" for text in texts]
+    body = '<BR ALIGN="LEFT"/>'.join(_font(text, **font) for text in texts)
     return f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{body}<BR ALIGN="LEFT"/></TD></TR>'
 
 
@@ -67,7 +70,7 @@ def node_label(facts, node, show, check=None):
     title = facts.equation(node)
     what = node.op.name if node.op is not None else facts.kinds[node]
     rows = [
-        _row([title]).replace(escape(title), f"<B>{escape(title)}</B>"),
+        _row([title], bold=True),
         _row([f"{what} · shape {shape_text(node.shape)}"], color=MUTED, size=9),
     ]
     rows += value_rows(facts, node, show)
@@ -82,12 +85,12 @@ def layer_label(facts, name, members, outputs, show):
     ops = [n for n in members if not n.is_leaf]
     names = ", ".join(dict.fromkeys(n.op.name for n in ops))
     rows = [
-        _row([name]).replace(escape(name), f"<B>{escape(name)}</B>"),
+        _row([name], bold=True),
         _row([f"{len(ops)} operations: {names}"], color=MUTED, size=9),
     ]
     for node in [n for n in members if n.is_leaf] + outputs:
         title = facts.equation(node)
-        rows.append(_row([title]).replace(escape(title), f"<B>{escape(title)}</B>"))
+        rows.append(_row([title], bold=True))
         rows.append(_row([f"shape {shape_text(node.shape)}"], color=MUTED, size=9))
         rows += value_rows(facts, node, show)
     return _table(rows)
