@@ -2,11 +2,13 @@
 
 Each notebook is written as a plain Python file in ``tutorials/source/``,
 cells separated by ``# %%`` lines (``# %% [markdown]`` for prose, whose lines
-start with ``# ``). This keeps the tutorials reviewable as ordinary diffs.
-``python tutorials/build.py`` turns every source into ``tutorials/NN_name.ipynb``,
-executes it top to bottom with nbclient and saves it with its outputs, so the
-committed notebooks read well without running. ``build.py 03`` builds one; ``--allow-errors`` keeps going past failing
-cells and lists them (for drafting only: a committed notebook has none).
+start with ``# ``; a commented magic such as ``# %matplotlib inline`` becomes
+the magic itself). This keeps the tutorials reviewable as ordinary diffs.
+``python tutorials/build.py`` turns every source into
+``tutorials/NN_name.ipynb``, executes it top to bottom with nbclient and saves
+it with its outputs, so the committed notebooks read well without running.
+``build.py 03`` builds one; ``--allow-errors`` keeps going past failing cells
+and lists them (for drafting only: a committed notebook has none).
 """
 
 import sys
@@ -36,6 +38,9 @@ def parse_cells(text):
         cells.append((kind, lines))
     result = []
     for kind, lines in cells:
+        if kind == "code":
+            # "# %matplotlib inline" in the source is a magic in the notebook.
+            lines = [line[2:] if _is_commented_magic(line) else line for line in lines]
         if kind == "markdown":
             lines = [
                 line[2:] if line.startswith("# ") else line.lstrip("#")
@@ -47,6 +52,10 @@ def parse_cells(text):
     return result
 
 
+def _is_commented_magic(line):
+    return line.startswith("# %") and not line.startswith("# %%")
+
+
 def notebook_from_source(path):
     """An unexecuted notebook made from one source file."""
     nb = nbformat.v4.new_notebook()
@@ -56,11 +65,13 @@ def notebook_from_source(path):
         "language": "python",
     }
     nb.metadata["language_info"] = {"name": "python"}
-    for kind, source in parse_cells(path.read_text()):
+    for index, (kind, source) in enumerate(parse_cells(path.read_text())):
+        # Numbered cell ids (not random ones) keep rebuilt notebooks diffable.
+        cell_id = f"{path.stem[:2]}-{index:03d}"
         if kind == "markdown":
-            nb.cells.append(nbformat.v4.new_markdown_cell(source))
+            nb.cells.append(nbformat.v4.new_markdown_cell(source, id=cell_id))
         else:
-            nb.cells.append(nbformat.v4.new_code_cell(source))
+            nb.cells.append(nbformat.v4.new_code_cell(source, id=cell_id))
     return nb
 
 
