@@ -15,6 +15,8 @@ u3 = sum(u2)
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from heapq import heappop, heappush
 from operator import attrgetter
 
 import numpy as np
@@ -37,22 +39,6 @@ def nodes(root):
             continue
         for x in op.inputs:
             if isinstance(x, Tensor) and x not in seen:
-                seen.add(x)
-                stack.append(x)
-    return sorted(seen, key=_by_creation)
-
-
-def _needing_grad(root):
-    """The nodes backward must visit, inputs first: those that require a
-    gradient (``op.needs`` marks them), so constants are never walked."""
-    seen = {root}
-    stack = [root]
-    while stack:
-        op = stack.pop()._op
-        if op is None:
-            continue
-        for x, needed in zip(op.inputs, op.needs):
-            if needed and x not in seen:
                 seen.add(x)
                 stack.append(x)
     return sorted(seen, key=_by_creation)
@@ -121,14 +107,19 @@ def backward(root, grad=None):
     check = anomaly.enabled
     if check:
         anomaly.check_seed(root, grads[root])
+    # Visit the nodes latest-made first. Every consumer of a node was made
+    # after it, so by the time a node comes up, all the gradient it will get
+    # has arrived (PyTorch's engine orders its queue the same way). Only
+    # nodes that receive a gradient are ever queued. (id breaks ties between
+    # copies of one tensor, which share its creation number.)
+    queue = [(-root._order, id(root), root)]
     # An op may pass its upstream gradient on unchanged (addition does), so
     # the same array can reach a leaf; leaves get their own copy of such an
     # array, and of views, so that updating ``leaf.grad`` in place is safe.
     passed_on = set()
-    for node in reversed(_needing_grad(root)):
-        g = grads.pop(node, None)
-        if g is None:
-            continue
+    while queue:
+        node = heappop(queue)[2]
+        g = grads.pop(node)
         op = node._op
         if op is None:
             if id(g) in passed_on or g.base is not None:
@@ -146,9 +137,12 @@ def backward(root, grad=None):
                 passed_on.add(id(g))
             if check:
                 anomaly.check_backward(node, x, dx, root)
-            # Fan-out: a node used twice sums the gradients from both uses.
-            earlier = grads.get(x)
-            grads[x] = dx if earlier is None else earlier + dx
+            if x in grads:
+                # Fan-out: a node used twice sums the gradients of both uses.
+                grads[x] = grads[x] + dx
+            else:
+                grads[x] = dx
+                heappush(queue, (-x._order, id(x), x))
 
 
 def _seed(root, grad):
@@ -188,6 +182,8 @@ def _fit(dx, like):
     return dx
 
 
+# The same pairs of shapes come back every training step.
+@lru_cache(maxsize=4096)
 def broadcast_axes(grad_shape, shape):
     """The axes of ``grad_shape`` that broadcasting added or stretched."""
     extra = len(grad_shape) - len(shape)
