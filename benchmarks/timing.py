@@ -4,6 +4,11 @@ The implementations take turns (round robin), so a neighbour's burst of load
 slows all of them alike instead of whichever happened to be running; each
 turn runs a batch of calls long enough for the clock, and the report is the
 median over turns, which ignores the odd stalled turn.
+
+The clock is the process's CPU time (``time.process_time``), not the wall
+clock: on a machine shared with other jobs, wall time also counts the moments
+the scheduler gave our core to somebody else. Every library runs one BLAS
+thread, so for a single process the two agree when the machine is idle.
 """
 
 import gc
@@ -15,10 +20,10 @@ def calls_per_batch(fn, min_seconds):
     """How many calls of ``fn`` take at least ``min_seconds`` (a power of 2)."""
     n = 1
     while True:
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(n):
             fn()
-        if time.perf_counter() - start >= min_seconds or n >= 1 << 16:
+        if time.process_time() - start >= min_seconds or n >= 1 << 16:
             return n
         n *= 2
 
@@ -35,16 +40,16 @@ def interleaved_medians(functions, repeats=7, warmup=2, min_seconds=0.02):
             fn()
         batches[name] = calls_per_batch(fn, min_seconds)
     samples = {name: [] for name in functions}
+    # Start from a clean heap; a full collection per turn would cost more
+    # than the small workloads once PyTorch's objects are loaded.
+    gc.collect()
     for _ in range(repeats):
         for name, fn in functions.items():
             n = batches[name]
-            # Collect garbage left by the previous implementation outside the
-            # timed region, so nobody pays for somebody else's cycles.
-            gc.collect()
-            start = time.perf_counter()
+            start = time.process_time()
             for _ in range(n):
                 fn()
-            samples[name].append((time.perf_counter() - start) / n)
+            samples[name].append((time.process_time() - start) / n)
     return {name: statistics.median(times) for name, times in samples.items()}, samples
 
 
