@@ -241,6 +241,12 @@ assert close(Z.grad, (A - Y) / m)  # dJ/dZ, equation (3)
 
 # %%
 a = np.linspace(0.01, 0.99, 200)
+# the two curves, from autodiff: one example (m = 1) per grid point, y = 1
+z_grid = tg.tensor(np.log(a / (1 - a)), requires_grad=True)
+a_grid = z_grid.sigmoid()
+(-a_grid.log()).sum().backward()
+assert close(a_grid.grad, -1 / a) and close(z_grid.grad, a - 1)
+
 fig, ax = plt.subplots(figsize=(6, 3.2))
 ax.plot(a, -1 / a, label="dJ/da = -y/a")
 ax.plot(a, a - 1, label="dJ/dz = a - y")

@@ -238,6 +238,8 @@ Z_big = Z * 400  # scores in the hundreds
 Zt = tg.tensor(Z_big, requires_grad=True)
 J_big = -(Y * Zt.log_softmax(axis=0)).sum() / m
 J_big.backward()
+shifted = Z_big - Z_big.max(axis=0)
+assert close(Zt.log_softmax(axis=0).data, shifted - np.log(np.exp(shifted).sum(axis=0)))
 print("J =", J_big.item())
 assert np.isfinite(J_big.item())
 assert close(Zt.grad, (softmax(Z_big) - Y) / m)

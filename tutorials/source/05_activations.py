@@ -137,6 +137,11 @@ print("max sigmoid' =", d_sig.max(), "  max tanh' =", d_tanh.max())
 # A chain of sigmoid layers makes this concrete: the gradient that reaches the
 # input is a product of one `g'` per layer, each at most 1/4.
 
+# %%
+six = autodiff_derivative(lambda t: t.sigmoid(), np.array([-6.0, 6.0]))
+print("sigmoid'(±6) =", six)
+assert np.all(six < 0.0025)
+
 
 # %%
 def gradient_at_input(activation, depth, z0=0.5, weight=1.0):

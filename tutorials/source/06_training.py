@@ -108,6 +108,10 @@ def train(batch_size, lr, epochs, momentum=0.0, seed=0):
     return np.array(history)
 
 
+sizes = {1: m, 32: int(np.ceil(m / 32)), m: 1}  # updates per epoch
+for size, updates in sizes.items():
+    assert len(list(tg.data.batches(X, Y, size))) == updates
+
 epochs = 8
 runs = {
     "batch (m)": (m, 0.5),

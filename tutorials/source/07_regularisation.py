@@ -76,6 +76,15 @@ opt.step()
 assert close(w.data, np.array([2.0, -0.5, 0.01]) * (1 - alpha * lam / m))
 print("one L2-only step multiplies w by 1 - αλ/m =", 1 - alpha * lam / m)
 
+w = tg.tensor([2.0, -0.5, 0.01], requires_grad=True)
+opt = tg.optim.SGD([w], lr=alpha)
+tg.nn.l1_penalty([w], lam, m).backward()
+opt.step()
+assert close(
+    w.data, np.array([2.0, -0.5, 0.01]) - alpha * lam / m * np.array([1, -1, 1])
+)
+print(f"one L1-only step moves every weight by αλ/m = {alpha * lam / m:g} towards 0")
+
 # %% [markdown]
 # ## An overfitting network
 #
