@@ -130,20 +130,36 @@ visualize.draw(J)
 #
 # `tg.graph.backward_steps(J)` returns the backward pass as data: one step per
 # node, root first, each listing the contributions that flowed into the node's
-# gradient (which consumer sent it, the local derivative, the product). This is
-# the derivation the notes do by hand, written out by the machine.
+# gradient (which consumer sent it, the local derivative, the product).
+# `visualize.frames(J)` spells each step out as the chain rule with numbers.
+# This is the derivation the notes do by hand, written out by the machine.
+# (Here `J` is the node `u5`, so `∂u5/∂u_k` is the notes' `∂J/∂u_k`.)
+
+# %%
+for frame in visualize.frames(J):
+    if frame.grad is not None:
+        print(frame.text, end="\n\n")
+
+# %% [markdown]
+# Look at the last step, `u0`: it feeds both `u1 = 1 - u0` and
+# `u2 = log(u0)`, so its gradient is the **sum** of two products, exactly the
+# notes' line
+# `∂J/∂u0 = ∂J/∂u1 · ∂u1/∂u0 + ∂J/∂u2 · ∂u2/∂u0`.
+# The raw data behind it:
 
 # %%
 names = tg.graph.labels(J)
-for step in tg.graph.backward_steps(J):
-    if step.grad is None:
-        continue
-    print(f"dJ/d{names[step.node]} = {np.round(step.grad, 4)}")
-    for c in step.contributions:
-        local = "linear map" if c.local is None else np.round(c.local, 4)
-        print(
-            f"    from {names[c.consumer]:>4}: local {local}  ->  {np.round(c.value, 4)}"
-        )
+u0_step = next(s for s in tg.graph.backward_steps(J) if names[s.node] == "u0")
+for c in u0_step.contributions:
+    print(f"from {names[c.consumer]}: local {c.local}, contribution {c.value}")
+assert close(sum(c.value for c in u0_step.contributions), u0_step.grad)
+
+# %% [markdown]
+# With `edges="local"` the drawing writes each edge's local derivative on it,
+# so the picture itself reads as the chain rule:
+
+# %%
+visualize.draw(J, edges="local", show="grad")
 
 # %% [markdown]
 # The same walk as a page you can click through, one node at a time (open
