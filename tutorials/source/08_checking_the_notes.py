@@ -636,7 +636,8 @@ rows = [
 for v in verdicts:
     mark = "holds" if v["holds"] else "**wrong**"
     gap = "—" if not np.isfinite(v["gap"]) else f"{v['gap']:.1e}"
-    rows.append(f"| {v['key']} | {v['where']} | `{v['claim']}` | {mark} | {gap} |")
+    claim = v["claim"].replace("|", "\\|")  # a bare | would split the table cell
+    rows.append(f"| {v['key']} | {v['where']} | `{claim}` | {mark} | {gap} |")
 display(Markdown("\n".join(rows)))
 wrong = [v["key"] for v in verdicts if not v["holds"]]
 print(
