@@ -1,8 +1,10 @@
 """The tutorial notebooks: each runs headless top to bottom without error.
 
 Every notebook asserts its own closed-form claims against autodiff, so a
-notebook that runs clean is a notebook whose claims hold. The committed
-``.ipynb`` files must also match their sources in ``tutorials/source/``.
+notebook that runs clean is a notebook whose claims hold. Each is run with
+hand-worked answers filled into its exercises, and every check cell must
+then say "correct". The committed ``.ipynb`` files must match their sources
+in ``tutorials/source/`` and carry no error in their saved outputs.
 """
 
 import importlib.util
@@ -59,16 +61,99 @@ def test_tutorial_opens_with_goals_and_ends_with_checked_exercises(source):
     assert len(checks) >= 2
 
 
+# Hand-worked answers to every exercise, written without tinygraph, so the
+# notebooks' check cells (which compute the expected value with tinygraph)
+# are tested against an independent answer. Each replaces the line
+# ``<name> = ...`` (or ``return ...`` for a function) in the notebook.
+S1 = "1 / (1 + np.exp(-1))"
+S2 = "1 / (1 + np.exp(-2))"
+E = "(np.exp(1) + np.exp(-1))"
+SOLUTIONS = {
+    "01": {
+        "answer_1": "-1 / 0.75",
+        "answer_2": "[0, -0.25, 0, 0]",
+        "answer_3": f"(np.array([[0.5, {S2}]]) - [[1.0, 0.0]]) / 2",
+    },
+    "02": {
+        "answer_1": "-np.exp(1) * np.exp(3) / np.exp([1, 2, 3]).sum() ** 2",
+        "answer_2": f"(np.array([[0.5, np.exp(1) / {E}], [0.5, np.exp(-1) / {E}]])"
+        " - np.eye(2)) / 2",
+        "answer_3": f"[[-1.0, 0.0], [0.0, -{E} / (2 * np.exp(-1))]]",
+    },
+    "03": {
+        "answer_1": "-(np.log(0.8) + np.log(0.4))",
+        "answer_2": "[[-1 / 0.8], [-1 / 0.4]]",
+        "answer_3": "(1 / (1 + np.exp(-np.array([[0.0, 0.0], [1, -1], [2, 2]])))"
+        " - [[1, 0], [0, 0], [1, 1]]) / 2",
+    },
+    "04": {
+        "answer_1": "np.round(delta[1], 4).sum(axis=1, keepdims=True)",
+        "answer_2": f"np.array([[{S1} - 1, {S1}]]) / 2 @ np.array([[1, 0], [2, 1]])",
+        "answer_3": f"(2 * {S1} - 1) / 2",
+    },
+    "05": {
+        "answer_1": "0.25",
+        "return": "np.where(z > 0, 1.0, 0.01)",
+        "answer_3": "1 - 0.8**2",
+    },
+    "06": {"answer_1": "15", "answer_2": "[1.5, 0.5]", "answer_3": "[3.0, 0.0]"},
+    "07": {
+        "answer_1": "3.5625",
+        "answer_2": "[[0.5, -0.5], [0.5, 0.5]]",
+        "answer_3": "0.75",
+    },
+    "08": {
+        "answer_1": "-0.5 * 0.2",
+        "answer_2": "[0.25, -0.75, 0.5]",
+        "answer_3": f"(np.array([[0.5, {S2}]]) - [[1, 0]]) / 2"
+        f" * np.array([[0.25, {S2} * (1 - {S2})]])",
+    },
+}
+
+
+def _with_solutions(nb, solutions):
+    """Put each hand-worked answer in place of its ``...``; count them."""
+    filled = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.split("\n")
+        for i, line in enumerate(lines):
+            for name, answer in solutions.items():
+                blank = "return ..." if name == "return" else f"{name} = ..."
+                if line.strip() == blank:
+                    lines[i] = line.replace("...", answer)
+                    filled += 1
+        cell.source = "\n".join(lines)
+    return filled
+
+
+def _printed(nb):
+    return "".join(
+        output.get("text", "")
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if output.output_type == "stream"
+    )
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_tutorial_runs_headless_without_error(source, tmp_path, monkeypatch):
+def test_tutorial_runs_headless_and_accepts_the_right_answers(
+    source, tmp_path, monkeypatch
+):
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     # The kernel runs in a scratch folder, so the pages and figures a notebook
     # writes stay out of the tree; it finds tutorial_checks on its path.
     path = os.pathsep.join(filter(None, [str(TUTORIALS), os.environ.get("PYTHONPATH")]))
     monkeypatch.setenv("PYTHONPATH", path)
     nb = build.notebook_from_source(source)
+    solutions = SOLUTIONS[source.stem[:2]]
+    assert _with_solutions(nb, solutions) == len(solutions)
     build.execute(nb, timeout=CELL_SECONDS, cwd=tmp_path)
     assert not build.errors(nb)
+    printed = _printed(nb)
+    assert printed.count(": correct.") == len(solutions), printed[-600:]
+    assert "not yet" not in printed and "not answered" not in printed
 
 
 def test_tutorial_check_tells_right_from_wrong(capsys):
