@@ -12,6 +12,7 @@ interleaved turns with one BLAS thread for every library.
 """
 
 import argparse
+import gc
 import importlib.metadata
 import importlib.util
 import os
@@ -162,16 +163,25 @@ def op_overhead(n_ops, timing, implementations):
     return {n: medians[n] * 1e6 / n_ops for n in names}
 
 
-def peak_bytes(run):
-    """Peak memory traced while ``run`` builds and frees its graph, and what
-    is left afterwards (0 when refcounting frees the whole graph)."""
+def memory(run):
+    """Peak bytes while ``run`` builds and frees its graph, the objects the
+    cycle collector then finds (0 when refcounting freed the whole graph),
+    and the bytes still held after that collection."""
     run()  # the first call may fill caches that outlive it
-    tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    run()
-    after, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak - before, after - before
+    gc.collect()
+    gc.disable()
+    try:
+        tracemalloc.start()
+        run()
+        peak = tracemalloc.get_traced_memory()[1]
+        # A full collection also empties CPython's free lists of tuples and
+        # the like, which would otherwise show up as bytes left behind.
+        cycles = gc.collect()
+        left = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+    finally:
+        gc.enable()
+    return peak, cycles, left
 
 
 def deep_chain(lengths, timing):
@@ -181,8 +191,8 @@ def deep_chain(lengths, timing):
         runs = {"numpy": chain.numpy_chain(x0, n), "tinygraph": chain.tinygraph_chain(x0, n)}
         results = {name: run() for name, run in runs.items()}
         check_agree(f"deep_chain {n} gradient", {k: r[1] for k, r in results.items()})
-        medians, _ = interleaved_medians(runs, **{**timing, "repeats": max(1, timing["repeats"] // 2)})
-        peak, left = peak_bytes(runs["tinygraph"])
+        medians, _ = interleaved_medians(runs, **timing)
+        peak, cycles, left = memory(runs["tinygraph"])
         per_op[n] = medians["tinygraph"] / n
         rows.append([
             f"{n:,}",
@@ -190,10 +200,14 @@ def deep_chain(lengths, timing):
             f"{per_op[n] * 1e6:.2f} ({medians['tinygraph'] / medians['numpy']:.2f}x)",
             f"{per_op[n] / per_op[lengths[0]]:.2f}",
             f"{peak / n:.0f} B",
+            f"{cycles}",
             f"{left} B",
         ])
     print(f"## deep_chain: n sequential ops and backward (recursion limit {sys.getrecursionlimit()})\n")
-    header = ["n ops", "numpy us/op", "tinygraph us/op", f"vs {lengths[0]:,}", "peak per op", "left after"]
+    header = [
+        "n ops", "numpy us/op", "tinygraph us/op", f"vs {lengths[0]:,}",
+        "peak memory per op", "objects in cycles", "left after",
+    ]
     print(table(header, rows) + "\n")
     return per_op
 
@@ -212,7 +226,7 @@ def scaling(sizes, batch_sizes, timing, implementations):
     return rows
 
 
-SECTIONS = ("mlp_step", "op_overhead", "deep_chain", "scaling")
+SECTIONS = ("deep_chain", "mlp_step", "op_overhead", "scaling")
 
 
 def main(argv=None):
@@ -237,14 +251,17 @@ def main(argv=None):
     print(f"# tinygraph benchmarks\n\n{machine()}\n\nat start: {load()}\n")
     started = time.perf_counter()
     results = {}
+    # deep_chain first, while only NumPy and tinygraph are loaded: PyTorch
+    # brings hundreds of thousands of Python objects, and every full pass of
+    # the cycle collector (which a 100,000-node graph triggers) walks them all.
+    if "deep_chain" in args.only:
+        results["deep_chain"] = deep_chain(lengths, timing)
     if "mlp_step" in args.only:
         results["mlp_step"] = mlp_step(networks, timing, available(mlp.IMPLEMENTATIONS))
         sizes, m = next(iter(networks.values()))
         results["float32_gap"] = float32_check(sizes, m)
     if "op_overhead" in args.only:
         results["op_overhead"] = op_overhead(n_ops, timing, available(chain.IMPLEMENTATIONS))
-    if "deep_chain" in args.only:
-        results["deep_chain"] = deep_chain(lengths, timing)
     if "scaling" in args.only:
         results["scaling"] = scaling(medium, batch_sizes, timing, available(mlp.IMPLEMENTATIONS))
     print(f"at end: {load()}; took {time.perf_counter() - started:.0f} s")

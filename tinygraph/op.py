@@ -89,7 +89,9 @@ class Op:
         record = grad_mode.enabled and True in needs
         if record:
             self.inputs = inputs
-            self.needs = needs
+            # A tuple of bools, which the cycle collector soon stops tracking:
+            # one object fewer per node for it to walk in a long graph.
+            self.needs = tuple(needs)
         result = Tensor._from_op(out, self if record else None)
         if anomaly.enabled:
             anomaly.check_forward(self, result, inputs)
