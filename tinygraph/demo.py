@@ -88,14 +88,11 @@ def draw_one_step(model, data, directory=OUT, examples=4):
     J.backward()
     os.makedirs(directory, exist_ok=True)
     written = []
-    # TODO(lead): drop the hasattr guard once visualize is integrated.
-    if hasattr(visualize, "render"):
-        try:
-            written.append(visualize.render(J, os.path.join(directory, "graph.svg")))
-        except getattr(visualize, "GraphvizMissingError", OSError) as err:
-            print(f"no SVG drawing: {err}")
-    if hasattr(visualize, "step_through"):
-        written.append(visualize.step_through(J, os.path.join(directory, "steps.html")))
+    try:
+        written.append(visualize.render(J, os.path.join(directory, "graph.svg")))
+    except visualize.GraphvizMissingError as err:
+        print(f"no SVG drawing: {err}")
+    written.append(visualize.step_through(J, os.path.join(directory, "steps.html")))
     return written
 
 
