@@ -12,6 +12,9 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tinygraph as tg
 
@@ -85,6 +88,35 @@ def test_save_load_keeps_float32(tmp_path):
     assert all(p.dtype == np.float32 for p in net.parameters())
     expected = make_net(0, dtype=np.float32)[0].W.data
     np.testing.assert_array_equal(net[0].W.data, expected)
+
+
+parameter_sets = st.dictionaries(
+    # Any names, including "file", "allow_pickle", "a/b" and non-ASCII ones,
+    # which np.savez(file, **arrays) could not all take.
+    st.one_of(
+        st.text(min_size=1, max_size=8), st.sampled_from(["file", "allow_pickle"])
+    ).filter(lambda name: "\x00" not in name),
+    hnp.arrays(
+        dtype=st.sampled_from([np.float64, np.float32]),
+        shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(parameter_sets)
+def test_save_load_round_trip_is_exact_for_any_names_shapes_and_values(
+    tmp_path_factory, arrays
+):
+    path = tmp_path_factory.mktemp("round_trip") / "params.npz"
+    tg.save({name: tg.tensor(a) for name, a in arrays.items()}, path)
+    target = {name: tg.tensor(np.zeros_like(a)) for name, a in arrays.items()}
+    tg.load(target, path)
+    for name, a in arrays.items():
+        assert target[name].dtype == a.dtype
+        np.testing.assert_array_equal(target[name].data, a)  # nan == nan here
 
 
 def test_save_load_with_a_duck_typed_module_and_a_dict(tmp_path):
@@ -255,6 +287,21 @@ def test_load_never_unpickles_object_arrays_in_an_npz(tmp_path):
     assert not marker.exists()
 
 
+def test_load_checks_headers_before_reading_any_data(tmp_path):
+    # A header claiming 80 GB of data must be refused from the header alone,
+    # without trying to allocate it.
+    path = tmp_path / "huge.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, p in make_net(0).named_parameters():
+            with archive.open(name + ".npy", "w") as member:
+                if name == "0.W":
+                    huge = {"descr": "<f8", "fortran_order": False, "shape": (10**5,) * 2}
+                    np.lib.format.write_array_header_1_0(member, huge)
+                else:
+                    np.lib.format.write_array(member, p.data)
+    assert_rejected(path, r"0.W: shape \(100000, 100000\) in the file, \(3, 4\)")
+
+
 def test_load_missing_file_raises_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError):
         tg.load(make_net(0), tmp_path / "nope.npz")
@@ -327,6 +374,11 @@ def test_save_rejects_duplicate_names(tmp_path):
 
     with pytest.raises(ValueError, match=r"both named 'w'"):
         tg.save(Twice([1.0], [2.0]), tmp_path / "x.npz")
+
+
+def test_save_rejects_a_name_with_a_nul_character(tmp_path):
+    with pytest.raises(ValueError, match=r"NUL"):
+        tg.save({"W\x00": tg.tensor([1.0])}, tmp_path / "x.npz")
 
 
 def test_save_into_a_missing_directory_says_which(tmp_path):

@@ -122,6 +122,8 @@ def _named_parameters(module, who):
             raise TypeError(
                 f"{who}: parameter names must be non-empty strings, got {name!r}"
             )
+        if "\x00" in name:  # a zip member's name ends at the first NUL
+            raise ValueError(f"{who}: parameter name {name!r} contains a NUL character")
         if not isinstance(value, Tensor):
             kind = type(value).__name__
             raise TypeError(f"{who}: parameter {name!r} is a {kind}, not a tg.Tensor")
