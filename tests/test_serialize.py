@@ -295,8 +295,9 @@ def test_load_checks_headers_before_reading_any_data(tmp_path):
         for name, p in make_net(0).named_parameters():
             with archive.open(name + ".npy", "w") as member:
                 if name == "0.W":
-                    huge = {"descr": "<f8", "fortran_order": False, "shape": (10**5,) * 2}
-                    np.lib.format.write_array_header_1_0(member, huge)
+                    shape = (10**5, 10**5)
+                    header = {"descr": "<f8", "fortran_order": False, "shape": shape}
+                    np.lib.format.write_array_header_1_0(member, header)
                 else:
                     np.lib.format.write_array(member, p.data)
     assert_rejected(path, r"0.W: shape \(100000, 100000\) in the file, \(3, 4\)")
