@@ -21,15 +21,12 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "bce_graph.svg"
 
 
 def bce_graph():
-    """The cost J and its input a, built step by step as the notes do."""
+    """The cost J and its input a; tg.nn's cost builds the notes' u-list."""
     y = np.array([[1.0, 0.0, 1.0]])
     m = y.shape[1]
     u0 = tg.tensor([[0.8, 0.3, 0.6]], requires_grad=True)  # a = A^[L]
-    u1 = 1 - u0
-    u2 = tg.log(u0)
-    u3 = tg.log(u1)
-    u4 = y * u2 + (1 - y) * u3
-    J = (-1 / m * u4.sum()).named("J")
+    # u1 = 1 - u0, u2 = log(u0), u3 = log(u1), u4 = Y*u2 + (1-Y)*u3, J = -sum(u4)/m
+    J = tg.nn.binary_cross_entropy(u0, y).named("J")
     expected = ((1 - y) / (1 - u0.data) - y / u0.data) / m  # the notes' (2)
     return J, u0, expected
 
