@@ -40,7 +40,8 @@ def save(module, path):
     >>> net = tg.nn.Sequential(tg.nn.Linear(2, 3, rng=0), tg.nn.Tanh())
     >>> path = os.path.join(tempfile.mkdtemp(), "net.npz")
     >>> tg.save(net, path)
-    >>> sorted(np.load(path).files)
+    >>> with np.load(path) as archive:
+    ...     sorted(archive.files)
     ['0.W', '0.b']
     """
     path = os.fspath(path)
