@@ -93,9 +93,27 @@ def execute(nb, timeout=TIMEOUT_SECONDS, allow_errors=False, cwd=HERE):
 
 
 def strip_volatile(nb):
-    """Drop execution timestamps so rebuilding gives stable files."""
+    """Drop execution timestamps and join split prints, for stable rebuilds.
+
+    The kernel may deliver one cell's printed text in several chunks, split
+    differently from run to run; consecutive chunks of a stream are joined.
+    """
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        outputs = []
+        for output in cell.get("outputs", []):
+            previous = outputs[-1] if outputs else None
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
+                previous.text += output.text
+            else:
+                outputs.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = outputs
     return nb
 
 
