@@ -170,20 +170,32 @@ def graphs(draw):
     return expr, leaf_shapes, requires, seed
 
 
-def has_tensor_leaf(expr):
+def used_leaves(expr):
     if expr[0] == "leaf":
-        return True
-    return any(has_tensor_leaf(part) for part in expr if isinstance(part, tuple))
+        return {expr[1]}
+    found = set()
+    for part in expr:
+        if isinstance(part, tuple):
+            found |= used_leaves(part)
+    return found
+
+
+# Forward and gradient tolerances (relative, and absolute per unit of the
+# cost's size): float32 keeps about 7 digits through a few dozen ops.
+TOLERANCES = {np.float64: (1e-10, 1e-5, 1e-8), np.float32: (1e-4, 2e-3, 1e-4)}
 
 
 @SETTINGS
-@given(graphs())
-def test_random_graphs_match_numpy_and_finite_differences(graph):
+@given(graph=graphs())
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_random_graphs_match_numpy_and_finite_differences(dtype, graph):
     expr, leaf_shapes, requires, seed = graph
+    forward_rtol, grad_rtol, grad_atol = TOLERANCES[dtype]
     rng = np.random.default_rng(seed)
-    arrays = [rng.uniform(-2, 2, size=shape) for shape in leaf_shapes]
+    arrays = [rng.uniform(-2, 2, size=shape).astype(dtype) for shape in leaf_shapes]
+    arrays64 = [a.astype(np.float64) for a in arrays]
     kinks = []
-    expected = np.asarray(evaluate(expr, arrays, 1, kinks), dtype=np.float64)
+    expected = np.asarray(evaluate(expr, arrays64, 1, kinks), dtype=np.float64)
     # Finite differences across a kink of relu or |x| mean nothing.
     assume(all(np.abs(k).min() > 1e-3 for k in kinks if np.size(k)))
 
@@ -193,8 +205,11 @@ def test_random_graphs_match_numpy_and_finite_differences(graph):
     ]
     out = evaluate(expr, leaves, 0)
     assert isinstance(out, tg.Tensor)
-    assert out.shape == expected.shape
-    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
+    assert out.shape == expected.shape and out.dtype == dtype
+    scale = 1 + np.abs(expected).max(initial=0)
+    np.testing.assert_allclose(
+        out.data, expected, rtol=forward_rtol, atol=forward_rtol * scale
+    )
     if not out.requires_grad:
         assert not any(requires[i] for i in used_leaves(expr))
         return
@@ -210,21 +225,15 @@ def test_random_graphs_match_numpy_and_finite_differences(graph):
         if not requires[i] or i not in used_leaves(expr):
             assert leaf.grad is None
             continue
-        numeric = numeric_grad(f, arrays, i, upstream)
-        assert leaf.grad.shape == leaf.shape
+        numeric = numeric_grad(f, arrays64, i, upstream)
+        assert leaf.grad.shape == leaf.shape and leaf.grad.dtype == dtype
         np.testing.assert_allclose(
-            leaf.grad, numeric, rtol=1e-5, atol=1e-8 * scale, err_msg=f"dJ/dx{i}"
+            leaf.grad,
+            numeric,
+            rtol=grad_rtol,
+            atol=grad_atol * scale,
+            err_msg=f"dJ/dx{i}",
         )
-
-
-def used_leaves(expr):
-    if expr[0] == "leaf":
-        return {expr[1]}
-    found = set()
-    for part in expr:
-        if isinstance(part, tuple):
-            found |= used_leaves(part)
-    return found
 
 
 @st.composite
