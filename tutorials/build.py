@@ -11,6 +11,7 @@ it with its outputs, so the committed notebooks read well without running.
 and lists them (for drafting only: a committed notebook has none).
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from nbclient import NotebookClient
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "source"
 TIMEOUT_SECONDS = 120
+# "<graphviz.graphs.Digraph at 0x7f...>": an address that changes every run.
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
 
 
 def parse_cells(text):
@@ -97,11 +100,15 @@ def strip_volatile(nb):
 
     The kernel may deliver one cell's printed text in several chunks, split
     differently from run to run; consecutive chunks of a stream are joined.
+    Object addresses in plain-text reprs are dropped.
     """
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         outputs = []
         for output in cell.get("outputs", []):
+            plain = output.get("data", {}).get("text/plain")
+            if isinstance(plain, str):
+                output.data["text/plain"] = _ADDRESS.sub(">", plain)
             previous = outputs[-1] if outputs else None
             if (
                 output.output_type == "stream"
