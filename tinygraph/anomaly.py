@@ -20,6 +20,9 @@ import numpy as np
 
 from .tensor import Tensor
 
+# op.py and graph.py import this module, so the functions below import what
+# they need from those two when they run (only on the way to an error).
+
 # Read by ``Op.apply`` and by the backward driver; change it through
 # ``set_detect_anomaly`` or ``detect_anomaly``.
 enabled = False
