@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 
 from benchmarks import chain, mlp  # noqa: E402
-from benchmarks.timing import interleaved_medians, spread  # noqa: E402
+from benchmarks.timing import interleaved_medians, paired_ratio, spread  # noqa: E402
 
 OPTIONAL = {"torch": "torch", "mygrad": "mygrad", "autograd": "autograd"}
 DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -84,10 +84,10 @@ def check_agree(name, values, reference="numpy", rtol=1e-9):
             )
 
 
-def ratio_cells(medians, names, scale, unit_format):
-    base = medians["numpy"]
+def ratio_cells(medians, samples, names, scale, unit_format):
+    """``1.23 ms (1.05x)``: the median time and the paired ratio to NumPy."""
     return [
-        unit_format.format(medians[n] * scale) + f" ({medians[n] / base:.2f}x)"
+        unit_format.format(medians[n] * scale) + f" ({paired_ratio(samples, n):.2f}x)"
         if n in medians
         else "-"
         for n in names
@@ -115,7 +115,7 @@ def mlp_step(networks, timing, implementations):
         for dtype_name, dtype in DTYPES.items():
             medians, samples = time_steps(sizes, m, dtype, implementations, timing)
             label = f"{net} {'-'.join(map(str, sizes))} m={m}"
-            rows.append([label, dtype_name] + ratio_cells(medians, names, 1e3, "{:.3g} ms"))
+            rows.append([label, dtype_name] + ratio_cells(medians, samples, names, 1e3, "{:.3g} ms"))
             noise.append(max(spread(s) for s in samples.values()))
     print("## mlp_step: one training step (forward, cost, backward, SGD)\n")
     print(table(["network", "dtype"] + names, rows))
@@ -158,7 +158,7 @@ def op_overhead(n_ops, timing, implementations):
     check_agree("op_overhead gradient", {n: r[1] for n, r in results.items()})
     medians, samples = interleaved_medians(runs, **timing)
     print(f"## op_overhead: {n_ops} small elementwise ops on 4x4, forward + backward\n")
-    print(table(["", *names], [["us per op", *ratio_cells(medians, names, 1e6 / n_ops, "{:.2f}")]]))
+    print(table(["", *names], [["us per op", *ratio_cells(medians, samples, names, 1e6 / n_ops, "{:.2f}")]]))
     print(f"\nlargest spread: {max(spread(s) for s in samples.values()):.0%}\n")
     return {n: medians[n] * 1e6 / n_ops for n in names}
 
@@ -191,13 +191,13 @@ def deep_chain(lengths, timing):
         runs = {"numpy": chain.numpy_chain(x0, n), "tinygraph": chain.tinygraph_chain(x0, n)}
         results = {name: run() for name, run in runs.items()}
         check_agree(f"deep_chain {n} gradient", {k: r[1] for k, r in results.items()})
-        medians, _ = interleaved_medians(runs, **timing)
+        medians, samples = interleaved_medians(runs, **timing)
         peak, cycles, left = memory(runs["tinygraph"])
         per_op[n] = medians["tinygraph"] / n
         rows.append([
             f"{n:,}",
             f"{medians['numpy'] / n * 1e6:.2f}",
-            f"{per_op[n] * 1e6:.2f} ({medians['tinygraph'] / medians['numpy']:.2f}x)",
+            f"{per_op[n] * 1e6:.2f} ({paired_ratio(samples, 'tinygraph'):.2f}x)",
             f"{per_op[n] / per_op[lengths[0]]:.2f}",
             f"{peak / n:.0f} B",
             f"{cycles}",
@@ -219,8 +219,8 @@ def scaling(sizes, batch_sizes, timing, implementations):
     names = list(implementations)
     rows = []
     for m in batch_sizes:
-        medians, _ = time_steps(sizes, m, np.float64, implementations, timing)
-        rows.append([f"{m}"] + ratio_cells(medians, names, 1e3, "{:.3g} ms"))
+        medians, samples = time_steps(sizes, m, np.float64, implementations, timing)
+        rows.append([f"{m}"] + ratio_cells(medians, samples, names, 1e3, "{:.3g} ms"))
     print(f"## scaling: the medium step ({'-'.join(map(str, sizes))}, float64) as m doubles\n")
     print(table(["m"] + names, rows) + "\n")
     return rows
@@ -233,7 +233,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS)
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one turn")
-    parser.add_argument("--repeats", type=int, default=7, help="turns per implementation")
+    parser.add_argument("--repeats", type=int, default=11, help="turns per implementation")
     args = parser.parse_args(argv)
 
     if args.quick:

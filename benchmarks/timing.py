@@ -3,7 +3,8 @@
 The implementations take turns (round robin), so a neighbour's burst of load
 slows all of them alike instead of whichever happened to be running; each
 turn runs a batch of calls long enough for the clock, and the report is the
-median over turns, which ignores the odd stalled turn.
+median over turns, which ignores the odd stalled turn. Ratios are taken turn
+by turn, then their median.
 
 The clock is the process's CPU time (``time.process_time``), not the wall
 clock: on a machine shared with other jobs, wall time also counts the moments
@@ -51,6 +52,15 @@ def interleaved_medians(functions, repeats=7, warmup=2, min_seconds=0.02):
                 fn()
             samples[name].append((time.process_time() - start) / n)
     return {name: statistics.median(times) for name, times in samples.items()}, samples
+
+
+def paired_ratio(samples, name, reference="numpy"):
+    """Median over turns of ``name``'s time over ``reference``'s in the same
+    turn: neighbouring turns see the same load, so the ratio is steadier
+    than the ratio of the two medians."""
+    return statistics.median(
+        mine / theirs for mine, theirs in zip(samples[name], samples[reference])
+    )
 
 
 def spread(times):
