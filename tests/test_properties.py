@@ -502,11 +502,6 @@ def test_linear_on_anything_is_right_or_a_documented_error(x, as_tensor):
     np.testing.assert_allclose(Z.data, expected, rtol=1e-12, atol=0, equal_nan=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the costs divide by m = 0 and return nan with a RuntimeWarning; "
-    "they should refuse a batch of no examples (tinygraph/nn/costs.py)",
-)
 @pytest.mark.parametrize("name", sorted(COSTS))
 def test_costs_refuse_an_empty_batch(name):
     shape = (1, 0)

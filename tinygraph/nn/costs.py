@@ -32,6 +32,9 @@ def _output(A, cost, what="A"):
             f"{cost}: {what} must be 2-D, (outputs, m) with one column per example, "
             f"got shape {A.shape}"
         )
+    if A.shape[1] == 0:
+        # the costs average over the m examples: 0/0 has no meaning
+        raise ValueError(f"{cost}: {what} has no examples (shape {A.shape}); m must be >= 1")
     return A
 
 
