@@ -1,0 +1,22 @@
+"""The examples in tinygraph's docstrings run and print what they say."""
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import tinygraph
+
+MODULES = sorted(
+    info.name
+    for info in pkgutil.walk_packages(tinygraph.__path__, prefix="tinygraph.")
+    if info.name != "tinygraph.demo"  # the demo trains a network: see test_training
+)
+
+
+@pytest.mark.parametrize("name", ["tinygraph"] + MODULES)
+def test_docstring_examples_run(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
