@@ -280,3 +280,9 @@ def test_scope_tags_new_nodes():
         z = y + 1
     assert y.scope == ("Linear 1", "inner") and z.scope == ("Linear 1",)
     assert (z * 3).scope == () and w.scope == ()
+
+
+def test_labels_skip_numbers_that_a_name_already_uses():
+    a = tg.tensor([0.5], requires_grad=True, name="u0")
+    J = a.log().sum()
+    assert tg.graph.equations(J) == ["u1 = log(u0)", "u2 = sum(u1)"]

@@ -14,6 +14,7 @@ u2 = log(u1)
 u3 = sum(u2)
 """
 
+import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import heappop, heappush
@@ -45,16 +46,17 @@ def nodes(root):
 
 
 def labels(root):
-    """Map each node to its label: its name, or ``u0, u1, ...`` in order."""
-    result = {}
-    count = 0
-    for node in nodes(root):
-        if node.name is not None:
-            result[node] = node.name
-        else:
-            result[node] = f"u{count}"
-            count += 1
-    return result
+    """Map each node to its label: its name, or ``u0, u1, ...`` in order.
+
+    A number whose label a named node already uses is skipped, so no two
+    nodes ever read the same.
+    """
+    order = nodes(root)
+    taken = {node.name for node in order if node.name is not None}
+    numbers = (f"u{k}" for k in itertools.count() if f"u{k}" not in taken)
+    return {
+        node: node.name if node.name is not None else next(numbers) for node in order
+    }
 
 
 def operand_text(x, node_labels):
