@@ -286,3 +286,11 @@ def test_labels_skip_numbers_that_a_name_already_uses():
     a = tg.tensor([0.5], requires_grad=True, name="u0")
     J = a.log().sum()
     assert tg.graph.equations(J) == ["u1 = log(u0)", "u2 = sum(u1)"]
+
+
+def test_equations_write_indices_as_they_were_written():
+    x = tg.tensor(np.ones((4, 5)), requires_grad=True, name="x")
+    rows = np.array([0, 2])
+    assert tg.graph.equations(x[1:, :3]) == ["u0 = x[1:, :3]"]
+    assert tg.graph.equations(x[::2, 1]) == ["u0 = x[::2, 1]"]
+    assert tg.graph.equations(x[rows]) == ["u0 = x[idx[2]]"]

@@ -15,8 +15,8 @@ from . import closed_form, data, datasets, graph, nn, optim
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .constructors import ones, randn, zeros
 from .gradcheck import gradcheck
-from .serialize import load, save
 from .grad_mode import is_grad_enabled, no_grad
+from .serialize import load, save
 from .ops import (
     abs,
     exp,
@@ -36,4 +36,18 @@ from .ops import (
     transpose,
 )
 from .ops import add, div, mul, neg, pow, sub
+
 __version__ = "0.1.0"
+
+__all__ = [
+    # the tensor and the graph
+    "Tensor", "tensor", "zeros", "ones", "randn", "graph", "no_grad", "is_grad_enabled",
+    # operations, also available as Tensor methods and operators
+    "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "step", "softmax",
+    "log_softmax", "sum", "mean", "max", "reshape", "transpose", "matmul",
+    "add", "sub", "mul", "div", "pow", "neg",
+    # networks, training and data
+    "nn", "optim", "data", "datasets",
+    # checking and debugging
+    "closed_form", "gradcheck", "detect_anomaly", "set_detect_anomaly", "save", "load",
+]

@@ -60,19 +60,27 @@ def _is_basic(index):
     )
 
 
+def _slice_text(part):
+    """``1:3``, ``:``, ``::2``: a slice as it was written."""
+    start = "" if part.start is None else part.start
+    stop = "" if part.stop is None else part.stop
+    return f"{start}:{stop}" if part.step is None else f"{start}:{stop}:{part.step}"
+
+
 def _index_text(index):
+    """How an index reads in an equation: ``u1[:, 1:3]``, ``u1[idx[4]]``."""
     parts = index if isinstance(index, tuple) else (index,)
 
-    def one(p):
-        if isinstance(p, slice):
-            return ":".join("" if v is None else str(v) for v in (p.start, p.stop, p.step)).rstrip(":") or ":"
-        if p is Ellipsis:
+    def one(part):
+        if isinstance(part, slice):
+            return _slice_text(part)
+        if part is Ellipsis:
             return "..."
-        if isinstance(p, np.ndarray):
-            return f"idx{list(p.shape)}"
-        return str(p)
+        if isinstance(part, np.ndarray):
+            return f"idx{list(part.shape)}"
+        return str(part)
 
-    return ", ".join(one(p) for p in parts)
+    return ", ".join(one(part) for part in parts)
 
 
 class GetItem(Op):
