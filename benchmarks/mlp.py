@@ -9,6 +9,8 @@ exposes ``step() -> float``, the cost before the update, so the driver can
 check that they all compute the same thing before it times them.
 """
 
+import itertools
+
 import numpy as np
 
 import tinygraph as tg
@@ -27,8 +29,11 @@ def initial_weights(sizes, seed=0):
     """[(W1, b1), ...] in float64, W scaled by 1/sqrt(fan-in) for tanh."""
     rng = np.random.default_rng(seed)
     return [
-        (rng.normal(size=(n_out, n_in)) / np.sqrt(n_in), 0.1 * rng.normal(size=(n_out, 1)))
-        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        (
+            rng.normal(size=(n_out, n_in)) / np.sqrt(n_in),
+            0.1 * rng.normal(size=(n_out, 1)),
+        )
+        for n_in, n_out in itertools.pairwise(sizes)
     ]
 
 
@@ -124,7 +129,10 @@ def tinygraph_ops_step(weights, X, Y, dtype):
     # astype copies: tg.tensor would share the caller's array, and SGD
     # updates it in place.
     layers = [
-        (tg.tensor(W.astype(dtype), requires_grad=True), tg.tensor(b.astype(dtype), requires_grad=True))
+        (
+            tg.tensor(W.astype(dtype), requires_grad=True),
+            tg.tensor(b.astype(dtype), requires_grad=True),
+        )
         for W, b in weights
     ]
     X = tg.tensor(X, dtype=dtype)

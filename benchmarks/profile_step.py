@@ -16,15 +16,17 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from benchmarks import mlp  # noqa: E402
+from benchmarks import mlp
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("network", nargs="?", default="small", choices=mlp.NETWORKS)
-    parser.add_argument("dtype", nargs="?", default="float32", choices=["float32", "float64"])
+    parser.add_argument(
+        "dtype", nargs="?", default="float32", choices=["float32", "float64"]
+    )
     parser.add_argument("--steps", type=int, default=5000)
     args = parser.parse_args(argv)
 
@@ -37,7 +39,12 @@ def main(argv=None):
     except ImportError:
         import cProfile
 
-        cProfile.runctx("for _ in range(n): step()", {}, {"n": args.steps, "step": step}, sort="tottime")
+        cProfile.runctx(
+            "for _ in range(n): step()",
+            {},
+            {"n": args.steps, "step": step},
+            sort="tottime",
+        )
         return
     profiler = Profiler(interval=0.0002)
     profiler.start()

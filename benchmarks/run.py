@@ -27,10 +27,10 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from benchmarks import chain, mlp  # noqa: E402
-from benchmarks.timing import interleaved_medians, paired_ratio, spread  # noqa: E402
+from benchmarks import chain, mlp
+from benchmarks.timing import interleaved_medians, paired_ratio, spread
 
 OPTIONAL = {"torch": "torch", "mygrad": "mygrad", "autograd": "autograd"}
 DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -50,7 +50,11 @@ def machine():
     model = platform.processor() or "unknown CPU"
     try:
         with open("/proc/cpuinfo") as cpuinfo:
-            model = next(line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line)
+            model = next(
+                line.split(":", 1)[1].strip()
+                for line in cpuinfo
+                if "model name" in line
+            )
     except (OSError, StopIteration):
         pass
     versions = [f"Python {platform.python_version()}", f"NumPy {np.__version__}"]
@@ -62,7 +66,8 @@ def machine():
 
 def load():
     try:
-        return "load average %.2f %.2f %.2f" % os.getloadavg()
+        one, five, fifteen = os.getloadavg()
+        return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
     except OSError:
         return "load average unknown"
 
@@ -115,7 +120,10 @@ def mlp_step(networks, timing, implementations):
         for dtype_name, dtype in DTYPES.items():
             medians, samples = time_steps(sizes, m, dtype, implementations, timing)
             label = f"{net} {'-'.join(map(str, sizes))} m={m}"
-            rows.append([label, dtype_name] + ratio_cells(medians, samples, names, 1e3, "{:.3g} ms"))
+            rows.append(
+                [label, dtype_name]
+                + ratio_cells(medians, samples, names, 1e3, "{:.3g} ms")
+            )
             noise.append(max(spread(s) for s in samples.values()))
     print("## mlp_step: one training step (forward, cost, backward, SGD)\n")
     print(table(["network", "dtype"] + names, rows))
@@ -158,7 +166,17 @@ def op_overhead(n_ops, timing, implementations):
     check_agree("op_overhead gradient", {n: r[1] for n, r in results.items()})
     medians, samples = interleaved_medians(runs, **timing)
     print(f"## op_overhead: {n_ops} small elementwise ops on 4x4, forward + backward\n")
-    print(table(["", *names], [["us per op", *ratio_cells(medians, samples, names, 1e6 / n_ops, "{:.2f}")]]))
+    print(
+        table(
+            ["", *names],
+            [
+                [
+                    "us per op",
+                    *ratio_cells(medians, samples, names, 1e6 / n_ops, "{:.2f}"),
+                ]
+            ],
+        )
+    )
     print(f"\nlargest spread: {max(spread(s) for s in samples.values()):.0%}\n")
     return {n: medians[n] * 1e6 / n_ops for n in names}
 
@@ -201,7 +219,10 @@ def deep_chain(lengths, timing):
     x0 = chain.start_value()
     rows, per_op = [], {}
     for n in lengths:
-        runs = {"numpy": chain.numpy_chain(x0, n), "tinygraph": chain.tinygraph_chain(x0, n)}
+        runs = {
+            "numpy": chain.numpy_chain(x0, n),
+            "tinygraph": chain.tinygraph_chain(x0, n),
+        }
         results = {name: run() for name, run in runs.items()}
         check_agree(f"deep_chain {n} gradient", {k: r[1] for k, r in results.items()})
         # The same run with the cycle collector paused shows how much of the
@@ -211,21 +232,30 @@ def deep_chain(lengths, timing):
         peak, cycles, left = memory(runs["tinygraph"])
         per_op[n] = {name: medians[name] / n for name in runs}
         first = per_op[lengths[0]]
-        rows.append([
-            f"{n:,}",
-            f"{per_op[n]['numpy'] * 1e6:.2f}",
-            f"{per_op[n]['tinygraph'] * 1e6:.2f} ({paired_ratio(samples, 'tinygraph'):.2f}x)",
-            f"{per_op[n]['tinygraph'] / first['tinygraph']:.2f}",
-            f"{per_op[n]['paused'] * 1e6:.2f} ({per_op[n]['paused'] / first['paused']:.2f})",
-            f"{peak / n:.0f} B",
-            f"{cycles}",
-            f"{left} B",
-        ])
-    print(f"## deep_chain: n sequential ops and backward (recursion limit {sys.getrecursionlimit()})\n")
+        rows.append(
+            [
+                f"{n:,}",
+                f"{per_op[n]['numpy'] * 1e6:.2f}",
+                f"{per_op[n]['tinygraph'] * 1e6:.2f} ({paired_ratio(samples, 'tinygraph'):.2f}x)",
+                f"{per_op[n]['tinygraph'] / first['tinygraph']:.2f}",
+                f"{per_op[n]['paused'] * 1e6:.2f} ({per_op[n]['paused'] / first['paused']:.2f})",
+                f"{peak / n:.0f} B",
+                f"{cycles}",
+                f"{left} B",
+            ]
+        )
+    print(
+        f"## deep_chain: n sequential ops and backward (recursion limit {sys.getrecursionlimit()})\n"
+    )
     header = [
-        "n ops", "numpy us/op", "tinygraph us/op", f"vs {lengths[0]:,}",
+        "n ops",
+        "numpy us/op",
+        "tinygraph us/op",
+        f"vs {lengths[0]:,}",
         f"collector paused (vs {lengths[0]:,})",
-        "peak memory per op", "objects in cycles", "left after",
+        "peak memory per op",
+        "objects in cycles",
+        "left after",
     ]
     print(table(header, rows) + "\n")
     return {n: times["tinygraph"] for n, times in per_op.items()}
@@ -240,7 +270,9 @@ def scaling(sizes, batch_sizes, timing, implementations):
     for m in batch_sizes:
         medians, samples = time_steps(sizes, m, np.float64, implementations, timing)
         rows.append([f"{m}"] + ratio_cells(medians, samples, names, 1e3, "{:.3g} ms"))
-    print(f"## scaling: the medium step ({'-'.join(map(str, sizes))}, float64) as m doubles\n")
+    print(
+        f"## scaling: the medium step ({'-'.join(map(str, sizes))}, float64) as m doubles\n"
+    )
     print(table(["m"] + names, rows) + "\n")
     return rows
 
@@ -252,7 +284,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS)
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one turn")
-    parser.add_argument("--repeats", type=int, default=11, help="turns per implementation")
+    parser.add_argument(
+        "--repeats", type=int, default=11, help="turns per implementation"
+    )
     args = parser.parse_args(argv)
 
     if args.quick:
@@ -280,9 +314,13 @@ def main(argv=None):
         sizes, m = next(iter(networks.values()))
         results["float32_gap"] = float32_check(sizes, m)
     if "op_overhead" in args.only:
-        results["op_overhead"] = op_overhead(n_ops, timing, available(chain.IMPLEMENTATIONS))
+        results["op_overhead"] = op_overhead(
+            n_ops, timing, available(chain.IMPLEMENTATIONS)
+        )
     if "scaling" in args.only:
-        results["scaling"] = scaling(medium, batch_sizes, timing, available(mlp.IMPLEMENTATIONS))
+        results["scaling"] = scaling(
+            medium, batch_sizes, timing, available(mlp.IMPLEMENTATIONS)
+        )
     print(f"at end: {load()}; took {time.perf_counter() - started:.0f} s")
     return results
 

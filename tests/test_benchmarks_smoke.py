@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks import chain, mlp, run  # noqa: E402
+from benchmarks import chain, mlp, run
 
 TINY = ((5, 4, 4, 3), 6)
 
@@ -23,7 +23,10 @@ def test_mlp_step_costs_agree_over_three_steps(dtype):
     sizes, m = TINY
     weights = mlp.initial_weights(sizes)
     X, Y = mlp.batch(sizes, m)
-    steps = {name: make(weights, X, Y, dtype) for name, make in run.available(mlp.IMPLEMENTATIONS).items()}
+    steps = {
+        name: make(weights, X, Y, dtype)
+        for name, make in run.available(mlp.IMPLEMENTATIONS).items()
+    }
     costs = {name: [step() for _ in range(3)] for name, step in steps.items()}
     rtol = 1e-10 if dtype == np.float64 else 1e-5
     for name, values in costs.items():
@@ -45,7 +48,10 @@ def test_tinygraph_step_with_engine_ops_agrees_with_numpy():
 
 def test_chain_values_and_gradients_agree():
     x0 = chain.start_value()
-    results = {name: make(x0, 9)() for name, make in run.available(chain.IMPLEMENTATIONS).items()}
+    results = {
+        name: make(x0, 9)()
+        for name, make in run.available(chain.IMPLEMENTATIONS).items()
+    }
     for name, (cost, grad) in results.items():
         np.testing.assert_allclose(cost, results["numpy"][0], rtol=1e-12, err_msg=name)
         np.testing.assert_allclose(grad, results["numpy"][1], rtol=1e-12, err_msg=name)

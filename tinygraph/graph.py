@@ -133,7 +133,11 @@ def backward(root, grad=None):
             if not needed:
                 continue
             like = x.data
-            if type(dx) is not np.ndarray or dx.shape != like.shape or dx.dtype != like.dtype:
+            if (
+                type(dx) is not np.ndarray
+                or dx.shape != like.shape
+                or dx.dtype != like.dtype
+            ):
                 dx = _fit(dx, like)
             elif dx is g:
                 passed_on.add(id(g))
