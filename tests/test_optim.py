@@ -105,3 +105,14 @@ def test_sgd_rejects_parameters_that_cannot_learn():
         tg.optim.SGD([tg.tensor([1.0, 2.0], name="W")], lr=0.1)
     with pytest.raises(TypeError, match=r"params\[0\] is a ndarray"):
         tg.optim.SGD([np.ones(2)], lr=0.1)
+
+
+def test_sgd_without_momentum_is_plain_gradient_descent():
+    w = tg.tensor([1.0, -2.0], requires_grad=True)
+    optimizer = tg.optim.SGD([w], lr=0.25)
+    for _ in range(3):
+        optimizer.zero_grad()
+        (w * w).sum().backward()
+        expected = w.data - 0.25 * 2 * w.data  # W := W - alpha dJ/dW, dJ/dW = 2W
+        optimizer.step()
+        np.testing.assert_allclose(w.data, expected)

@@ -220,3 +220,10 @@ def test_log_of_non_positive_warns_and_gives_nan_or_inf():
     assert y.data[0] == -np.inf and np.isnan(y.data[1])
     with pytest.warns(RuntimeWarning):
         y.backward(np.ones(2))
+
+
+def test_tensor_copies_the_callers_array():
+    initial = np.ones(2)
+    w = tg.tensor(initial, requires_grad=True)
+    w.data -= 0.5  # what an optimiser step does
+    np.testing.assert_array_equal(initial, [1.0, 1.0])

@@ -85,6 +85,9 @@ class SGD:
         for p, v in zip(self.params, self.velocities):
             if p.grad is None:
                 continue
+            if self.momentum == 0:
+                p.data -= self.lr * p.grad  # W := W - alpha dJ/dW, no velocity needed
+                continue
             # V := mu V - alpha dJ/dW, in place so V keeps W's dtype
             v *= self.momentum
             v -= self.lr * p.grad

@@ -21,14 +21,18 @@ _CONVERTIBLE_KINDS = "biuf"
 
 
 def _to_array(data, dtype, name):
-    """Turn user data into a NumPy array, with the dtype rules of the API."""
+    """Copy user data into a new NumPy array, with the dtype rules of the API.
+
+    A copy, as ``torch.tensor`` makes: an optimiser updating a parameter in
+    place must not change the caller's array behind their back.
+    """
     if isinstance(data, Tensor):
         data = data.data
     what = f"tensor {name!r}" if name else "tensor"
     if isinstance(data, (str, bytes)):
         raise TypeError(f"{what}: cannot make a tensor from a string ({data!r})")
     try:
-        array = np.asarray(data) if dtype is None else np.asarray(data, dtype=dtype)
+        array = np.array(data, dtype=dtype)
     except ValueError as err:
         raise ValueError(
             f"{what}: data is not a rectangular array of numbers "
@@ -275,7 +279,7 @@ def tensor(data, requires_grad=False, name=None, dtype=None):
     """Make a leaf tensor.
 
     Python numbers, lists and integer or boolean arrays become float64; a
-    float array keeps its dtype; ``dtype=`` forces one.
+    float array keeps its dtype; ``dtype=`` forces one. The data is copied.
 
     >>> tensor([[1, 2], [3, 4]]).dtype
     dtype('float64')
