@@ -158,12 +158,14 @@ class SoftmaxCrossEntropy(Op):
 
     def backward(self, grad):
         needs = self.needs
-        a = np.exp(self.log_a)
-        y_total = self.y.sum(axis=self.axis, keepdims=True)
-        return (
-            grad * (a * y_total - self.y) / self.m if needs[0] else None,
-            grad * -self.log_a / self.m if needs[1] else None,
-        )
+        scale = grad / self.m  # J is a scalar, so this is one number
+        grad_z = grad_y = None
+        if needs[0]:
+            y_total = self.y.sum(axis=self.axis, keepdims=True)
+            grad_z = (np.exp(self.log_a) * y_total - self.y) * scale
+        if needs[1]:
+            grad_y = -self.log_a * scale
+        return grad_z, grad_y
 
 
 def mix(y, a, b):
