@@ -54,7 +54,8 @@ def _target(Y, A, cost, what="A"):
     name = Y.name if isinstance(Y, Tensor) and Y.name is not None else "Y"
     if isinstance(Y, Tensor) and Y.dtype == A.dtype and Y.name is not None:
         return Y
-    return Tensor(data.astype(A.dtype, copy=False), name=name)
+    # a leaf that shares Y's array (no copy: a constant is never written to)
+    return Tensor._from_op(data.astype(A.dtype, copy=False), None).named(name)
 
 
 def _check_one_row(A, cost, instead, what="A"):

@@ -78,6 +78,7 @@ class Linear(Module):
         )
         self.init = init
         self.symbol = None
+        self.output_name = None
         if name is not None:
             self.set_symbol(str(name))
 
@@ -88,6 +89,7 @@ class Linear(Module):
         self.W.name = f"W{symbol}"
         self.b.name = f"b{symbol}"
         self.label = f"Layer {symbol}"
+        self.output_name = f"Z{symbol}"
 
     def forward(self, A):
         rows = np.shape(A.data if isinstance(A, Tensor) else A)
@@ -98,8 +100,7 @@ class Linear(Module):
                 f"got shape {rows}"
             )
         Z = self.W @ A + self.b
-        if self.symbol is not None:
-            Z.name = f"Z{self.symbol}"
+        Z.name = self.output_name
         return Z
 
     def extra_repr(self):
@@ -157,23 +158,24 @@ class Sequential(Module):
             elif layer is not None and not isinstance(module, Sequential):
                 module.label = f"Layer {layer}"
             self.layer_of.append(layer)
+        # The last module of each layer (if not its Linear) outputs A<layer>.
+        self.output_names = [
+            f"A{layer}"
+            if layer is not None
+            and not isinstance(module, Linear)
+            and (i + 1 == len(self.modules) or self.layer_of[i + 1] != layer)
+            else None
+            for i, (module, layer) in enumerate(zip(self.modules, self.layer_of))
+        ]
 
     def named_children(self):
         return [(str(i), module) for i, module in enumerate(self.modules)]
 
     def forward(self, A):
-        for i, module in enumerate(self.modules):
+        for module, name in zip(self.modules, self.output_names):
             A = module(A)
-            layer = self.layer_of[i]
-            last_of_layer = i + 1 == len(self.modules) or self.layer_of[i + 1] != layer
-            if (
-                layer is not None
-                and last_of_layer
-                and not isinstance(module, Linear)
-                and isinstance(A, Tensor)
-                and A.name is None
-            ):
-                A.name = f"A{layer}"
+            if name is not None and isinstance(A, Tensor) and A.name is None:
+                A.name = name
         return A
 
     def __getitem__(self, index):
