@@ -227,6 +227,32 @@ print("notes' dJ/du0     :", notes_formula["u0"])
 assert np.allclose(numeric, notes_formula["u0"], atol=1e-7)
 
 # %% [markdown]
+# ## The same graph from `tg.nn`
+#
+# You will rarely build the cost by hand. `tg.nn.binary_cross_entropy` builds
+# it for you, with the notes' `u4` (the per-example log-likelihood) and `u5`
+# (the scaled sum) each as a single node, so its graph is the notes' list
+# line for line, the unnamed nodes numbered automatically:
+
+# %%
+J_nn = tg.nn.binary_cross_entropy(tg.tensor(A, requires_grad=True), Y)
+for line in tg.graph.equations(J_nn):
+    print(line)
+assert tg.graph.equations(J_nn) == [
+    "u1 = 1 - u0",
+    "u2 = log(u0)",
+    "u3 = log(u1)",
+    "u4 = Y * u2 + (1 - Y) * u3",
+    f"u5 = -sum(u4) / {m}",
+]
+J_nn.backward()
+labels_nn = tg.graph.labels(J_nn)
+for node in tg.graph.nodes(J_nn):
+    if labels_nn[node] in notes_formula:
+        assert close(node.grad, notes_formula[labels_nn[node]]), labels_nn[node]
+print("every dJ/du_k of tg.nn's graph agrees with the notes")
+
+# %% [markdown]
 # ## Adding the sigmoid: why `dJ/dZ = (A - Y)/m`
 #
 # In a network, `A = sigmoid(Z)`. The notes multiply `dJ/dA` by the sigmoid's
