@@ -17,6 +17,21 @@ def start_value(seed=2):
     return np.random.default_rng(seed).normal(size=SHAPE)
 
 
+def forward_chain(x, n_ops, tanh, exp):
+    """The chain in any library: x * 0.5, x + 0.1, tanh(x), exp(x), in turn."""
+    for i in range(n_ops):
+        kind = i % 4
+        if kind == 0:
+            x = x * 0.5
+        elif kind == 1:
+            x = x + 0.1
+        elif kind == 2:
+            x = tanh(x)
+        else:
+            x = exp(x)
+    return x
+
+
 # ----- hand-written NumPy: forward, then the chain rule by hand ----------
 
 
@@ -55,18 +70,7 @@ def numpy_chain(x0, n_ops):
 def tinygraph_chain(x0, n_ops):
     def run():
         x0_tensor = tg.tensor(x0, requires_grad=True)
-        x = x0_tensor
-        for i in range(n_ops):
-            kind = i % 4
-            if kind == 0:
-                x = x * 0.5
-            elif kind == 1:
-                x = x + 0.1
-            elif kind == 2:
-                x = x.tanh()
-            else:
-                x = x.exp()
-        cost = x.sum()
+        cost = forward_chain(x0_tensor, n_ops, tg.tanh, tg.exp).sum()
         cost.backward()
         return cost.item(), x0_tensor.grad
 
@@ -80,18 +84,7 @@ def torch_chain(x0, n_ops):
 
     def run():
         x0_tensor = torch.tensor(x0, requires_grad=True)
-        x = x0_tensor
-        for i in range(n_ops):
-            kind = i % 4
-            if kind == 0:
-                x = x * 0.5
-            elif kind == 1:
-                x = x + 0.1
-            elif kind == 2:
-                x = torch.tanh(x)
-            else:
-                x = torch.exp(x)
-        cost = x.sum()
+        cost = forward_chain(x0_tensor, n_ops, torch.tanh, torch.exp).sum()
         cost.backward()
         return cost.item(), x0_tensor.grad.numpy()
 
@@ -103,18 +96,7 @@ def mygrad_chain(x0, n_ops):
 
     def run():
         x0_tensor = mg.tensor(x0)
-        x = x0_tensor
-        for i in range(n_ops):
-            kind = i % 4
-            if kind == 0:
-                x = x * 0.5
-            elif kind == 1:
-                x = x + 0.1
-            elif kind == 2:
-                x = mg.tanh(x)
-            else:
-                x = mg.exp(x)
-        cost = x.sum()
+        cost = forward_chain(x0_tensor, n_ops, mg.tanh, mg.exp).sum()
         cost.backward()
         return cost.item(), x0_tensor.grad
 
@@ -126,17 +108,7 @@ def autograd_chain(x0, n_ops):
     import autograd.numpy as anp
 
     def cost(x):
-        for i in range(n_ops):
-            kind = i % 4
-            if kind == 0:
-                x = x * 0.5
-            elif kind == 1:
-                x = x + 0.1
-            elif kind == 2:
-                x = anp.tanh(x)
-            else:
-                x = anp.exp(x)
-        return anp.sum(x)
+        return anp.sum(forward_chain(x, n_ops, anp.tanh, anp.exp))
 
     value_and_grad = autograd.value_and_grad(cost)
 
