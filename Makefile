@@ -15,8 +15,10 @@ export MKL_NUM_THREADS := 1
 demo: $(VENV)/.demo graphviz
 	$(PY) -m tinygraph.demo
 
+# Standard input from /dev/null: CI runs with none, and a closed stdin makes
+# the notebook kernels' sockets take file descriptor 0.
 test: $(VENV)/.test graphviz
-	$(PY) -m pytest
+	$(PY) -m pytest < /dev/null
 
 bench: $(VENV)/.bench
 	$(PY) benchmarks/run.py
