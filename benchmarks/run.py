@@ -244,9 +244,8 @@ def deep_chain(lengths, timing):
                 f"{left} B",
             ]
         )
-    print(
-        f"## deep_chain: n sequential ops and backward (recursion limit {sys.getrecursionlimit()})\n"
-    )
+    limit = sys.getrecursionlimit()
+    print(f"## deep_chain: n sequential ops and backward (recursion limit {limit})\n")
     header = [
         "n ops",
         "numpy us/op",
