@@ -216,29 +216,42 @@ def collector_paused(run):
 
 
 def deep_chain(lengths, timing):
+    """Time per op of the chain at each length. All lengths take turns in one
+    round robin, so "vs 1,000" is a ratio within each turn, like the others."""
     x0 = chain.start_value()
-    rows, per_op = [], {}
+    runs = {}
     for n in lengths:
-        runs = {
-            "numpy": chain.numpy_chain(x0, n),
-            "tinygraph": chain.tinygraph_chain(x0, n),
-        }
-        results = {name: run() for name, run in runs.items()}
-        check_agree(f"deep_chain {n} gradient", {k: r[1] for k, r in results.items()})
+        numpy_run, tinygraph_run = chain.numpy_chain(x0, n), chain.tinygraph_chain(x0, n)
+        check_agree(
+            f"deep_chain {n} gradient",
+            {"numpy": numpy_run()[1], "tinygraph": tinygraph_run()[1]},
+        )
+        runs[("numpy", n)] = numpy_run
+        runs[("tinygraph", n)] = tinygraph_run
         # The same run with the cycle collector paused shows how much of the
-        # time is the collector's full passes over a heap of n nodes.
-        runs["paused"] = collector_paused(runs["tinygraph"])
-        medians, samples = interleaved_medians(runs, **timing)
-        peak, cycles, left = memory(runs["tinygraph"])
-        per_op[n] = {name: medians[name] / n for name in runs}
-        first = per_op[lengths[0]]
+        # time is the collector's passes over a heap of n nodes.
+        runs[("paused", n)] = collector_paused(tinygraph_run)
+    medians, samples = interleaved_medians(runs, **timing)
+    per_op = {key: medians[key] / key[1] for key in runs}
+    first = lengths[0]
+
+    def per_op_ratio(name, n, reference_name, reference_n):
+        return paired_ratio(samples, (name, n), (reference_name, reference_n)) * (
+            reference_n / n
+        )
+
+    rows = []
+    for n in lengths:
+        peak, cycles, left = memory(runs[("tinygraph", n)])
         rows.append(
             [
                 f"{n:,}",
-                f"{per_op[n]['numpy'] * 1e6:.2f}",
-                f"{per_op[n]['tinygraph'] * 1e6:.2f} ({paired_ratio(samples, 'tinygraph'):.2f}x)",
-                f"{per_op[n]['tinygraph'] / first['tinygraph']:.2f}",
-                f"{per_op[n]['paused'] * 1e6:.2f} ({per_op[n]['paused'] / first['paused']:.2f})",
+                f"{per_op[('numpy', n)] * 1e6:.2f}",
+                f"{per_op[('tinygraph', n)] * 1e6:.2f} "
+                f"({per_op_ratio('tinygraph', n, 'numpy', n):.2f}x)",
+                f"{per_op_ratio('tinygraph', n, 'tinygraph', first):.2f}",
+                f"{per_op[('paused', n)] * 1e6:.2f} "
+                f"({per_op_ratio('paused', n, 'paused', first):.2f})",
                 f"{peak / n:.0f} B",
                 f"{cycles}",
                 f"{left} B",
@@ -257,7 +270,7 @@ def deep_chain(lengths, timing):
         "left after",
     ]
     print(table(header, rows) + "\n")
-    return {n: times["tinygraph"] for n, times in per_op.items()}
+    return {n: per_op[("tinygraph", n)] for n in lengths}
 
 
 # ----- scaling -----------------------------------------------------------

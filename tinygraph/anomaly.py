@@ -99,7 +99,7 @@ def check_forward(op, result, inputs):
     if result.op is None:
         # Nothing was recorded (no_grad, or constants only): describe the
         # node through a throw-away copy that remembers its inputs.
-        op.inputs, op.needs = inputs, [False] * len(inputs)
+        op.record(inputs, (False,) * len(inputs))
         node = Tensor._from_op(result.data, op)
         node.scope = result.scope
     labels = graph.labels(node)

@@ -42,10 +42,18 @@ def constant_text(value):
     return f"const({shape})"
 
 
+# The distinct ``needs`` tuples seen so far, each kept once.
+_shared_needs = {}
+
+
 class Op:
     """One operation in the graph: forward and its local derivative."""
 
-    __slots__ = ("inputs", "needs")
+    # One- and two-input ops keep their inputs in two slots rather than in a
+    # tuple: one object fewer per node for Python's cycle collector, which
+    # walks a long graph again and again while it grows (see deep_chain in
+    # benchmarks/README.md). Ops with more inputs keep the whole tuple.
+    __slots__ = ("_input0", "_input1", "_all_inputs", "needs")
 
     name = "op"
     formula = "op({0})"
@@ -59,6 +67,28 @@ class Op:
 
     def backward(self, grad):
         raise NotImplementedError
+
+    @property
+    def inputs(self):
+        """The operands, tensors and constants, in argument order."""
+        arity = len(self.needs)
+        if arity == 1:
+            return (self._input0,)
+        if arity == 2:
+            return (self._input0, self._input1)
+        return self._all_inputs
+
+    def record(self, inputs, needs):
+        """Remember the operands, and which of them need a gradient."""
+        if len(inputs) == 1:
+            self._input0 = inputs[0]
+        elif len(inputs) == 2:
+            self._input0, self._input1 = inputs
+        else:
+            self._all_inputs = inputs
+        # One shared tuple per pattern, e.g. (True, False), rather than a
+        # tuple of its own in every node.
+        self.needs = _shared_needs.setdefault(needs, needs)
 
     def render(self, *operands):
         """The right-hand side of this node's equation, given operand texts."""
@@ -88,10 +118,7 @@ class Op:
             out = np.asarray(out)
         record = grad_mode.enabled and True in needs
         if record:
-            self.inputs = inputs
-            # A tuple of bools, which the cycle collector soon stops tracking:
-            # one object fewer per node for it to walk in a long graph.
-            self.needs = tuple(needs)
+            self.record(inputs, tuple(needs))
         result = Tensor._from_op(out, self if record else None)
         if anomaly.enabled:
             anomaly.check_forward(self, result, inputs)
