@@ -161,7 +161,7 @@ def _seed(root, grad):
                 "t.backward(np.ones(t.shape)); only a one-element tensor seeds "
                 "itself with 1"
             )
-        return np.ones(root.data.shape, dtype=root.data.dtype)
+        return np.array(1, dtype=root.data.dtype).reshape(root.data.shape)
     if isinstance(grad, Tensor):
         grad = grad.data
     grad = np.asarray(grad, dtype=root.data.dtype)

@@ -177,3 +177,32 @@ def test_op_records_formula_with_operand_labels(case, shapes):
     assert lines[-1].startswith(tg.graph.labels(out)[out] + " = ")
     for t in tensors:
         assert tg.graph.labels(out)[t] in lines[-1]
+
+
+def np_cross_entropy(z, y, axis):
+    """-(1/m) sum(Y log softmax(Z)), m the entries per class."""
+    m = z.size // z.shape[axis]
+    return -np.sum(y * np.log(np_softmax(z, axis=axis))) / m
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+@pytest.mark.parametrize("labels", ["soft", "one-hot"])
+def test_softmax_cross_entropy_gradients_for_soft_and_one_hot_labels(axis, labels):
+    rng = np.random.default_rng(5)
+    z = rng.normal(size=(4, 6))
+    if labels == "soft":  # columns (or rows) need not sum to 1
+        y = rng.uniform(size=(4, 6))
+    elif axis == 0:  # a single 1 in each column
+        y = np.eye(4)[:, rng.integers(0, 4, 6)]
+    else:  # a single 1 in each row
+        y = np.eye(6)[rng.integers(0, 6, 4)]
+    # one_hot=True (the shortcut dJ/dZ = (A - Y)/m) is only for one-hot labels
+    for one_hot in [False, True] if labels == "one-hot" else [False]:
+        zt = tg.tensor(z, requires_grad=True)
+        yt = tg.tensor(y, requires_grad=True)
+        J = tg.ops.softmax_cross_entropy(zt, yt, axis=axis, one_hot=one_hot)
+        assert J.item() == pytest.approx(np_cross_entropy(z, y, axis), rel=1e-12)
+        J.backward()
+        f = lambda z_, y_: np_cross_entropy(z_, y_, axis)  # noqa: E731
+        np.testing.assert_allclose(zt.grad, numeric_grad(f, [z, y], 0, 1.0), atol=1e-8)
+        np.testing.assert_allclose(yt.grad, numeric_grad(f, [z, y], 1, 1.0), atol=1e-8)

@@ -88,9 +88,11 @@ def _check_labels_in_unit_interval(Y, cost):
 
 def _check_one_hot(Y, cost):
     data = Y.data
-    # Fast test, run every step: with exactly m nonzero entries and every
-    # column summing to 1, each column holds a single nonzero, and it is 1.
-    if np.count_nonzero(data) == data.shape[1] and (data.sum(axis=0) == 1).all():
+    # Fast test, run every step: with exactly m nonzero entries and no
+    # column summing to anything but 1, each column holds a single nonzero,
+    # and it is 1. (count_nonzero is one C call; .all() is slower here.)
+    column_sums = data.sum(axis=0)
+    if np.count_nonzero(data) == data.shape[1] and not np.count_nonzero(column_sums != 1):
         return
     is_binary = (data == 0) | (data == 1)
     ones_per_column = data.sum(axis=0)
@@ -249,4 +251,4 @@ def cross_entropy_with_logits(Z, Y):
     Z = _output(Z, cost, "Z")
     Y = _target(Y, Z, cost, "Z")
     _check_one_hot(Y, cost)
-    return ops.softmax_cross_entropy(Z, Y, axis=0)
+    return ops.softmax_cross_entropy(Z, Y, axis=0, one_hot=True)

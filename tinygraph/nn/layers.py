@@ -92,7 +92,7 @@ class Linear(Module):
         self.output_name = f"Z{symbol}"
 
     def forward(self, A):
-        rows = np.shape(A.data if isinstance(A, Tensor) else A)
+        rows = A.shape if isinstance(A, Tensor) else np.shape(A)
         if len(rows) != 2 or rows[0] != self.n_in:
             raise ValueError(
                 f"{self.label} ({self.n_in} -> {self.n_out}): expected an input of "

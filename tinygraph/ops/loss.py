@@ -36,11 +36,6 @@ def _sigmoid(z):
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def _log_softmax(z, axis):
-    shifted = z - z.max(axis=axis, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-
-
 # ----- the notes' composite cost nodes -------------------------------------
 
 
@@ -137,32 +132,41 @@ class SoftmaxCrossEntropy(Op):
 
     log softmax(z) = z - max(z) - log sum exp(z - max(z)) never rounds a
     probability to 0 first, so the cost is finite for any logits.
-    dJ/dZ = (softmax(Z) sum_classes(Y) - Y) / m, which is (A - Y) / m for
-    one-hot Y, and dJ/dY = -log softmax(Z) / m.
+    dJ/dZ = (softmax(Z) sum_classes(Y) - Y) / m, which is the notes'
+    (A - Y) / m when each column of Y sums to 1 (``one_hot=True`` says the
+    caller has checked that), and dJ/dY = -log softmax(Z) / m.
     """
 
     name = "cross_entropy_with_logits"
-    __slots__ = ("axis", "log_a", "m", "y")
+    __slots__ = ("axis", "one_hot", "exp", "total", "log_a", "m", "y")
 
-    def __init__(self, axis=0):
+    def __init__(self, axis=0, one_hot=False):
         self.axis = axis
+        self.one_hot = one_hot
 
     def render(self, z, y):
         return f"cross_entropy_with_logits({z}, {y})"
 
     def forward(self, z, y):
-        self.log_a = _log_softmax(z, self.axis)
+        shifted = z - z.max(axis=self.axis, keepdims=True)
+        # kept for backward: softmax(z) = exp / total
+        self.exp = np.exp(shifted)
+        self.total = self.exp.sum(axis=self.axis, keepdims=True)
+        self.log_a = shifted - np.log(self.total)
         self.y = y
-        self.m = np.size(z) // max(np.shape(z)[self.axis], 1)
-        return np.asarray(-(y * self.log_a).sum() / self.m)
+        self.m = z.size // max(z.shape[self.axis], 1)
+        # sum(Y * log A) over every entry, as one dot product
+        return np.asarray(-np.vdot(y, self.log_a) / self.m)
 
     def backward(self, grad):
         needs = self.needs
         scale = grad / self.m  # J is a scalar, so this is one number
         grad_z = grad_y = None
         if needs[0]:
-            y_total = self.y.sum(axis=self.axis, keepdims=True)
-            grad_z = (np.exp(self.log_a) * y_total - self.y) * scale
+            a = self.exp / self.total
+            if not self.one_hot:
+                a = a * self.y.sum(axis=self.axis, keepdims=True)
+            grad_z = (a - self.y) * scale
         if needs[1]:
             grad_y = -self.log_a * scale
         return grad_z, grad_y
@@ -180,5 +184,5 @@ def sigmoid_cross_entropy(z, y):
     return SigmoidCrossEntropy().apply(z, y)
 
 
-def softmax_cross_entropy(z, y, axis=0):
-    return SoftmaxCrossEntropy(axis).apply(z, y)
+def softmax_cross_entropy(z, y, axis=0, one_hot=False):
+    return SoftmaxCrossEntropy(axis, one_hot).apply(z, y)
