@@ -80,15 +80,15 @@ class Op:
 
     def record(self, inputs, needs):
         """Remember the operands, and which of them need a gradient."""
-        if len(inputs) == 1:
-            self._input0 = inputs[0]
-        elif len(inputs) == 2:
-            self._input0, self._input1 = inputs
-        else:
-            self._all_inputs = inputs
         # One shared tuple per pattern, e.g. (True, False), rather than a
         # tuple of its own in every node.
         self.needs = _shared_needs.setdefault(needs, needs)
+        if len(inputs) > 2:
+            self._all_inputs = inputs
+            return
+        self._input0 = inputs[0]
+        if len(inputs) == 2:
+            self._input1 = inputs[1]
 
     def render(self, *operands):
         """The right-hand side of this node's equation, given operand texts."""
