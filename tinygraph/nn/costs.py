@@ -95,8 +95,7 @@ def _check_one_hot(Y, cost):
     if np.count_nonzero(data) == data.shape[1] and not np.count_nonzero(column_sums != 1):
         return
     is_binary = (data == 0) | (data == 1)
-    ones_per_column = data.sum(axis=0)
-    bad = np.flatnonzero(~is_binary.all(axis=0) | (ones_per_column != 1))
+    bad = np.flatnonzero(~is_binary.all(axis=0) | (column_sums != 1))
     if bad.size:
         column = int(bad[0])
         raise ValueError(

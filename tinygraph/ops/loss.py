@@ -163,8 +163,8 @@ class SoftmaxCrossEntropy(Op):
         scale = grad / self.m  # J is a scalar, so this is one number
         grad_z = grad_y = None
         if needs[0]:
-            a = self.exp / self.total
-            if not self.one_hot:
+            a = self.exp / self.total  # softmax(Z): the notes' A
+            if not self.one_hot:  # scale by each column's total label weight
                 a = a * self.y.sum(axis=self.axis, keepdims=True)
             grad_z = (a - self.y) * scale
         if needs[1]:
