@@ -1,6 +1,7 @@
 """tg.gradcheck: agrees on correct gradients, pinpoints wrong ones."""
 
 import numpy as np
+import pytest
 
 import tinygraph as tg
 from tinygraph.op import Op
@@ -10,14 +11,12 @@ class WrongSquare(Op):
     """x^2 with a deliberately wrong derivative (3x instead of 2x)."""
 
     name, formula = "wrong_square", "{0}^2"
-    __slots__ = ("x",)
 
     def forward(self, x):
-        self.x = x
-        return x * x
+        return x * x, x
 
-    def backward(self, grad):
-        return (grad * 3 * self.x,)
+    def backward(self, grad, x, needs):
+        return (grad * 3 * x,)
 
 
 def test_gradcheck_passes_on_correct_gradients():
@@ -43,3 +42,41 @@ def test_gradcheck_works_on_float32_inputs_in_float64():
     x = tg.tensor(np.array([0.3, 0.7], dtype=np.float32), requires_grad=True)
     assert tg.gradcheck(lambda x: x.sigmoid().log(), [x])
     assert x.dtype == np.float32  # the caller's tensor is untouched
+
+
+class ForgetsTheSavedValue(Op):
+    """forward returns only the output, not (output, saved)."""
+
+    name = "forgetful"
+
+    def forward(self, x):
+        return x * 2
+
+
+def test_an_op_whose_forward_breaks_the_contract_is_named():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    expected = r"forgetful: ForgetsTheSavedValue.forward must return a pair \(output, saved\)"
+    with pytest.raises(TypeError, match=expected):
+        ForgetsTheSavedValue().apply(x)
+
+
+class ForgetsTheTuple(Op):
+    """backward returns a bare array, not a tuple of one per input."""
+
+    name = "bare"
+
+    def forward(self, x):
+        return x * 2, None
+
+    def backward(self, grad, saved, needs):
+        return grad * 2
+
+
+def test_an_op_whose_backward_breaks_the_contract_is_named():
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = ForgetsTheTuple().apply(x).sum()
+    expected = r"bare: ForgetsTheTuple.backward must return a tuple .* 1 here, .* a ndarray"
+    with pytest.raises(TypeError, match=expected):
+        y.backward()
+    with pytest.raises(TypeError, match=expected):
+        tg.graph.backward_steps(y)

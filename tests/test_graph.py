@@ -55,6 +55,24 @@ def test_parents_are_in_argument_order():
     assert (1 - a).parents == (a,)
 
 
+def test_inputs_keep_constants_in_argument_order():
+    a, b = tg.tensor([1.0], requires_grad=True), tg.tensor([2.0], requires_grad=True)
+    assert (1 - a).inputs == (1, a)
+    assert (a * b).inputs == (a, b)
+    y = tg.ops.mix(a, b, 0.5)  # three operands
+    assert y.inputs == (a, b, 0.5) and y.parents == (a, b)
+    assert a.inputs == () and a.parents == ()
+
+
+def test_one_op_object_serves_every_node_and_each_node_keeps_its_own_inputs():
+    a, b = tg.tensor([1.0], requires_grad=True), tg.tensor([2.0], requires_grad=True)
+    first, second = a.exp(), b.exp()
+    assert first.op is second.op
+    assert first.parents == (a,) and second.parents == (b,)
+    (first + second).backward()
+    np.testing.assert_allclose([a.grad[0], b.grad[0]], np.exp([1.0, 2.0]))
+
+
 def test_labels_number_unnamed_nodes_and_keep_names():
     W = tg.tensor(np.ones((2, 2)), requires_grad=True, name="W")
     x = tg.tensor(np.ones((2, 1)))

@@ -107,7 +107,7 @@ def test_sgd_rejects_parameters_that_cannot_learn():
         tg.optim.SGD([np.ones(2)], lr=0.1)
 
 
-def test_sgd_without_momentum_is_plain_gradient_descent():
+def test_sgd_without_momentum_updates_in_place_step_after_step():
     w = tg.tensor([1.0, -2.0], requires_grad=True)
     optimizer = tg.optim.SGD([w], lr=0.25)
     for _ in range(3):

@@ -99,8 +99,7 @@ def check_forward(op, result, inputs):
     if result.op is None:
         # Nothing was recorded (no_grad, or constants only): describe the
         # node through a throw-away copy that remembers its inputs.
-        op.record(inputs, (False,) * len(inputs))
-        node = Tensor._from_op(result.data, op)
+        node = Tensor._from_op(result.data, op, inputs, (False,) * len(inputs))
         node.scope = result.scope
     labels = graph.labels(node)
     bad_inputs = [x for x in inputs if not np.isfinite(_array(x)).all()]
@@ -148,7 +147,7 @@ def check_backward(node, input_tensor, grad, root):
         f"  dJ/d{target} from this node, shape {grad.shape}: {summarize(grad)}\n"
         f"  upstream dJ/d{labels[node]}, shape {node.grad.shape}: "
         f"{summarize(node.grad)}\n"
-        f"  inputs:\n{_operand_lines(node.op.inputs, labels)}"
+        f"  inputs:\n{_operand_lines(node.inputs, labels)}"
     )
 
 

@@ -1,6 +1,6 @@
 """The computation graph: traversal, u-variable labels, equations, backward.
 
-Nodes are tensors; a node's ``op`` holds its inputs. Every walk here is
+Nodes are tensors; each keeps its ``op`` and its ``inputs``. Every walk here is
 iterative, so graphs hundreds of thousands of nodes deep need no recursion.
 Topological order is creation order, which is deterministic and numbers the
 u-variables in the order the code wrote them, as the notes do:
@@ -35,10 +35,7 @@ def nodes(root):
     seen = {root}
     stack = [root]
     while stack:
-        op = stack.pop()._op
-        if op is None:
-            continue
-        for x in op.inputs:
+        for x in stack.pop().inputs:
             if isinstance(x, Tensor) and x not in seen:
                 seen.add(x)
                 stack.append(x)
@@ -71,9 +68,7 @@ def operand_texts(node, node_labels):
 
     Tensors appear by their label, constants inline, as in ``equation``.
     """
-    if node.op is None:
-        return []
-    return [operand_text(x, node_labels) for x in node.op.inputs]
+    return [operand_text(x, node_labels) for x in node.inputs]
 
 
 def equation(node, node_labels):
@@ -81,7 +76,7 @@ def equation(node, node_labels):
     label = node_labels[node]
     if node.op is None:
         return f"{label} (leaf)"
-    operands = [operand_text(x, node_labels) for x in node.op.inputs]
+    operands = [operand_text(x, node_labels) for x in node.inputs]
     return f"{label} = {node.op.render(*operands)}"
 
 
@@ -129,7 +124,11 @@ def backward(root, grad=None):
             node.grad = g if node.grad is None else node.grad + g
             continue
         node.grad = g
-        for x, needed, dx in zip(op.inputs, op.needs, op.backward(g)):
+        needs = node._needs
+        partials = op.backward(g, node._saved, needs)
+        if type(partials) is not tuple or len(partials) != len(needs):
+            partials = _one_per_input(node, partials)
+        for x, needed, dx in zip(node.inputs, needs, partials):
             if not needed:
                 continue
             like = x.data
@@ -149,6 +148,24 @@ def backward(root, grad=None):
             else:
                 grads[x] = dx
                 heappush(queue, (-x._order, id(x), x))
+
+
+def _one_per_input(node, partials):
+    """``partials`` as a tuple, after checking that an op's backward gave one
+    gradient per input (a bare array would be split along its first axis)."""
+    arity = len(node._needs)
+    if isinstance(partials, (tuple, list)) and len(partials) == arity:
+        return tuple(partials)
+    op = node.op
+    got = (
+        f"{len(partials)} values"
+        if isinstance(partials, (tuple, list))
+        else f"a {type(partials).__name__}"
+    )
+    raise TypeError(
+        f"{op.name}: {type(op).__name__}.backward must return a tuple with one "
+        f"gradient (or None) per input, {arity} here, but it returned {got}"
+    )
 
 
 def _seed(root, grad):
@@ -254,9 +271,8 @@ def backward_steps(root, grad=None):
         step = steps[node]
         if step.grad is None or node.op is None:
             continue
-        op = node.op
-        partials = op.backward(step.grad)
-        for index, (x, needed, dx) in enumerate(zip(op.inputs, op.needs, partials)):
+        partials = _one_per_input(node, node.op.backward(step.grad, node._saved, node._needs))
+        for index, (x, needed, dx) in enumerate(zip(node.inputs, node._needs, partials)):
             if not needed:
                 continue
             raw = np.asarray(dx)
@@ -266,7 +282,7 @@ def backward_steps(root, grad=None):
                     consumer=node,
                     argument=index,
                     upstream=step.grad,
-                    local=_local_derivative(op, index, raw.shape, step.grad),
+                    local=_local_derivative(node, index, raw.shape, step.grad),
                     value=dx,
                     summed_axes=broadcast_axes(raw.shape, x.data.shape),
                 )
@@ -276,10 +292,10 @@ def backward_steps(root, grad=None):
     return [steps[n] for n in reversed(order)]
 
 
-def _local_derivative(op, index, shape, upstream):
-    """d(output)/d(input ``index``) entry by entry, for an elementwise op."""
-    if not op.elementwise:
+def _local_derivative(node, index, shape, upstream):
+    """d(node)/d(input ``index``) entry by entry, when node's op is elementwise."""
+    if not node.op.elementwise:
         return None
     ones = np.ones(np.shape(upstream), dtype=np.result_type(upstream))
-    local = op.backward(ones)[index]
+    local = node.op.backward(ones, node._saved, node._needs)[index]
     return np.broadcast_to(local, shape) if np.shape(local) != shape else local

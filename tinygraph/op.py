@@ -1,18 +1,25 @@
 """The base class every operation derives from.
 
-An op is one node's operation. A subclass writes only the maths:
+An op is an operation, such as ``exp`` or ``sum over axis 0``. A subclass
+writes only the maths, as two functions of arrays:
 
 * ``forward(*arrays)`` takes NumPy arrays (or Python numbers for constant
-  operands) and returns the output array, saving what backward needs;
-* ``backward(grad)`` takes dJ/d(output) and returns one array per input,
-  dJ/d(input) = local derivative applied to ``grad`` (the chain rule), or
-  None for an input that needs no gradient (see ``self.needs``);
+  operands) and returns ``(output, saved)``: the output array, and whatever
+  backward will need (an array, a tuple of them, or None);
+* ``backward(grad, saved, needs)`` takes dJ/d(output) and what forward
+  saved, and returns one array per input: dJ/d(input) = the local
+  derivative applied to ``grad`` (the chain rule). ``needs[i]`` says
+  whether input ``i`` needs a gradient at all; return None for one that
+  does not;
 * ``formula``: how the node reads in an equation, e.g. ``"log({0})"``.
 
-Everything else lives here or in ``graph.py``, once: turning constants into
-operands, building the output ``Tensor``, error messages that name the
-operands, and (in the backward driver) summing a gradient back over
-broadcast axes, casting it to the input's dtype and accumulating it.
+An op keeps no state of its own beyond its settings (``axis`` of a sum):
+one ``Exp()`` serves every exp node. Each node, a ``Tensor``, keeps its
+own inputs and saved values. Everything else lives here or in
+``graph.py``, once: turning constants into operands, building the output
+tensor, error messages that name the operands, and (in the backward
+driver) summing a gradient back over broadcast axes, casting it to the
+input's dtype and accumulating it.
 """
 
 import numbers
@@ -42,18 +49,16 @@ def constant_text(value):
     return f"const({shape})"
 
 
-# The distinct ``needs`` tuples seen so far, each kept once.
+# The distinct ``needs`` tuples seen so far, each kept once, so that nodes
+# share one tuple per pattern, e.g. (True, False), rather than each having
+# its own.
 _shared_needs = {}
 
 
 class Op:
-    """One operation in the graph: forward and its local derivative."""
+    """An operation: its forward pass and its local derivative."""
 
-    # One- and two-input ops keep their inputs in two slots rather than in a
-    # tuple: one object fewer per node for Python's cycle collector, which
-    # walks a long graph again and again while it grows (see deep_chain in
-    # benchmarks/README.md). Ops with more inputs keep the whole tuple.
-    __slots__ = ("_input0", "_input1", "_all_inputs", "needs")
+    __slots__ = ()
 
     name = "op"
     formula = "op({0})"
@@ -63,32 +68,12 @@ class Op:
     elementwise = False
 
     def forward(self, *arrays):
+        """Return ``(output, saved)``."""
         raise NotImplementedError
 
-    def backward(self, grad):
+    def backward(self, grad, saved, needs):
+        """Return dJ/d(input) for each input, None where not ``needs``."""
         raise NotImplementedError
-
-    @property
-    def inputs(self):
-        """The operands, tensors and constants, in argument order."""
-        arity = len(self.needs)
-        if arity == 1:
-            return (self._input0,)
-        if arity == 2:
-            return (self._input0, self._input1)
-        return self._all_inputs
-
-    def record(self, inputs, needs):
-        """Remember the operands, and which of them need a gradient."""
-        # One shared tuple per pattern, e.g. (True, False), rather than a
-        # tuple of its own in every node.
-        self.needs = _shared_needs.setdefault(needs, needs)
-        if len(inputs) > 2:
-            self._all_inputs = inputs
-            return
-        self._input0 = inputs[0]
-        if len(inputs) == 2:
-            self._input1 = inputs[1]
 
     def render(self, *operands):
         """The right-hand side of this node's equation, given operand texts."""
@@ -110,16 +95,25 @@ class Op:
         if not plain:
             inputs, arrays = _constants_as_arrays(self, inputs)
         try:
-            out = self.forward(*arrays)
+            result = self.forward(*arrays)
         except (ValueError, TypeError, IndexError) as err:
             operands = " and ".join(describe(x) for x in inputs)
             raise type(err)(f"{self.name}: cannot apply to {operands}: {err}") from None
+        if type(result) is not tuple or len(result) != 2:
+            raise TypeError(
+                f"{self.name}: {type(self).__name__}.forward must return a pair "
+                f"(output, saved), the output and what backward needs, "
+                f"not {type(result).__name__}"
+            )
+        out, saved = result
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        record = grad_mode.enabled and True in needs
-        if record:
-            self.record(inputs, tuple(needs))
-        result = Tensor._from_op(out, self if record else None)
+        if grad_mode.enabled and True in needs:
+            needs = tuple(needs)
+            needs = _shared_needs.setdefault(needs, needs)
+            result = Tensor._from_op(out, self, inputs, needs, saved)
+        else:
+            result = Tensor._from_op(out)
         if anomaly.enabled:
             anomaly.check_forward(self, result, inputs)
         return result

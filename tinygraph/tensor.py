@@ -65,8 +65,15 @@ class Tensor:
     array([2., 4., 6.])
     """
 
+    # A node keeps its own inputs and what its op saved for backward; the op
+    # itself is shared by every node it makes. One or two inputs sit in
+    # slots of their own rather than in a tuple: then each node is one
+    # object for Python's cycle collector, which walks a long graph again
+    # and again while it grows (see deep_chain in benchmarks/README.md).
     __slots__ = (
-        "data", "grad", "requires_grad", "name", "scope", "_op", "_order", "__weakref__"
+        "data", "grad", "requires_grad", "name", "scope", "_order",
+        "_op", "_input0", "_input1", "_more_inputs", "_needs", "_saved",
+        "__weakref__",
     )
 
     # Let NumPy hand ``array + tensor`` to ``Tensor.__radd__`` and friends.
@@ -84,20 +91,32 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self.name = name
         self.scope = ()
-        self._op = None
         self._order = next(_creation_counter)
+        self._op = None
+        self._needs = ()
+        self._saved = None
 
     @classmethod
-    def _from_op(cls, data, op):
-        """The result of an op; ``op`` is None when no gradient will be needed."""
+    def _from_op(cls, data, op=None, inputs=(), needs=(), saved=None):
+        """The result of ``op`` on ``inputs``, ``needs[i]`` telling whether
+        input ``i`` needs a gradient. Without an op: a tensor that records
+        nothing (under no_grad, or when no input requires a gradient)."""
         t = cls.__new__(cls)
         t.data = data
         t.grad = None
         t.requires_grad = op is not None
         t.name = None
         t.scope = scopes.current
-        t._op = op
         t._order = next(_creation_counter)
+        t._op = op
+        t._needs = needs
+        t._saved = saved
+        if len(inputs) > 2:
+            t._more_inputs = inputs
+        elif inputs:
+            t._input0 = inputs[0]
+            if len(inputs) == 2:
+                t._input1 = inputs[1]
         return t
 
     # ----- the graph -------------------------------------------------------
@@ -108,11 +127,22 @@ class Tensor:
         return self._op
 
     @property
+    def inputs(self):
+        """The operands this tensor was computed from, tensors and constants,
+        in argument order (empty for a leaf)."""
+        arity = len(self._needs)
+        if arity == 1:
+            return (self._input0,)
+        if arity == 2:
+            return (self._input0, self._input1)
+        if arity == 0:
+            return ()
+        return self._more_inputs
+
+    @property
     def parents(self):
         """The tensors this one was computed from, in argument order."""
-        if self._op is None:
-            return ()
-        return tuple(x for x in self._op.inputs if isinstance(x, Tensor))
+        return tuple(x for x in self.inputs if isinstance(x, Tensor))
 
     @property
     def is_leaf(self):
@@ -132,7 +162,7 @@ class Tensor:
 
     def detach(self):
         """The same data as a new leaf that records nothing."""
-        return Tensor._from_op(self.data, None)
+        return Tensor._from_op(self.data)
 
     # ----- array facts -----------------------------------------------------
 

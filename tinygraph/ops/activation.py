@@ -13,17 +13,15 @@ class Sigmoid(Op):
     """sigma(z) = 1 / (1 + exp(-z)): d/dz = sigma(z) (1 - sigma(z))."""
 
     name, formula, elementwise = "sigmoid", "sigmoid({0})", True
-    __slots__ = ("out",)
 
     def forward(self, z):
         # NOTE: exp(-z) overflows for z << 0; exp(-|z|) never does, and
         # e/(1+e) is the same sigmoid written for negative z.
         e = np.exp(-np.abs(z))
-        self.out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-        return self.out
+        out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+        return out, out
 
-    def backward(self, grad):
-        out = self.out
+    def backward(self, grad, out, needs):
         return (grad * out * (1 - out),)
 
 
@@ -31,14 +29,12 @@ class Tanh(Op):
     """tanh(z): d/dz = 1 - tanh(z)^2."""
 
     name, formula, elementwise = "tanh", "tanh({0})", True
-    __slots__ = ("out",)
 
     def forward(self, z):
-        self.out = np.tanh(z)
-        return self.out
+        out = np.tanh(z)
+        return out, out
 
-    def backward(self, grad):
-        out = self.out
+    def backward(self, grad, out, needs):
         return (grad * (1 - out * out),)
 
 
@@ -46,14 +42,13 @@ class ReLU(Op):
     """max(0, z): d/dz = 1 where z > 0, else 0 (0 at z = 0, as in the notes)."""
 
     name, formula, elementwise = "relu", "relu({0})", True
-    __slots__ = ("positive",)
 
     def forward(self, z):
-        self.positive = z > 0
-        return np.where(self.positive, z, 0)
+        positive = z > 0
+        return np.where(positive, z, 0), positive
 
-    def backward(self, grad):
-        return (grad * self.positive,)
+    def backward(self, grad, positive, needs):
+        return (grad * positive,)
 
 
 class Step(Op):
@@ -61,12 +56,11 @@ class Step(Op):
     it exists, so no gradient flows through it (the perceptron's problem)."""
 
     name, formula, elementwise = "step", "step({0})", True
-    __slots__ = ()
 
     def forward(self, z):
-        return np.greater_equal(z, 0).astype(np.result_type(z, 1.0))
+        return np.greater_equal(z, 0).astype(np.result_type(z, 1.0)), None
 
-    def backward(self, grad):
+    def backward(self, grad, saved, needs):
         return (np.zeros_like(grad),)
 
 
@@ -78,7 +72,7 @@ class Softmax(Op):
     """
 
     name = "softmax"
-    __slots__ = ("axis", "out")
+    __slots__ = ("axis",)
 
     def __init__(self, axis=0):
         self.axis = axis
@@ -90,11 +84,10 @@ class Softmax(Op):
         # NOTE: subtracting the max changes nothing mathematically and keeps
         # exp from overflowing.
         e = np.exp(z - z.max(axis=self.axis, keepdims=True))
-        self.out = e / e.sum(axis=self.axis, keepdims=True)
-        return self.out
+        a = e / e.sum(axis=self.axis, keepdims=True)
+        return a, a
 
-    def backward(self, grad):
-        a = self.out
+    def backward(self, grad, a, needs):
         return (a * (grad - (grad * a).sum(axis=self.axis, keepdims=True)),)
 
 
@@ -103,7 +96,7 @@ class LogSoftmax(Op):
     g - softmax(z) * sum(g)."""
 
     name = "log_softmax"
-    __slots__ = ("axis", "out")
+    __slots__ = ("axis",)
 
     def __init__(self, axis=0):
         self.axis = axis
@@ -113,28 +106,32 @@ class LogSoftmax(Op):
 
     def forward(self, z):
         shifted = z - z.max(axis=self.axis, keepdims=True)
-        self.out = shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
-        return self.out
+        out = shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
+        return out, out
 
-    def backward(self, grad):
-        softmax = np.exp(self.out)
+    def backward(self, grad, out, needs):
+        softmax = np.exp(out)
         return (grad - softmax * grad.sum(axis=self.axis, keepdims=True),)
 
 
+# These ops have no settings, so one of each serves every node.
+_sigmoid, _tanh, _relu, _step = Sigmoid(), Tanh(), ReLU(), Step()
+
+
 def sigmoid(z):
-    return Sigmoid().apply(z)
+    return _sigmoid.apply(z)
 
 
 def tanh(z):
-    return Tanh().apply(z)
+    return _tanh.apply(z)
 
 
 def relu(z):
-    return ReLU().apply(z)
+    return _relu.apply(z)
 
 
 def step(z):
-    return Step().apply(z)
+    return _step.apply(z)
 
 
 def softmax(z, axis=0):

@@ -13,12 +13,11 @@ class Add(Op):
     """a + b: d/da = 1, d/db = 1."""
 
     name, formula, elementwise = "add", "{0} + {1}", True
-    __slots__ = ()
 
     def forward(self, a, b):
-        return a + b
+        return a + b, None
 
-    def backward(self, grad):
+    def backward(self, grad, saved, needs):
         return grad, grad
 
 
@@ -26,30 +25,27 @@ class Sub(Op):
     """a - b: d/da = 1, d/db = -1."""
 
     name, formula, elementwise = "sub", "{0} - {1}", True
-    __slots__ = ()
 
     def forward(self, a, b):
-        return a - b
+        return a - b, None
 
-    def backward(self, grad):
-        return grad, (-grad if self.needs[1] else None)
+    def backward(self, grad, saved, needs):
+        return grad, (-grad if needs[1] else None)
 
 
 class Mul(Op):
     """a * b (entry by entry): d/da = b, d/db = a."""
 
     name, formula, elementwise = "mul", "{0} * {1}", True
-    __slots__ = ("a", "b")
 
     def forward(self, a, b):
-        self.a, self.b = a, b
-        return a * b
+        return a * b, (a, b)
 
-    def backward(self, grad):
-        needs = self.needs
+    def backward(self, grad, saved, needs):
+        a, b = saved
         return (
-            grad * self.b if needs[0] else None,
-            grad * self.a if needs[1] else None,
+            grad * b if needs[0] else None,
+            grad * a if needs[1] else None,
         )
 
 
@@ -57,17 +53,15 @@ class Div(Op):
     """a / b: d/da = 1/b, d/db = -a/b^2."""
 
     name, formula, elementwise = "div", "{0} / {1}", True
-    __slots__ = ("a", "b")
 
     def forward(self, a, b):
-        self.a, self.b = a, b
-        return a / b
+        return a / b, (a, b)
 
-    def backward(self, grad):
-        needs = self.needs
+    def backward(self, grad, saved, needs):
+        a, b = saved
         return (
-            grad / self.b if needs[0] else None,
-            -grad * self.a / (self.b * self.b) if needs[1] else None,
+            grad / b if needs[0] else None,
+            -grad * a / (b * b) if needs[1] else None,
         )
 
 
@@ -75,24 +69,22 @@ class Pow(Op):
     """a ** b: d/da = b a^(b-1), d/db = a^b log(a)."""
 
     name, formula, elementwise = "pow", "{0} ** {1}", True
-    __slots__ = ("a", "b", "out")
 
     def forward(self, a, b):
-        self.a, self.b = a, b
-        self.out = a**b
-        return self.out
+        out = a**b
+        return out, (a, b, out)
 
-    def backward(self, grad):
-        a, b = self.a, self.b
+    def backward(self, grad, saved, needs):
+        a, b, out = saved
         grad_a = grad_b = None
-        if self.needs[0]:
+        if needs[0]:
             grad_a = grad * b * a ** (b - 1)
-        if self.needs[1]:
+        if needs[1]:
             # NOTE: log(a) is undefined for a < 0; at a = 0 with b >= 0 the
             # limit of a^b log(a) is 0, which is what PyTorch returns too.
             with np.errstate(divide="ignore", invalid="ignore"):
                 log_a = np.log(a)
-                grad_b = grad * np.where((a == 0) & (b >= 0), 0.0, self.out * log_a)
+                grad_b = grad * np.where((a == 0) & (b >= 0), 0.0, out * log_a)
         return grad_a, grad_b
 
 
@@ -100,34 +92,37 @@ class Neg(Op):
     """-a: d/da = -1."""
 
     name, formula, elementwise = "neg", "-{0}", True
-    __slots__ = ()
 
     def forward(self, a):
-        return -a
+        return -a, None
 
-    def backward(self, grad):
+    def backward(self, grad, saved, needs):
         return (-grad,)
 
 
+# These ops have no settings, so one of each serves every node.
+_add, _sub, _mul, _div, _pow, _neg = Add(), Sub(), Mul(), Div(), Pow(), Neg()
+
+
 def add(a, b):
-    return Add().apply(a, b)
+    return _add.apply(a, b)
 
 
 def sub(a, b):
-    return Sub().apply(a, b)
+    return _sub.apply(a, b)
 
 
 def mul(a, b):
-    return Mul().apply(a, b)
+    return _mul.apply(a, b)
 
 
 def div(a, b):
-    return Div().apply(a, b)
+    return _div.apply(a, b)
 
 
 def pow(a, b):
-    return Pow().apply(a, b)
+    return _pow.apply(a, b)
 
 
 def neg(a):
-    return Neg().apply(a)
+    return _neg.apply(a)

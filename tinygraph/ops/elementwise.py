@@ -9,14 +9,13 @@ class Exp(Op):
     """exp(x): d/dx = exp(x), the output itself."""
 
     name, formula, elementwise = "exp", "exp({0})", True
-    __slots__ = ("out",)
 
     def forward(self, x):
-        self.out = np.exp(x)
-        return self.out
+        out = np.exp(x)
+        return out, out
 
-    def backward(self, grad):
-        return (grad * self.out,)
+    def backward(self, grad, out, needs):
+        return (grad * out,)
 
 
 class Log(Op):
@@ -27,55 +26,54 @@ class Log(Op):
     """
 
     name, formula, elementwise = "log", "log({0})", True
-    __slots__ = ("x",)
 
     def forward(self, x):
-        self.x = x
-        return np.log(x)
+        return np.log(x), x
 
-    def backward(self, grad):
-        return (grad / self.x,)
+    def backward(self, grad, x, needs):
+        return (grad / x,)
 
 
 class Sqrt(Op):
     """sqrt(x): d/dx = 1 / (2 sqrt(x))."""
 
     name, formula, elementwise = "sqrt", "sqrt({0})", True
-    __slots__ = ("out",)
 
     def forward(self, x):
-        self.out = np.sqrt(x)
-        return self.out
+        out = np.sqrt(x)
+        return out, out
 
-    def backward(self, grad):
-        return (grad / (2 * self.out),)
+    def backward(self, grad, out, needs):
+        return (grad / (2 * out),)
 
 
 class Abs(Op):
     """|x|: d/dx = sign(x), taken as 0 at x = 0."""
 
     name, formula, elementwise = "abs", "|{0}|", True
-    __slots__ = ("x",)
 
     def forward(self, x):
-        self.x = x
-        return np.abs(x)
+        return np.abs(x), x
 
-    def backward(self, grad):
-        return (grad * np.sign(self.x),)
+    def backward(self, grad, x, needs):
+        return (grad * np.sign(x),)
+
+
+# These ops have no settings, so one of each serves every node.
+_exp, _log, _sqrt, _abs = Exp(), Log(), Sqrt(), Abs()
 
 
 def exp(x):
-    return Exp().apply(x)
+    return _exp.apply(x)
 
 
 def log(x):
-    return Log().apply(x)
+    return _log.apply(x)
 
 
 def sqrt(x):
-    return Sqrt().apply(x)
+    return _sqrt.apply(x)
 
 
 def abs(x):
-    return Abs().apply(x)
+    return _abs.apply(x)

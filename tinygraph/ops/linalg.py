@@ -13,18 +13,16 @@ class MatMul(Op):
     """
 
     name, formula = "matmul", "{0} @ {1}"
-    __slots__ = ("a", "b")
 
     def forward(self, a, b):
-        self.a, self.b = a, b
-        return a @ b
+        return a @ b, (a, b)
 
-    def backward(self, grad):
-        a, b = self.a, self.b
+    def backward(self, grad, saved, needs):
+        a, b = saved
         if a.ndim == 2 and b.ndim == 2:  # the dense-layer case, kept direct
             return (
-                grad @ b.T if self.needs[0] else None,
-                a.T @ grad if self.needs[1] else None,
+                grad @ b.T if needs[0] else None,
+                a.T @ grad if needs[1] else None,
             )
         if a.ndim == 1 and b.ndim == 1:  # a dot product
             return grad * b, grad * a
@@ -38,18 +36,22 @@ class MatMul(Op):
         if b.ndim == 1:
             g2 = np.expand_dims(g2, -1)
         grad_a = grad_b = None
-        if self.needs[0]:
+        if needs[0]:
             grad_a = g2 @ np.swapaxes(b2, -1, -2)
             grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
-        if self.needs[1]:
+        if needs[1]:
             grad_b = np.swapaxes(a2, -1, -2) @ g2
             grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
         return grad_a, grad_b
 
 
+# MatMul has no settings, so one serves every node.
+_matmul = MatMul()
+
+
 def matmul(a, b):
     try:
-        return MatMul().apply(a, b)
+        return _matmul.apply(a, b)
     except ValueError:
         # Checked only once NumPy has refused, to keep the hot path short.
         _check_shapes(a, b)

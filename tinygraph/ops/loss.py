@@ -14,9 +14,11 @@ Layout: features x examples, so ``m`` is the number of columns and softmax
 runs over axis 0 (the classes).
 """
 
+import math
+
 import numpy as np
 
-from ..op import Op
+from ..op import Op, describe
 
 
 def _columns(shape):
@@ -47,51 +49,46 @@ class Mix(Op):
     """
 
     name, elementwise = "mix", True
-    __slots__ = ("a", "b", "y")
 
     def render(self, y, a, b):
         return f"{y} * {a} + (1 - {y}) * {b}"
 
     def forward(self, y, a, b):
-        self.y, self.a, self.b = y, a, b
-        return y * a + (1 - y) * b
+        return y * a + (1 - y) * b, (y, a, b)
 
-    def backward(self, grad):
-        needs = self.needs
+    def backward(self, grad, saved, needs):
+        y, a, b = saved
         return (
-            grad * (self.a - self.b) if needs[0] else None,
-            grad * self.y if needs[1] else None,
-            grad * (1 - self.y) if needs[2] else None,
+            grad * (a - b) if needs[0] else None,
+            grad * y if needs[1] else None,
+            grad * (1 - y) if needs[2] else None,
         )
 
 
 class NegMean(Op):
-    """-(1/n) sum(x) over ``axis`` (all entries when None), n the count:
-    d/dx = -1/n for every entry averaged.
+    """-(1/n) sum(x) over ``axis`` (all entries when None), n = ``count``, the
+    number of entries averaged: d/dx = -1/n for every entry.
 
     The notes' ``J = -(1/m) sum_i u_i``, one node as the notes draw it.
     """
 
     name = "neg_mean"
-    __slots__ = ("axis", "count", "shape")
+    __slots__ = ("axis", "count")
 
-    def __init__(self, axis=None):
-        self.axis = axis
+    def __init__(self, axis, count):
+        self.axis, self.count = axis, count
 
     def render(self, x):
         axis = "" if self.axis is None else f", axis={self.axis}"
         return f"-sum({x}{axis}) / {self.count}"
 
     def forward(self, x):
-        self.shape = x.shape
-        total = x.sum(axis=self.axis)
-        self.count = x.size // max(np.size(total), 1)
-        return -total / self.count
+        return -x.sum(axis=self.axis) / self.count, x.shape
 
-    def backward(self, grad):
+    def backward(self, grad, shape, needs):
         if self.axis is not None:
             grad = np.expand_dims(grad, self.axis)
-        return (np.broadcast_to(-grad / self.count, self.shape),)
+        return (np.broadcast_to(-grad / self.count, shape),)
 
 
 # ----- fused, numerically stable costs on logits -------------------------
@@ -108,22 +105,21 @@ class SigmoidCrossEntropy(Op):
     """
 
     name = "bce_with_logits"
-    __slots__ = ("m", "y", "z")
 
     def render(self, z, y):
         return f"bce_with_logits({z}, {y})"
 
     def forward(self, z, y):
-        self.z, self.y, self.m = z, y, _columns(np.shape(z))
+        m = _columns(np.shape(z))
         # softplus(z) - y z, with softplus(z) = -log sigmoid(-z)
         terms = -_log_sigmoid(-z) - y * z
-        return np.asarray(terms.sum() / self.m)
+        return np.asarray(terms.sum() / m), (z, y, m)
 
-    def backward(self, grad):
-        needs = self.needs
+    def backward(self, grad, saved, needs):
+        z, y, m = saved
         return (
-            grad * (_sigmoid(self.z) - self.y) / self.m if needs[0] else None,
-            grad * -self.z / self.m if needs[1] else None,
+            grad * (_sigmoid(z) - y) / m if needs[0] else None,
+            grad * -z / m if needs[1] else None,
         )
 
 
@@ -138,7 +134,7 @@ class SoftmaxCrossEntropy(Op):
     """
 
     name = "cross_entropy_with_logits"
-    __slots__ = ("axis", "one_hot", "exp", "total", "log_a", "m", "y")
+    __slots__ = ("axis", "one_hot")
 
     def __init__(self, axis=0, one_hot=False):
         self.axis = axis
@@ -150,38 +146,51 @@ class SoftmaxCrossEntropy(Op):
     def forward(self, z, y):
         shifted = z - z.max(axis=self.axis, keepdims=True)
         # kept for backward: softmax(z) = exp / total
-        self.exp = np.exp(shifted)
-        self.total = self.exp.sum(axis=self.axis, keepdims=True)
-        self.log_a = shifted - np.log(self.total)
-        self.y = y
-        self.m = z.size // max(z.shape[self.axis], 1)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=self.axis, keepdims=True)
+        log_a = shifted - np.log(total)
+        m = z.size // max(z.shape[self.axis], 1)
         # sum(Y * log A) over every entry, as one dot product
-        return np.asarray(-np.vdot(y, self.log_a) / self.m)
+        cost = np.asarray(-np.vdot(y, log_a) / m)
+        return cost, (exp, total, log_a, y, m)
 
-    def backward(self, grad):
-        needs = self.needs
-        scale = grad / self.m  # J is a scalar, so this is one number
+    def backward(self, grad, saved, needs):
+        exp, total, log_a, y, m = saved
+        scale = grad / m  # J is a scalar, so this is one number
         grad_z = grad_y = None
         if needs[0]:
-            a = self.exp / self.total  # softmax(Z): the notes' A
+            a = exp / total  # softmax(Z): the notes' A
             if not self.one_hot:  # scale by each column's total label weight
-                a = a * self.y.sum(axis=self.axis, keepdims=True)
-            grad_z = (a - self.y) * scale
+                a = a * y.sum(axis=self.axis, keepdims=True)
+            grad_z = (a - y) * scale
         if needs[1]:
-            grad_y = -self.log_a * scale
+            grad_y = -log_a * scale
         return grad_z, grad_y
 
 
+# These ops have no settings, so one of each serves every node.
+_mix, _sigmoid_cross_entropy = Mix(), SigmoidCrossEntropy()
+
+
 def mix(y, a, b):
-    return Mix().apply(y, a, b)
+    return _mix.apply(y, a, b)
 
 
 def neg_mean(x, axis=None):
-    return NegMean(axis).apply(x)
+    """-(1/n) sum(x) over ``axis``, n the number of entries averaged."""
+    shape = np.shape(getattr(x, "data", x))
+    axes = range(len(shape)) if axis is None else np.atleast_1d(axis)
+    try:
+        count = math.prod(shape[a] for a in axes)
+    except (IndexError, TypeError):
+        raise ValueError(
+            f"neg_mean: cannot apply to {describe(x)}: it has no axis {axis}"
+        ) from None
+    return NegMean(axis, count).apply(x)
 
 
 def sigmoid_cross_entropy(z, y):
-    return SigmoidCrossEntropy().apply(z, y)
+    return _sigmoid_cross_entropy.apply(z, y)
 
 
 def softmax_cross_entropy(z, y, axis=0, one_hot=False):

@@ -19,10 +19,11 @@ def _normalize_axis(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-def _expand(grad, op):
-    """Put back the reduced axes as length-1 axes so ``grad`` broadcasts."""
+def _expand(grad, op, shape):
+    """Put back the axes that ``op`` reduced away from an input of ``shape``,
+    as length-1 axes, so ``grad`` broadcasts against the input."""
     if op.axis is None or op.keepdims:
-        return grad if op.axis is not None else np.reshape(grad, (1,) * len(op.shape))
+        return grad if op.axis is not None else np.reshape(grad, (1,) * len(shape))
     return np.expand_dims(grad, op.axis)
 
 
@@ -30,7 +31,7 @@ class Sum(Op):
     """sum(x): d/dx = 1 for every entry that was summed."""
 
     name = "sum"
-    __slots__ = ("axis", "keepdims", "shape")
+    __slots__ = ("axis", "keepdims")
 
     def __init__(self, axis=None, keepdims=False):
         self.axis, self.keepdims = _normalize_axis(axis), keepdims
@@ -39,18 +40,17 @@ class Sum(Op):
         return f"sum({x}{_axis_text(self)})"
 
     def forward(self, x):
-        self.shape = x.shape
-        return x.sum(axis=self.axis, keepdims=self.keepdims)
+        return x.sum(axis=self.axis, keepdims=self.keepdims), x.shape
 
-    def backward(self, grad):
-        return (np.broadcast_to(_expand(grad, self), self.shape),)
+    def backward(self, grad, shape, needs):
+        return (np.broadcast_to(_expand(grad, self, shape), shape),)
 
 
 class Mean(Op):
     """mean(x) = sum(x) / n: d/dx = 1/n for every entry averaged."""
 
     name = "mean"
-    __slots__ = ("axis", "keepdims", "shape", "count")
+    __slots__ = ("axis", "keepdims")
 
     def __init__(self, axis=None, keepdims=False):
         self.axis, self.keepdims = _normalize_axis(axis), keepdims
@@ -59,20 +59,20 @@ class Mean(Op):
         return f"mean({x}{_axis_text(self)})"
 
     def forward(self, x):
-        self.shape = x.shape
         out = x.mean(axis=self.axis, keepdims=self.keepdims)
-        self.count = x.size // np.size(out) if np.size(out) else 1
-        return out
+        count = x.size // np.size(out) if np.size(out) else 1
+        return out, (x.shape, count)
 
-    def backward(self, grad):
-        return (np.broadcast_to(_expand(grad, self) / self.count, self.shape),)
+    def backward(self, grad, saved, needs):
+        shape, count = saved
+        return (np.broadcast_to(_expand(grad, self, shape) / count, shape),)
 
 
 class Max(Op):
     """max(x): d/dx = 1 at the maximum, 0 elsewhere; ties share it equally."""
 
     name = "max"
-    __slots__ = ("axis", "keepdims", "shape", "winners")
+    __slots__ = ("axis", "keepdims")
 
     def __init__(self, axis=None, keepdims=False):
         self.axis, self.keepdims = _normalize_axis(axis), keepdims
@@ -81,14 +81,15 @@ class Max(Op):
         return f"max({x}{_axis_text(self)})"
 
     def forward(self, x):
-        self.shape = x.shape
         top = x.max(axis=self.axis, keepdims=True)
         winners = x == top
-        self.winners = winners / winners.sum(axis=self.axis, keepdims=True)
-        return top if self.keepdims else np.squeeze(top, axis=self.axis)
+        share = winners / winners.sum(axis=self.axis, keepdims=True)
+        out = top if self.keepdims else np.squeeze(top, axis=self.axis)
+        return out, (x.shape, share)
 
-    def backward(self, grad):
-        return (_expand(grad, self) * self.winners,)
+    def backward(self, grad, saved, needs):
+        shape, share = saved
+        return (_expand(grad, self, shape) * share,)
 
 
 def sum(x, axis=None, keepdims=False):

@@ -14,7 +14,7 @@ class Reshape(Op):
     """x viewed with a new shape; the gradient is reshaped back."""
 
     name = "reshape"
-    __slots__ = ("new_shape", "old_shape")
+    __slots__ = ("new_shape",)
 
     def __init__(self, shape):
         self.new_shape = shape
@@ -23,11 +23,10 @@ class Reshape(Op):
         return f"reshape({x}, {self.new_shape})"
 
     def forward(self, x):
-        self.old_shape = x.shape
-        return x.reshape(self.new_shape)
+        return x.reshape(self.new_shape), x.shape
 
-    def backward(self, grad):
-        return (grad.reshape(self.old_shape),)
+    def backward(self, grad, old_shape, needs):
+        return (grad.reshape(old_shape),)
 
 
 class Transpose(Op):
@@ -44,9 +43,9 @@ class Transpose(Op):
         return f"{x}ᵀ" if self.axes is None else f"transpose({x}, {self.axes})"
 
     def forward(self, x):
-        return np.transpose(x, self.axes)
+        return np.transpose(x, self.axes), None
 
-    def backward(self, grad):
+    def backward(self, grad, saved, needs):
         if self.axes is None:
             return (np.transpose(grad),)
         return (np.transpose(grad, np.argsort(self.axes)),)
@@ -88,7 +87,7 @@ class GetItem(Op):
     integer-array indexing a repeated index adds up its gradients."""
 
     name = "getitem"
-    __slots__ = ("index", "shape", "dtype")
+    __slots__ = ("index",)
 
     def __init__(self, index):
         self.index = index
@@ -97,11 +96,10 @@ class GetItem(Op):
         return f"{x}[{_index_text(self.index)}]"
 
     def forward(self, x):
-        self.shape, self.dtype = x.shape, x.dtype
-        return x[self.index]
+        return x[self.index], x.shape
 
-    def backward(self, grad):
-        full = np.zeros(self.shape, dtype=grad.dtype)
+    def backward(self, grad, shape, needs):
+        full = np.zeros(shape, dtype=grad.dtype)
         if _is_basic(self.index):
             full[self.index] = grad
         else:
