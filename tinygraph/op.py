@@ -95,17 +95,18 @@ class Op:
         if not plain:
             inputs, arrays = _constants_as_arrays(self, inputs)
         try:
-            result = self.forward(*arrays)
+            pair = self.forward(*arrays)
         except (ValueError, TypeError, IndexError) as err:
             operands = " and ".join(describe(x) for x in inputs)
             raise type(err)(f"{self.name}: cannot apply to {operands}: {err}") from None
-        if type(result) is not tuple or len(result) != 2:
+        if type(pair) is not tuple or len(pair) != 2:
+            got = f"{len(pair)} values" if type(pair) is tuple else f"a {type(pair).__name__}"
             raise TypeError(
                 f"{self.name}: {type(self).__name__}.forward must return a pair "
-                f"(output, saved), the output and what backward needs, "
-                f"not {type(result).__name__}"
+                f"(output, saved), the output and what backward needs, but it "
+                f"returned {got}"
             )
-        out, saved = result
+        out, saved = pair
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         if grad_mode.enabled and True in needs:
