@@ -23,7 +23,7 @@ from operator import attrgetter
 import numpy as np
 
 from . import anomaly
-from .op import constant_text
+from .op import constant_text, returned
 from .scopes import scope  # noqa: F401  (part of the graph API)
 from .tensor import Tensor
 
@@ -157,14 +157,9 @@ def _one_per_input(node, partials):
     if isinstance(partials, (tuple, list)) and len(partials) == arity:
         return tuple(partials)
     op = node.op
-    got = (
-        f"{len(partials)} values"
-        if isinstance(partials, (tuple, list))
-        else f"a {type(partials).__name__}"
-    )
     raise TypeError(
         f"{op.name}: {type(op).__name__}.backward must return a tuple with one "
-        f"gradient (or None) per input, {arity} here, but it returned {got}"
+        f"gradient (or None) per input, {arity} here, but it returned {returned(partials)}"
     )
 
 

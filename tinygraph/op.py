@@ -49,6 +49,13 @@ def constant_text(value):
     return f"const({shape})"
 
 
+def returned(value):
+    """What an op's method gave back, for an error message: ``3 values``."""
+    if isinstance(value, (tuple, list)):
+        return f"{len(value)} values"
+    return f"a {type(value).__name__}"
+
+
 # The distinct ``needs`` tuples seen so far, each kept once, so that nodes
 # share one tuple per pattern, e.g. (True, False), rather than each having
 # its own.
@@ -100,11 +107,10 @@ class Op:
             operands = " and ".join(describe(x) for x in inputs)
             raise type(err)(f"{self.name}: cannot apply to {operands}: {err}") from None
         if type(pair) is not tuple or len(pair) != 2:
-            got = f"{len(pair)} values" if type(pair) is tuple else f"a {type(pair).__name__}"
             raise TypeError(
                 f"{self.name}: {type(self).__name__}.forward must return a pair "
                 f"(output, saved), the output and what backward needs, but it "
-                f"returned {got}"
+                f"returned {returned(pair)}"
             )
         out, saved = pair
         if type(out) is not np.ndarray:
