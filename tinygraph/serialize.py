@@ -5,16 +5,26 @@ array per parameter, keyed by the names of ``module.named_parameters()``
 (``0.W``, ``0.b``, ...), so ``np.load(path)`` reads it too. Nothing is ever
 pickled, on either side, so loading a file cannot run code.
 
+Parameter names are identifiers and numbers joined by dots, as
+``named_parameters()`` makes them: a name such as ``../x`` would be a path
+inside the archive, so neither side accepts one.
+
 Saving writes a temporary file next to the target and renames it into place
 (an atomic step), so a crash mid-write leaves the old file or none, never half
-a file. Loading reads every array and checks it against the model (names,
-shapes, dtypes) before changing anything: on any error the model is left as
-it was. A file's array headers are checked against the model before their
-data is read, so a damaged or hostile file cannot make ``load`` allocate
-more than the model's own size.
+a file. A symlink is written through (its target is replaced), an existing
+file keeps its permissions, and anything else (a directory, a FIFO, a device)
+is refused, never replaced.
+
+Loading reads every array and checks it against the model (names, shapes,
+dtypes) before changing anything: on any error the model is left as it was.
+A file's array headers are checked against the model before their data is
+read, so a damaged or hostile file cannot make ``load`` allocate more than
+the model's own size. An error lists at most ten names of each kind and
+says how many more there are.
 """
 
 import os
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -26,14 +36,18 @@ from .tensor import Tensor
 _NPY = ".npy"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members, an empty zip
 _NPY_MAGIC = b"\x93NUMPY"
+_LISTED = 10  # an error names this many names, then says how many more
 
 
 def save(module, path):
     """Write ``module``'s parameters to the ``.npz`` file ``path``.
 
     ``module`` is anything with ``named_parameters()`` (every ``tg.nn``
-    module) or a dict ``{name: Tensor}``. ``path`` is used as given (no
-    ``.npz`` is appended); an existing file is replaced.
+    module) or a dict ``{name: Tensor}`` whose names are identifiers and
+    numbers joined by dots (``W``, ``0.W``, ``layers.1.b``). ``path`` is used
+    as given (no ``.npz`` is appended). An existing file is replaced and
+    keeps its permissions; a symlink's target is replaced; a path that is a
+    directory, a FIFO or a device is refused.
 
     >>> import os, tempfile
     >>> import tinygraph as tg
@@ -46,20 +60,22 @@ def save(module, path):
     """
     path = os.fspath(path)
     params = _named_parameters(module, "save")
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"save: the directory {directory!r} does not exist")
+    target, mode = _save_target(path)
+    # The temporary file must be in the target's directory: os.replace is
+    # atomic only within one file system.
     handle, temporary = tempfile.mkstemp(
-        dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
+        dir=os.path.dirname(target),
+        prefix=f".{os.path.basename(target)}.",
+        suffix=".tmp",
     )
     try:
         with os.fdopen(handle, "wb") as file:
             _write_npz(file, params)
             file.flush()
             os.fsync(file.fileno())
-        # mkstemp makes the file private (0600); give it the usual permissions.
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
+        # mkstemp makes the file private (0600): give it the old file's mode.
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
     except BaseException:
         if os.path.exists(temporary):
             os.remove(temporary)
@@ -102,6 +118,29 @@ def load(module, path):
     return module
 
 
+# ----- names ------------------------------------------------------------------
+
+
+def _is_parameter_name(name):
+    """``W``, ``0.W``, ``layers.1.b``: identifiers and numbers joined by dots.
+
+    Anything else (``../x``, ``/etc/x``, ``a\\b``, ``C:x``) could be read as a
+    path by whatever unpacks the archive.
+    """
+    return all(
+        part.isidentifier() or (part.isascii() and part.isdigit())
+        for part in name.split(".")
+    )
+
+
+def _listed(names):
+    """``a, b, c``, naming at most ``_LISTED`` names, so that a file with
+    20,000 wrong names gives a readable error."""
+    shown = ", ".join(names[:_LISTED])
+    more = len(names) - _LISTED
+    return f"{shown}, and {more} more" if more > 0 else shown
+
+
 # ----- the module's side ------------------------------------------------------
 
 
@@ -119,12 +158,14 @@ def _named_parameters(module, who):
         )
     params = {}
     for name, value in pairs:
-        if not isinstance(name, str) or not name:
-            raise TypeError(
-                f"{who}: parameter names must be non-empty strings, got {name!r}"
+        if not isinstance(name, str):
+            raise TypeError(f"{who}: parameter names must be strings, got {name!r}")
+        if not _is_parameter_name(name):
+            raise ValueError(
+                f"{who}: parameter name {name!r} is not made of identifiers and "
+                "numbers joined by dots (such as 'W', '0.W' or 'layers.1.b'), so it "
+                "could be read as a path inside the archive"
             )
-        if "\x00" in name:  # a zip member's name ends at the first NUL
-            raise ValueError(f"{who}: parameter name {name!r} contains a NUL character")
         if not isinstance(value, Tensor):
             kind = type(value).__name__
             raise TypeError(f"{who}: parameter {name!r} is a {kind}, not a tg.Tensor")
@@ -145,6 +186,47 @@ def _write_npz(file, params):
                 np.lib.format.write_array(
                     member, np.asarray(tensor.data), allow_pickle=False
                 )
+
+
+def _save_target(path):
+    """The regular file ``save`` replaces for ``path``, and the mode to give it."""
+    if not path:
+        raise ValueError("save: the path is empty; give a file name such as 'net.npz'")
+    if path.endswith(os.sep) or (os.altsep and path.endswith(os.altsep)):
+        raise IsADirectoryError(
+            f"save: {path!r} ends with {path[-1]!r}, so it names a directory, "
+            "not a file"
+        )
+    # Replacing a symlink itself would leave its target stale: write through it.
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"save: the directory {directory!r} does not exist")
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target, 0o666 & ~_umask()  # a new file: the usual permissions
+    except OSError as err:  # a symlink loop, a directory we may not search
+        raise OSError(
+            err.errno, f"save: cannot reach {path!r}: {err.strerror}"
+        ) from None
+    if stat.S_ISREG(mode):
+        return target, stat.S_IMODE(mode)
+    leads_to = f" (the symlink leads to {target!r})" if os.path.islink(path) else ""
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(
+            f"save: {path!r} is a directory{leads_to}; give a file path such as "
+            f"{os.path.join(path, 'net.npz')!r}"
+        )
+    kind = {
+        stat.S_IFIFO: "a FIFO (named pipe)",
+        stat.S_IFCHR: "a character device",
+        stat.S_IFBLK: "a block device",
+        stat.S_IFSOCK: "a socket",
+    }.get(stat.S_IFMT(mode), "not a regular file")
+    raise ValueError(
+        f"save: {path!r} is {kind}{leads_to}; save only replaces regular files"
+    )
 
 
 def _umask():
@@ -206,6 +288,12 @@ def _members(archive, path):
                 "pickle file?)"
             )
         name = info.filename[: -len(_NPY)]
+        if not _is_parameter_name(name):
+            raise ValueError(
+                f"load: {path!r} holds an array named {name!r}, which is not "
+                "made of identifiers and numbers joined by dots as tg.save writes: a "
+                "damaged or hostile file"
+            )
         if name in members:
             raise ValueError(f"load: {path!r} holds the array {name!r} twice")
         members[name] = info
@@ -240,21 +328,26 @@ def _check_fit(headers, params, path):
     missing = [name for name in params if name not in headers]
     extra = [name for name in headers if name not in params]
     if missing:
-        problems.append("missing from the file: " + ", ".join(missing))
+        problems.append("missing from the file: " + _listed(missing))
     if extra:
-        problems.append("in the file but not in the model: " + ", ".join(extra))
+        problems.append("in the file but not in the model: " + _listed(extra))
+    differences = []
     for name, tensor in params.items():
         if name not in headers:
             continue
         shape, dtype = headers[name]
         if shape != tensor.data.shape:
-            problems.append(
+            differences.append(
                 f"{name}: shape {shape} in the file, {tensor.data.shape} in the model"
             )
         if dtype != tensor.data.dtype:
-            problems.append(
+            differences.append(
                 f"{name}: dtype {dtype} in the file, {tensor.data.dtype} in the model"
             )
+    problems += differences[:_LISTED]
+    if len(differences) > _LISTED:
+        more = len(differences) - _LISTED
+        problems.append(f"... and {more} more differences in shape or dtype")
     if problems:
         raise ValueError(
             f"load: {path!r} does not fit the model:\n  " + "\n  ".join(problems)
