@@ -11,7 +11,7 @@ that ends at the failing node, in the backward pass the graph of the tensor
 ``backward()`` was called on, so they match ``tg.graph.equations`` of it.
 
 When off, the engine pays one flag test per operation and one per backward
-pass.
+pass. The switch is per thread, like ``no_grad``.
 """
 
 import contextlib
@@ -20,21 +20,23 @@ import numpy as np
 
 from .tensor import Tensor
 
+from .modes import current
+
 # op.py and graph.py import this module, so the functions below import what
 # they need from those two when they run (only on the way to an error).
 
-# Read by ``Op.apply`` and by the backward driver; change it through
-# ``set_detect_anomaly`` or ``detect_anomaly``.
-enabled = False
+
+def is_anomaly_enabled():
+    """Whether anomaly detection is on in this thread."""
+    return current.detect_anomaly
 
 
 def set_detect_anomaly(on):
-    """Switch anomaly detection on or off globally (until switched back).
+    """Switch anomaly detection on or off in this thread (until switched back).
 
     Unlike ``detect_anomaly()``, this leaves NumPy's warning settings alone.
     """
-    global enabled
-    enabled = bool(on)
+    current.detect_anomaly = bool(on)
 
 
 @contextlib.contextmanager
@@ -53,14 +55,13 @@ def detect_anomaly():
       at u1 = sqrt(u0)
       output, shape (2,): 1 of 2 entries non-finite (1 nan, 0 inf), ...
     """
-    global enabled
-    previous = enabled
-    enabled = True
+    previous = current.detect_anomaly
+    current.detect_anomaly = True
     try:
         with np.errstate(all="ignore"):
             yield
     finally:
-        enabled = previous
+        current.detect_anomaly = previous
 
 
 def summarize(array):
@@ -148,6 +149,37 @@ def check_backward(node, input_tensor, grad, root):
         f"  upstream dJ/d{labels[node]}, shape {node.grad.shape}: "
         f"{summarize(node.grad)}\n"
         f"  inputs:\n{_operand_lines(node.inputs, labels)}"
+    )
+
+
+def check_sum(node, total, root):
+    """Raise for a gradient that became non-finite when the parts sent by
+    ``node``'s consumers were added up (each part was checked finite)."""
+    from . import graph
+
+    labels = graph.labels(root)
+    consumers = [n for n in labels if any(x is node for x in n.inputs)]
+    names = ", ".join(labels[n] for n in consumers)
+    raise FloatingPointError(
+        f"backward pass: the gradient of {labels[node]} overflowed when the parts "
+        f"from its {len(consumers)} consumers ({names}) were added up; each part "
+        f"was finite\n"
+        f"  at {graph.equation(node, labels)}{_where(node)}\n"
+        f"  dJ/d{labels[node]}, shape {total.shape}: {summarize(total)}"
+    )
+
+
+def check_accumulated(leaf, before, added):
+    """Raise for a leaf's ``.grad`` that became non-finite when this backward
+    pass's gradient was added to the one it already held."""
+    name = repr(leaf.name) if leaf.name is not None else "a leaf"
+    raise FloatingPointError(
+        f"backward pass: the gradient of {name} (shape {leaf.shape}) overflowed "
+        "when this pass's gradient was added to the .grad it already held "
+        "(gradients accumulate across backward() calls; call zero_grad() "
+        "between steps)\n"
+        f"  .grad before: {summarize(before)}\n"
+        f"  added now: {summarize(added)}"
     )
 
 

@@ -2,18 +2,17 @@
 
 import contextlib
 
-# Read by ``Op.apply`` on every operation; a plain module flag is the cheapest
-# thing to test there.
-enabled = True
+from .modes import current
 
 
 def is_grad_enabled():
-    return enabled
+    """Whether operations in this thread are being recorded."""
+    return current.grad_enabled
 
 
 @contextlib.contextmanager
 def no_grad():
-    """Record nothing inside the block: results are plain leaves.
+    """Record nothing inside the block (in this thread): results are plain leaves.
 
     >>> import tinygraph as tg
     >>> w = tg.tensor([1.0], requires_grad=True)
@@ -22,10 +21,9 @@ def no_grad():
     >>> y.requires_grad, y.op
     (False, None)
     """
-    global enabled
-    previous = enabled
-    enabled = False
+    previous = current.grad_enabled
+    current.grad_enabled = False
     try:
         yield
     finally:
-        enabled = previous
+        current.grad_enabled = previous

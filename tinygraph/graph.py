@@ -15,6 +15,7 @@ u3 = sum(u2)
 """
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import heappop, heappush
@@ -23,6 +24,7 @@ from operator import attrgetter
 import numpy as np
 
 from . import anomaly
+from .modes import current
 from .op import constant_text, returned
 from .scopes import scope  # noqa: F401  (part of the graph API)
 from .tensor import Tensor
@@ -45,15 +47,23 @@ def nodes(root):
 def labels(root):
     """Map each node to its label: its name, or ``u0, u1, ...`` in order.
 
-    A number whose label a named node already uses is skipped, so no two
-    nodes ever read the same.
+    No two nodes ever read the same: a number that a named node uses is
+    skipped, and a name that several nodes share gets ``#2``, ``#3``, ...
+    from its second node on (``u0 = W * W#2``).
     """
     order = nodes(root)
     taken = {node.name for node in order if node.name is not None}
     numbers = (f"u{k}" for k in itertools.count() if f"u{k}" not in taken)
-    return {
-        node: node.name if node.name is not None else next(numbers) for node in order
-    }
+    name_count = Counter()
+    result = {}
+    for node in order:
+        if node.name is None:
+            result[node] = next(numbers)
+            continue
+        name_count[node.name] += 1
+        count = name_count[node.name]
+        result[node] = node.name if count == 1 else f"{node.name}#{count}"
+    return result
 
 
 def operand_text(x, node_labels):
@@ -95,13 +105,13 @@ def backward(root, grad=None):
     Leaves accumulate across calls (``+=``, like PyTorch); every
     intermediate node holds its gradient from this pass only.
     """
-    if not root.requires_grad:
+    if not root._requires_grad:
         raise RuntimeError(
             "backward: this tensor does not require gradients (none of its "
             "inputs has requires_grad=True, or it was made under no_grad())"
         )
+    check = current.detect_anomaly
     grads = {root: _seed(root, grad)}
-    check = anomaly.enabled
     if check:
         anomaly.check_seed(root, grads[root])
     # Visit the nodes latest-made first. Every consumer of a node was made
@@ -117,37 +127,65 @@ def backward(root, grad=None):
     while queue:
         node = heappop(queue)[2]
         g = grads.pop(node)
-        op = node._op
-        if op is None:
-            if id(g) in passed_on or g.base is not None:
-                g = g.copy()
-            node.grad = g if node.grad is None else node.grad + g
+        if check and not np.isfinite(g).all():
+            anomaly.check_sum(node, g, root)
+        if node._op is None:
+            _accumulate_into_leaf(node, g, passed_on)
             continue
         node.grad = g
-        needs = node._needs
-        partials = op.backward(g, node._saved, needs)
-        if type(partials) is not tuple or len(partials) != len(needs):
-            partials = _one_per_input(node, partials)
-        for x, needed, dx in zip(node.inputs, needs, partials):
-            if not needed:
-                continue
-            like = x.data
-            if (
-                type(dx) is not np.ndarray
-                or dx.shape != like.shape
-                or dx.dtype != like.dtype
-            ):
-                dx = _fit(dx, like)
-            elif dx is g:
+        for x, dx in _partials(node, g):
+            if dx is g:
                 passed_on.add(id(g))
             if check:
                 anomaly.check_backward(node, x, dx, root)
             if x in grads:
                 # Fan-out: a node used twice sums the gradients of both uses.
-                grads[x] = grads[x] + dx
+                grads[x] = _add(grads[x], dx)
             else:
                 grads[x] = dx
                 heappush(queue, (-x._order, id(x), x))
+
+
+def _partials(node, g):
+    """(input, dJ/d(input)) for each input of ``node`` that needs a gradient:
+    the op's local derivative applied to the upstream gradient ``g``, fitted
+    to the input's shape and dtype."""
+    needs = node._needs
+    partials = node._op.backward(g, node._saved, needs)
+    if type(partials) is not tuple or len(partials) != len(needs):
+        partials = _one_per_input(node, partials)
+    for index, (x, needed, dx) in enumerate(zip(node.inputs, needs, partials)):
+        if not needed:
+            continue
+        like = x._data
+        if type(dx) is not np.ndarray or dx.shape != like.shape or dx.dtype != like.dtype:
+            dx = _fit(dx, like, node, index)
+        yield x, dx
+
+
+def _accumulate_into_leaf(leaf, g, passed_on):
+    """``leaf.grad += g``, with a copy where ``g`` is shared with others."""
+    if id(g) in passed_on or g.base is not None:
+        g = g.copy()
+    if leaf.grad is None:
+        leaf.grad = g
+        return
+    if type(leaf.grad) is not np.ndarray or leaf.grad.shape != g.shape:
+        raise ValueError(
+            f"backward: {_who(leaf)} of shape {leaf._data.shape} already has a "
+            f".grad of shape {np.shape(leaf.grad)}, so the new gradient cannot be "
+            "added to it; set .grad to None or to an array of the tensor's shape"
+        )
+    total = _add(leaf.grad, g)
+    if current.detect_anomaly and not np.isfinite(total).all():
+        anomaly.check_accumulated(leaf, leaf.grad, g)
+    leaf.grad = total
+
+
+def _add(a, b):
+    """a + b as an array (NumPy gives a scalar for two 0-d arrays)."""
+    total = a + b
+    return total if type(total) is np.ndarray else np.asarray(total)
 
 
 def _one_per_input(node, partials):
@@ -164,23 +202,30 @@ def _one_per_input(node, partials):
 
 
 def _seed(root, grad):
-    """dJ/dJ = 1 for a one-element root, else the caller's upstream gradient."""
+    """dJ/dJ = 1 for a one-element root, else the caller's upstream gradient
+    (copied: it may end up as a leaf's .grad, updated in place later)."""
     if grad is None:
-        if root.data.size != 1:
+        if root._data.size != 1:
             raise ValueError(
-                f"backward: {_who(root)} has shape {root.data.shape}, so it needs an "
+                f"backward: {_who(root)} has shape {root._data.shape}, so it needs an "
                 "explicit upstream gradient of that shape, e.g. "
                 "t.backward(np.ones(t.shape)); only a one-element tensor seeds "
                 "itself with 1"
             )
-        return np.array(1, dtype=root.data.dtype).reshape(root.data.shape)
+        return np.array(1, dtype=root._data.dtype).reshape(root._data.shape)
     if isinstance(grad, Tensor):
-        grad = grad.data
-    grad = np.asarray(grad, dtype=root.data.dtype)
-    if grad.shape != root.data.shape:
+        grad = grad._data
+    kind = np.asarray(grad).dtype.kind
+    if kind not in "biuf":
+        raise TypeError(
+            f"backward: the upstream gradient must be numbers, got an array of "
+            f"dtype {np.asarray(grad).dtype}"
+        )
+    grad = np.array(grad, dtype=root._data.dtype)
+    if grad.shape != root._data.shape:
         raise ValueError(
             f"backward: the gradient has shape {grad.shape} but {_who(root)} "
-            f"has shape {root.data.shape}; they must match"
+            f"has shape {root._data.shape}; they must match"
         )
     return grad
 
@@ -189,15 +234,36 @@ def _who(t):
     return repr(t.name) if t.name is not None else "the tensor"
 
 
-def _fit(dx, like):
-    """Sum ``dx`` back over broadcast axes and cast it to ``like``'s dtype."""
+def _fit(dx, like, node=None, index=0):
+    """Sum ``dx`` back over broadcast axes and cast it to ``like``'s dtype.
+
+    Only broadcasting may make a gradient's shape differ from its input's;
+    any other difference is a mistake in the op's backward, never silently
+    reshaped away.
+    """
     if type(dx) is not np.ndarray:
         dx = np.asarray(dx)
     if dx.shape != like.shape:
+        if not _broadcasts_to(like.shape, dx.shape):
+            op = node.op
+            raise ValueError(
+                f"{op.name}: {type(op).__name__}.backward returned a gradient of "
+                f"shape {dx.shape} for input {index} of shape {like.shape}; it "
+                "must have the input's shape (or a shape the input broadcast to)"
+            )
         dx = unbroadcast(dx, like.shape)
     if dx.dtype != like.dtype:
         dx = dx.astype(like.dtype)
     return dx
+
+
+@lru_cache(maxsize=4096)
+def _broadcasts_to(shape, target):
+    """Whether broadcasting stretches ``shape`` to exactly ``target``."""
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
 
 
 # The same pairs of shapes come back every training step.
@@ -261,7 +327,7 @@ def backward_steps(root, grad=None):
     order = nodes(root)
     for node in order:
         steps[node] = Step(node, None)
-    steps[root].grad = _seed(root, grad) if root.requires_grad else None
+    steps[root].grad = _seed(root, grad) if root._requires_grad else None
     for node in reversed(order):
         step = steps[node]
         if step.grad is None or node.op is None:
@@ -271,7 +337,7 @@ def backward_steps(root, grad=None):
             if not needed:
                 continue
             raw = np.asarray(dx)
-            dx = _fit(raw, x.data)
+            dx = _fit(raw, x._data, node, index)
             steps[x].contributions.append(
                 Contribution(
                     consumer=node,
@@ -279,11 +345,11 @@ def backward_steps(root, grad=None):
                     upstream=step.grad,
                     local=_local_derivative(node, index, raw.shape, step.grad),
                     value=dx,
-                    summed_axes=broadcast_axes(raw.shape, x.data.shape),
+                    summed_axes=broadcast_axes(raw.shape, x._data.shape),
                 )
             )
             target = steps[x]
-            target.grad = dx if target.grad is None else target.grad + dx
+            target.grad = dx if target.grad is None else _add(target.grad, dx)
     return [steps[n] for n in reversed(order)]
 
 

@@ -26,7 +26,8 @@ import numbers
 
 import numpy as np
 
-from . import anomaly, grad_mode
+from . import anomaly
+from .modes import current
 from .tensor import Tensor
 
 
@@ -35,6 +36,8 @@ def describe(x):
     if isinstance(x, Tensor):
         who = repr(x.name) if x.name is not None else "tensor"
         return f"{who} of shape {x.data.shape}"
+    if isinstance(x, numbers.Integral) and abs(x) > 10**15:
+        return f"an integer of {len(str(abs(x)))} digits"
     if isinstance(x, numbers.Number):
         return f"the number {x!r}"
     return f"an array of shape {np.shape(x)}"
@@ -86,6 +89,11 @@ class Op:
         """The right-hand side of this node's equation, given operand texts."""
         return self.formula.format(*operands)
 
+    def __repr__(self):
+        """``Sum(axis=0, keepdims=False)``: the op and its settings."""
+        settings = ", ".join(f"{k}={getattr(self, k)!r}" for k in _settings(type(self)))
+        return f"{type(self).__name__}({settings})"
+
     def apply(self, *inputs):
         """Run forward on ``inputs`` (tensors or constants); return a Tensor."""
         arrays = []
@@ -93,8 +101,8 @@ class Op:
         plain = True
         for x in inputs:
             if isinstance(x, Tensor):
-                arrays.append(x.data)
-                needs.append(x.requires_grad)
+                arrays.append(x._data)
+                needs.append(x._requires_grad)
             else:
                 arrays.append(x)
                 needs.append(False)
@@ -103,9 +111,11 @@ class Op:
             inputs, arrays = _constants_as_arrays(self, inputs)
         try:
             pair = self.forward(*arrays)
-        except (ValueError, TypeError, IndexError) as err:
+        except (ValueError, TypeError, IndexError, OverflowError) as err:
             operands = " and ".join(describe(x) for x in inputs)
-            raise type(err)(f"{self.name}: cannot apply to {operands}: {err}") from None
+            kind = ValueError if isinstance(err, OverflowError) else type(err)
+            # Chained, so the traceback still shows the line that raised.
+            raise kind(f"{self.name}: cannot apply to {operands}: {err}") from err
         if type(pair) is not tuple or len(pair) != 2:
             raise TypeError(
                 f"{self.name}: {type(self).__name__}.forward must return a pair "
@@ -115,15 +125,33 @@ class Op:
         out, saved = pair
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        if grad_mode.enabled and True in needs:
+        modes = current
+        if modes.grad_enabled and True in needs:
             needs = tuple(needs)
             needs = _shared_needs.setdefault(needs, needs)
-            result = Tensor._from_op(out, self, inputs, needs, saved)
+            result = Tensor._from_op(out, self, inputs, needs, saved, modes.scope)
+            _hold(inputs, result)
         else:
-            result = Tensor._from_op(out)
-        if anomaly.enabled:
+            result = Tensor._from_op(out, scope=modes.scope)
+        if modes.detect_anomaly:
             anomaly.check_forward(self, result, inputs)
         return result
+
+
+def _hold(inputs, result):
+    """Make the arrays of a recorded node read-only (see ``Tensor.data``):
+    its inputs' and its own, the arrays backward may read."""
+    for x in inputs:
+        if isinstance(x, Tensor) and not x._held:
+            x._data.flags.writeable = False
+            x._held = True
+    result._data.flags.writeable = False
+    result._held = True
+
+
+def _settings(op_class):
+    """The names of an op's settings: the slots of its classes."""
+    return [name for cls in reversed(op_class.__mro__) for name in getattr(cls, "__slots__", ())]
 
 
 def _constants_as_arrays(op, inputs):
@@ -148,16 +176,36 @@ def _constants_as_arrays(op, inputs):
 
 
 def _constant_array(op, value, float_dtype):
+    """A constant operand as an array of its own: a copy, so that changing
+    the caller's array later cannot change what backward computes with."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{op.name}: cannot use {value!r} as an operand")
     try:
-        array = np.asarray(value)
+        array = np.array(value)
     except ValueError as err:
-        raise ValueError(f"{op.name}: constant operand is not a rectangular array: {err}") from None
+        raise ValueError(
+            f"{op.name}: constant operand is not a rectangular array: {err}"
+        ) from None
+    except OverflowError as err:
+        raise ValueError(f"{op.name}: constant operand is out of range: {err}") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"{op.name}: cannot use {type(value).__name__} of dtype {array.dtype} as an operand"
         )
     if float_dtype is not None and array.dtype != float_dtype:
-        array = array.astype(float_dtype)
+        array = _cast(op, array, float_dtype)
     return array
+
+
+def _cast(op, array, float_dtype):
+    """``array`` in the tensors' dtype; refuse a finite value that the cast
+    would turn into an infinity (1e300 does not fit in float32)."""
+    with np.errstate(over="ignore"):
+        cast = array.astype(float_dtype)
+    if not np.isfinite(cast).all() and (np.isfinite(cast) != np.isfinite(array)).any():
+        raise ValueError(
+            f"{op.name}: a constant operand ({describe(array)}, dtype {array.dtype}, "
+            f"range [{array.min():.4g}, {array.max():.4g}]) does not fit in "
+            f"{float_dtype}: casting it to the tensors' dtype would make infinities"
+        )
+    return cast

@@ -4,10 +4,10 @@ Every tensor an op makes records the scopes open at that moment in
 ``t.scope``, a tuple from outermost to innermost (empty outside any scope).
 Modules open one around their forward pass, so a drawing can group a
 layer's nodes into one labelled cluster.
+Scopes are per thread (see ``modes``).
 """
 
-# Read by ``Tensor._from_op`` for every new node.
-current = ()
+from .modes import current
 
 
 class scope:
@@ -30,10 +30,8 @@ class scope:
         self.name = str(name)
 
     def __enter__(self):
-        global current
-        self.previous = current
-        current = current + (self.name,)
+        self.previous = current.scope
+        current.scope = self.previous + (self.name,)
 
     def __exit__(self, *exception):
-        global current
-        current = self.previous
+        current.scope = self.previous

@@ -10,8 +10,6 @@ import itertools
 
 import numpy as np
 
-from . import scopes
-
 # Creation order doubles as a topological order: a tensor is always made
 # after its inputs. It also numbers the u-variables the way code is written.
 _creation_counter = itertools.count()
@@ -27,7 +25,9 @@ def _to_array(data, dtype, name):
     place must not change the caller's array behind their back.
     """
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
+    elif isinstance(data, (list, tuple)):
+        data = _unwrap_tensors(data)
     what = f"tensor {name!r}" if name else "tensor"
     if isinstance(data, (str, bytes)):
         raise TypeError(f"{what}: cannot make a tensor from a string ({data!r})")
@@ -52,6 +52,32 @@ def _to_array(data, dtype, name):
     return array
 
 
+def _unwrap_tensors(items):
+    """``[tensor(1.), tensor(2.)]`` as ``[array(1.), array(2.)]``, at any depth,
+    so a list of tensors becomes one tensor of their values (as in PyTorch)."""
+    return [
+        x._data if isinstance(x, Tensor)
+        else _unwrap_tensors(x) if isinstance(x, (list, tuple))
+        else x
+        for x in items
+    ]
+
+
+def _who(name):
+    return f"tensor {name!r}" if name is not None else "tensor"
+
+
+def _check_float(array, name, doing):
+    """Only floating-point data can carry gradients (an integer gradient would
+    be truncated)."""
+    if array.dtype.kind != _FLOAT_KINDS:
+        raise TypeError(
+            f"{_who(name)}: only floating-point tensors can require gradients, "
+            f"but {doing} has dtype {array.dtype}; convert it first, "
+            f"e.g. with .astype(np.float64)"
+        )
+
+
 class Tensor:
     """An n-dimensional array of numbers that records the operations on it.
 
@@ -71,24 +97,19 @@ class Tensor:
     # object for Python's cycle collector, which walks a long graph again
     # and again while it grows (see deep_chain in benchmarks/README.md).
     __slots__ = (
-        "data", "grad", "requires_grad", "name", "scope", "_order",
+        "_data", "grad", "_requires_grad", "name", "scope", "_order", "_held",
         "_op", "_input0", "_input1", "_more_inputs", "_needs", "_saved",
         "__weakref__",
     )
 
-    # Let NumPy hand ``array + tensor`` to ``Tensor.__radd__`` and friends.
-    __array_ufunc__ = None
-
     def __init__(self, data, requires_grad=False, name=None, dtype=None):
         array = _to_array(data, dtype, name)
-        if requires_grad and array.dtype.kind != _FLOAT_KINDS:
-            raise TypeError(
-                f"tensor {name or ''}: only floating-point tensors can require "
-                f"gradients, got dtype {array.dtype}"
-            )
-        self.data = array
+        if requires_grad:
+            _check_float(array, name, "its data")
+        self._data = array
+        self._held = False
         self.grad = None
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         self.name = name
         self.scope = ()
         self._order = next(_creation_counter)
@@ -97,16 +118,17 @@ class Tensor:
         self._saved = None
 
     @classmethod
-    def _from_op(cls, data, op=None, inputs=(), needs=(), saved=None):
+    def _from_op(cls, data, op=None, inputs=(), needs=(), saved=None, scope=()):
         """The result of ``op`` on ``inputs``, ``needs[i]`` telling whether
         input ``i`` needs a gradient. Without an op: a tensor that records
         nothing (under no_grad, or when no input requires a gradient)."""
         t = cls.__new__(cls)
-        t.data = data
+        t._data = data
+        t._held = False
         t.grad = None
-        t.requires_grad = op is not None
+        t._requires_grad = op is not None
         t.name = None
-        t.scope = scopes.current
+        t.scope = scope
         t._order = next(_creation_counter)
         t._op = op
         t._needs = needs
@@ -148,6 +170,51 @@ class Tensor:
     def is_leaf(self):
         return self._op is None
 
+    # ----- the values, and who may change them ---------------------------
+    #
+    # A recorded graph keeps the arrays its backward pass will read, so
+    # writing into one of them between forward and backward would give a
+    # gradient of values the forward pass never saw. The graph therefore
+    # makes the arrays it holds read-only (``_held`` marks a tensor whose
+    # array it holds), and reading ``t.data`` afterwards gives the tensor a
+    # writable copy of its own: ``W.data -= lr * W.grad`` after backward
+    # works, and can never change what a graph computes its gradients from.
+
+    @property
+    def data(self):
+        """The values, a NumPy array (writable; see the note above)."""
+        if self._held:
+            self._data = self._data.copy()
+            self._held = False
+        return self._data
+
+    @data.setter
+    def data(self, array):
+        if isinstance(array, Tensor):
+            array = array._data
+        if type(array) is not np.ndarray:
+            array = np.asarray(array)
+        if self._requires_grad:
+            _check_float(array, self.name, "the new data")
+        self._data = array
+        self._held = False
+
+    @property
+    def requires_grad(self):
+        """Whether gradients flow to this tensor (set it on leaves only)."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if self._op is not None:
+            raise RuntimeError(
+                f"{_who(self.name)}: requires_grad can only be changed on a leaf; "
+                "this tensor was made by an operation (use .detach() for a leaf)"
+            )
+        if flag:
+            _check_float(self._data, self.name, "its data")
+        self._requires_grad = bool(flag)
+
     def named(self, name):
         """Set ``self.name`` and return ``self``: ``Z = (W @ X + b).named("Z1")``."""
         self.name = name
@@ -164,40 +231,117 @@ class Tensor:
         """The same data as a new leaf that records nothing."""
         return Tensor._from_op(self.data)
 
+    def __reduce__(self):
+        # Pickled (and deep-copied) as a leaf, without the graph, as PyTorch
+        # does: a graph's order is its creation numbers, which mean nothing
+        # in another process.
+        return (_leaf, (self._data, self._requires_grad, self.name, self.grad))
+
     # ----- array facts -----------------------------------------------------
 
     @property
     def shape(self):
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self):
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self._data.dtype
 
     def item(self):
-        return self.data.item()
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise ValueError(
+                f"item: {_who(self.name)} of shape {self.shape} has "
+                f"{self._data.size} elements; only a one-element tensor "
+                "converts to a Python number"
+            )
+        return self._data.item()
 
     def numpy(self):
         """The underlying array (shared, not copied)."""
         return self.data
 
     def __array__(self, dtype=None, copy=None):
-        """``np.asarray(t)`` gives the data (for plotting and NumPy code)."""
-        return self.data if dtype is None else self.data.astype(dtype)
+        """``np.asarray(t)`` may share the data; ``np.array(t)`` copies it."""
+        if copy is False and dtype is not None and dtype != self._data.dtype:
+            raise ValueError("a tensor cannot be converted to another dtype without a copy")
+        if copy:
+            return self._data.astype(dtype or self._data.dtype, copy=True)
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+
+    # NumPy functions called on tensors: tinygraph's op where it has one,
+    # else a TypeError naming what to use (see numpy_interop).
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _numpy_interop.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _numpy_interop.array_function(func, types, args, kwargs)
+
+    # ----- Python's protocols, as in PyTorch -----------------------------
 
     def __len__(self):
-        return len(self.data)
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self._data)
+
+    def __iter__(self):
+        """Iterate over the first axis; each item is recorded as ``t[i]``."""
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self._data)))
+
+    def __contains__(self, value):
+        return bool((self._data == _values(value)).any())
+
+    def __bool__(self):
+        return bool(self._scalar("bool"))
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def _scalar(self, what):
+        if self._data.size != 1:
+            raise ValueError(
+                f"{what}() of {_who(self.name)} of shape {self.shape} is "
+                f"ambiguous: it has {self._data.size} elements; use "
+                ".any() or .all() on t.data, or .item() on one element"
+            )
+        return self._data.item()
+
+    # Tensors hash by identity (they key dicts), while == compares entries.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return _compare(np.equal, self, other)
+
+    def __ne__(self, other):
+        return _compare(np.not_equal, self, other)
+
+    def __lt__(self, other):
+        return _compare(np.less, self, other)
+
+    def __le__(self, other):
+        return _compare(np.less_equal, self, other)
+
+    def __gt__(self, other):
+        return _compare(np.greater, self, other)
+
+    def __ge__(self, other):
+        return _compare(np.greater_equal, self, other)
 
     def __repr__(self):
-        body = np.array2string(self.data, prefix="tensor(", separator=", ")
+        body = np.array2string(self._data, prefix="tensor(", separator=", ")
         extras = ""
         if self.name is not None:
             extras += f", name={self.name!r}"
@@ -205,8 +349,8 @@ class Tensor:
             extras += f", op={self._op.name}"
         elif self.requires_grad:
             extras += ", requires_grad=True"
-        if self.data.dtype != np.float64:
-            extras += f", dtype={self.data.dtype}"
+        if self._data.dtype != np.float64:
+            extras += f", dtype={self._data.dtype}"
         return f"tensor({body}{extras})"
 
     # ----- arithmetic operators ------------------------------------------
@@ -305,6 +449,34 @@ class Tensor:
         return _ops.transpose(self)
 
 
+def _values(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _compare(comparison, a, b):
+    """An entry-by-entry comparison: a boolean tensor that records nothing
+    (its derivative is zero wherever it exists)."""
+    try:
+        result = comparison(_values(a), _values(b))
+    except (ValueError, TypeError) as err:
+        raise type(err)(f"{comparison.__name__}: cannot compare {_operand(a)} "
+                        f"with {_operand(b)}: {err}") from err
+    return Tensor._from_op(np.asarray(result))
+
+
+def _operand(x):
+    if isinstance(x, Tensor):
+        return f"{_who(x.name)} of shape {x.shape}"
+    return f"an operand of shape {np.shape(x)}"
+
+
+def _leaf(data, requires_grad, name, grad):
+    """Rebuild a pickled tensor, as a leaf."""
+    t = Tensor(data, requires_grad=requires_grad, name=name, dtype=data.dtype)
+    t.grad = grad
+    return t
+
+
 def tensor(data, requires_grad=False, name=None, dtype=None):
     """Make a leaf tensor.
 
@@ -319,6 +491,7 @@ def tensor(data, requires_grad=False, name=None, dtype=None):
 
 # The ops build Tensors, so they are imported once the class exists.
 from . import graph as _graph  # noqa: E402
+from . import numpy_interop as _numpy_interop  # noqa: E402
 from . import ops as _ops  # noqa: E402
 
 __all__ = ["Tensor", "tensor"]

@@ -44,8 +44,8 @@ class ReLU(Op):
     name, formula, elementwise = "relu", "relu({0})", True
 
     def forward(self, z):
-        positive = z > 0
-        return np.where(positive, z, 0), positive
+        # maximum, not where(z > 0, z, 0): a NaN stays NaN (bad data must show)
+        return np.maximum(z, 0), z > 0
 
     def backward(self, grad, positive, needs):
         return (grad * positive,)

@@ -78,7 +78,10 @@ class Pow(Op):
         a, b, out = saved
         grad_a = grad_b = None
         if needs[0]:
-            grad_a = grad * b * a ** (b - 1)
+            # NOTE: where b = 0, a^b is the constant 1, so d/da = 0; the
+            # formula b a^(b-1) would give 0 * inf = nan at a = 0.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad_a = grad * np.where(b == 0, 0.0, b * a ** (b - 1))
         if needs[1]:
             # NOTE: log(a) is undefined for a < 0; at a = 0 with b >= 0 the
             # limit of a^b log(a) is 0, which is what PyTorch returns too.

@@ -22,6 +22,8 @@ def _normalize_axis(axis):
 def _expand(grad, op, shape):
     """Put back the axes that ``op`` reduced away from an input of ``shape``,
     as length-1 axes, so ``grad`` broadcasts against the input."""
+    if not shape:  # a 0-d input: axis 0 or -1 reduced nothing away
+        return grad
     if op.axis is None or op.keepdims:
         return grad if op.axis is not None else np.reshape(grad, (1,) * len(shape))
     return np.expand_dims(grad, op.axis)
@@ -59,7 +61,10 @@ class Mean(Op):
         return f"mean({x}{_axis_text(self)})"
 
     def forward(self, x):
-        out = x.mean(axis=self.axis, keepdims=self.keepdims)
+        # NOTE: NumPy's sum and max accept axis 0 or -1 on a 0-d array, its
+        # mean does not; PyTorch accepts both, and so do we.
+        axis = None if x.ndim == 0 and self.axis in (0, -1) else self.axis
+        out = x.mean(axis=axis, keepdims=self.keepdims)
         count = x.size // np.size(out) if np.size(out) else 1
         return out, (x.shape, count)
 
@@ -69,7 +74,11 @@ class Mean(Op):
 
 
 class Max(Op):
-    """max(x): d/dx = 1 at the maximum, 0 elsewhere; ties share it equally."""
+    """max(x): d/dx = 1 at the maximum, 0 elsewhere; ties share it equally.
+
+    A NaN is the maximum of any slice it is in (as in NumPy), so the
+    gradient goes to the NaN entries of that slice (as in PyTorch).
+    """
 
     name = "max"
     __slots__ = ("axis", "keepdims")
@@ -83,7 +92,11 @@ class Max(Op):
     def forward(self, x):
         top = x.max(axis=self.axis, keepdims=True)
         winners = x == top
-        share = winners / winners.sum(axis=self.axis, keepdims=True)
+        count = winners.sum(axis=self.axis, keepdims=True)
+        if not count.all():  # only where the maximum is NaN (NaN != NaN)
+            winners = np.where(np.isnan(top), np.isnan(x), winners)
+            count = winners.sum(axis=self.axis, keepdims=True)
+        share = winners / count
         out = top if self.keepdims else np.squeeze(top, axis=self.axis)
         return out, (x.shape, share)
 

@@ -7,7 +7,8 @@ the indexed places (adding where an index repeats).
 
 import numpy as np
 
-from ..op import Op
+from ..op import Op, describe
+from ..tensor import Tensor
 
 
 class Reshape(Op):
@@ -116,12 +117,29 @@ def reshape(x, *shape):
 def transpose(x, *axes):
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
+    if axes:
+        axes = _permutation(axes, np.ndim(getattr(x, "data", x)), x)
     return Transpose(axes or None).apply(x)
 
 
-def getitem(x, index):
-    from ..tensor import Tensor
+def _permutation(axes, ndim, x):
+    """``axes`` with negative entries counted from the end, checked to be a
+    permutation of ``0 .. ndim-1`` (backward inverts it with argsort, which
+    is only right for non-negative axes)."""
+    try:
+        normalized = tuple(int(a) % ndim if -ndim <= int(a) < ndim else None for a in axes)
+    except (TypeError, ZeroDivisionError):
+        normalized = (None,)
+    if None in normalized or sorted(normalized) != list(range(ndim)):
+        raise ValueError(
+            f"transpose: cannot permute {describe(x)} with axes {tuple(axes)}: "
+            f"they must list each of its {ndim} axes once (negative ones count "
+            "from the end)"
+        )
+    return normalized
 
+
+def getitem(x, index):
     if isinstance(index, Tensor):
         index = index.data
     if isinstance(index, tuple):
