@@ -101,7 +101,7 @@ def test_diabetes_regression_beats_predicting_the_mean():
 
 
 def test_noisy_linear_batch_gradient_descent_recovers_the_line():
-    X, Y = tg.datasets.noisy_linear(200, n_features=3, noise=0.05, seed=0)
+    X, Y, _, _ = tg.datasets.noisy_linear(200, n_features=3, noise=0.05, seed=0)
     layer = tg.nn.Linear(3, 1, rng=0)
     history = fit(
         layer, tg.nn.mse, X, Y, epochs=300, lr=0.3, momentum=0.0, batch_size=200
@@ -114,7 +114,7 @@ def test_noisy_linear_batch_gradient_descent_recovers_the_line():
 
 
 def test_xor_needs_a_hidden_layer_and_learns_with_one():
-    X, Y = tg.datasets.xor(200, noise=0.1, seed=0)
+    X, Y, _, _ = tg.datasets.xor(200, noise=0.1, seed=0)
     rng = np.random.default_rng(0)
     model = tg.nn.Sequential(
         tg.nn.Linear(2, 8, rng=rng), tg.nn.Tanh(), tg.nn.Linear(8, 1, rng=rng)
@@ -143,7 +143,9 @@ def test_xor_needs_a_hidden_layer_and_learns_with_one():
 
 
 def test_multilabel_set_learns_every_label():
-    X, Y = tg.datasets.multilabel(400, n_features=4, n_labels=3, noise=0.1, seed=0)
+    X, Y, _, _ = tg.datasets.multilabel(
+        400, n_features=4, n_labels=3, noise=0.1, seed=0
+    )
     model = tg.nn.Linear(4, 3, rng=0)
     fit(model, tg.nn.multilabel_bce_with_logits, X, Y, epochs=30, lr=0.1)
     per_label = np.mean((predict(model, X) > 0) == (Y == 1), axis=1)
@@ -151,7 +153,7 @@ def test_multilabel_set_learns_every_label():
 
 
 def test_training_is_reproducible_with_fixed_seeds():
-    X, Y = tg.datasets.spirals(120, classes=3, seed=0)
+    X, Y, _, _ = tg.datasets.spirals(120, classes=3, seed=0)
 
     def train():
         rng = np.random.default_rng(5)

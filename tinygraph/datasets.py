@@ -1,19 +1,25 @@
 """Teaching data sets in the features x examples layout.
 
-Generated sets (no download, reproducible with ``seed``) return ``(X, Y)``
-with X of shape (features, m) and Y of shape (outputs, m):
+Every function here returns a ``Dataset``: training columns ``X_train``,
+``Y_train`` and held-out test columns ``X_test``, ``Y_test``, with X of shape
+(features, m) and Y of shape (outputs, m). It unpacks as
+``X_train, Y_train, X_test, Y_test = tg.datasets.moons()``.
 
-* ``two_moons``, ``xor``: binary labels, Y of shape (1, m);
+Generated sets (no download, reproducible with ``seed``) draw ``m`` training
+examples and then ``m_test`` fresh test examples from the same distribution
+(by default a quarter of ``m``, so a fifth of all examples are held out):
+
+* ``moons``, ``xor``: binary labels, Y of shape (1, m);
 * ``spirals``: k interleaved spiral arms, one-hot Y of shape (k, m);
 * ``noisy_linear``: a regression target Y = w^T X + b + noise, shape (1, m);
 * ``multilabel``: several independent 0/1 labels per example.
 
 Loaders for real data bundled with scikit-learn (no download):
 ``digits`` (8x8 handwritten digits, 10 classes, one-hot), ``breast_cancer``
-(binary) and ``diabetes`` (regression). They return a ``Split`` of
-training and test columns, standardised with the training set's mean and
-standard deviation so no test statistic leaks into training.
-scikit-learn is an optional extra: ``pip install "tinygraph[data]"``.
+(binary) and ``diabetes`` (regression). They split off ``test_fraction`` of
+the examples and standardise with the training set's mean and standard
+deviation, so no test statistic leaks into training. scikit-learn is the
+optional ``data`` extra: ``pip install -e ".[data]"`` in a checkout.
 """
 
 import numbers
@@ -22,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 
 
-class Split(NamedTuple):
+class Dataset(NamedTuple):
     """Training and held-out test columns of a data set."""
 
     X_train: np.ndarray
@@ -41,6 +47,25 @@ def _check_noise(noise, who):
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or noise < 0:
         raise ValueError(f"{who}: noise must be a number >= 0, got {noise!r}")
     return float(noise)
+
+
+def _sizes(m, m_test, who, least=1):
+    """``m`` and ``m_test`` checked; ``m_test`` defaults to a quarter of ``m``."""
+    m = _check_size(m, who, least)
+    if m_test is None:
+        return m, m // 4
+    if (
+        isinstance(m_test, bool)
+        or not isinstance(m_test, numbers.Integral)
+        or m_test < 0
+    ):
+        raise ValueError(f"{who}: m_test must be an integer >= 0, got {m_test!r}")
+    return m, int(m_test)
+
+
+def _drawn(draw, m, m_test):
+    """The training columns first, then the test columns, from one stream."""
+    return Dataset(*draw(m), *draw(m_test))
 
 
 def one_hot(labels, n_classes=None):
@@ -73,100 +98,124 @@ def one_hot(labels, n_classes=None):
 # ----- generated sets --------------------------------------------------------
 
 
-def two_moons(m=200, noise=0.1, seed=0):
+def moons(m=200, noise=0.1, *, m_test=None, seed=0):
     """Two interleaving half circles in the plane, labelled 0 and 1.
 
-    >>> X, Y = two_moons(100, seed=0)
-    >>> X.shape, Y.shape, float(Y.mean())
+    Both the training and the test columns are half of each class.
+
+    >>> data = moons(100, seed=0)
+    >>> data.X_train.shape, data.Y_train.shape, float(data.Y_train.mean())
     ((2, 100), (1, 100), 0.5)
+    >>> data.X_test.shape
+    (2, 25)
     """
-    m = _check_size(m, "two_moons", least=2)
-    noise = _check_noise(noise, "two_moons")
+    m, m_test = _sizes(m, m_test, "moons", least=2)
+    noise = _check_noise(noise, "moons")
     rng = np.random.default_rng(seed)
-    upper = m // 2
-    angle = rng.uniform(0, np.pi, size=m)
-    labels = (np.arange(m) >= upper).astype(float)
-    # the upper moon is the arc of the unit circle; the lower one is that arc
-    # flipped and shifted by (1, 0.5), so the two hook into each other
-    x = np.where(labels == 0, np.cos(angle), 1 - np.cos(angle))
-    y = np.where(labels == 0, np.sin(angle), 0.5 - np.sin(angle))
-    X = np.stack([x, y]) + noise * rng.normal(size=(2, m))
-    return _shuffled(X, labels[np.newaxis, :], rng)
+
+    def draw(n):
+        angle = rng.uniform(0, np.pi, size=n)
+        labels = (np.arange(n) >= n // 2).astype(float)
+        # the upper moon is the arc of the unit circle; the lower one is that
+        # arc flipped and shifted by (1, 0.5), so the two hook into each other
+        x = np.where(labels == 0, np.cos(angle), 1 - np.cos(angle))
+        y = np.where(labels == 0, np.sin(angle), 0.5 - np.sin(angle))
+        X = np.stack([x, y]) + noise * rng.normal(size=(2, n))
+        return _shuffled(X, labels[np.newaxis, :], rng)
+
+    return _drawn(draw, m, m_test)
 
 
-def xor(m=200, noise=0.1, seed=0):
+def xor(m=200, noise=0.1, *, m_test=None, seed=0):
     """Points near the four corners (+-1, +-1), labelled 1 where the signs
     differ: the problem a single perceptron cannot solve.
 
-    >>> X, Y = xor(8, noise=0.0, seed=0)
+    >>> X, Y, X_test, Y_test = xor(8, noise=0.0, seed=0)
     >>> bool(np.all(Y == (X[0] * X[1] < 0)))
     True
     """
-    m = _check_size(m, "xor")
+    m, m_test = _sizes(m, m_test, "xor")
     noise = _check_noise(noise, "xor")
     rng = np.random.default_rng(seed)
-    corners = rng.choice([-1.0, 1.0], size=(2, m))
-    X = corners + noise * rng.normal(size=(2, m))
-    Y = (corners[0] != corners[1]).astype(float)[np.newaxis, :]
-    return X, Y
+
+    def draw(n):
+        corners = rng.choice([-1.0, 1.0], size=(2, n))
+        X = corners + noise * rng.normal(size=(2, n))
+        return X, (corners[0] != corners[1]).astype(float)[np.newaxis, :]
+
+    return _drawn(draw, m, m_test)
 
 
-def spirals(m=300, classes=3, noise=0.2, seed=0):
+def spirals(m=300, classes=3, noise=0.2, *, m_test=None, seed=0):
     """``classes`` spiral arms winding out from the origin; one-hot labels.
 
-    >>> X, Y = spirals(90, classes=3, seed=0)
-    >>> X.shape, Y.shape, Y.sum(axis=1).tolist()
+    >>> data = spirals(90, classes=3, seed=0)
+    >>> data.X_train.shape, data.Y_train.shape, data.Y_train.sum(axis=1).tolist()
     ((2, 90), (3, 90), [30.0, 30.0, 30.0])
     """
-    m = _check_size(m, "spirals")
+    m, m_test = _sizes(m, m_test, "spirals")
     noise = _check_noise(noise, "spirals")
     classes = _check_size(classes, "spirals (classes)", least=2)
     rng = np.random.default_rng(seed)
-    labels = np.arange(m) % classes
-    radius = rng.uniform(0.05, 1.0, size=m)
-    # each arm turns once as the radius grows; arms are 2 pi / classes apart
-    angle = 2 * np.pi * (labels / classes + radius) + noise * rng.normal(size=m)
-    X = radius * np.stack([np.cos(angle), np.sin(angle)])
-    return _shuffled(X, one_hot(labels, classes), rng)
+
+    def draw(n):
+        labels = np.arange(n) % classes
+        radius = rng.uniform(0.05, 1.0, size=n)
+        # each arm turns once as the radius grows; arms are 2 pi / classes apart
+        turn = labels / classes + radius
+        angle = 2 * np.pi * turn + noise * rng.normal(size=n)
+        X = radius * np.stack([np.cos(angle), np.sin(angle)])
+        return _shuffled(X, one_hot(labels, classes), rng)
+
+    return _drawn(draw, m, m_test)
 
 
-def noisy_linear(m=200, n_features=3, noise=0.1, seed=0):
+def noisy_linear(m=200, n_features=3, noise=0.1, *, m_test=None, seed=0):
     """A regression target Y = w^T X + b + noise, with X ~ N(0, 1).
 
-    Returns ``(X, Y)``; the true ``w`` and ``b`` are drawn from the same seed.
+    The true ``w`` and ``b`` are drawn from the same seed and shared by the
+    training and test columns.
 
-    >>> X, Y = noisy_linear(50, n_features=4, seed=1)
-    >>> X.shape, Y.shape
+    >>> data = noisy_linear(50, n_features=4, seed=1)
+    >>> data.X_train.shape, data.Y_train.shape
     ((4, 50), (1, 50))
     """
-    m = _check_size(m, "noisy_linear")
+    m, m_test = _sizes(m, m_test, "noisy_linear")
     n_features = _check_size(n_features, "noisy_linear (n_features)")
     noise = _check_noise(noise, "noisy_linear")
     rng = np.random.default_rng(seed)
     w = rng.normal(size=(1, n_features))
     b = rng.normal()
-    X = rng.normal(size=(n_features, m))
-    Y = w @ X + b + noise * rng.normal(size=(1, m))
-    return X, Y
+
+    def draw(n):
+        X = rng.normal(size=(n_features, n))
+        return X, w @ X + b + noise * rng.normal(size=(1, n))
+
+    return _drawn(draw, m, m_test)
 
 
-def multilabel(m=200, n_features=4, n_labels=3, noise=0.1, seed=0):
+def multilabel(
+    m=200, n_features=4, n_labels=3, noise=0.1, *, m_test=None, seed=0
+):
     """Several 0/1 labels per example: label j is 1 where a random linear
     function of the features, plus noise, is positive.
 
-    >>> X, Y = multilabel(40, n_features=5, n_labels=3, seed=0)
-    >>> X.shape, Y.shape, sorted(set(Y.ravel().tolist()))
+    >>> data = multilabel(40, n_features=5, n_labels=3, seed=0)
+    >>> data.X_train.shape, data.Y_train.shape, np.unique(data.Y_train).tolist()
     ((5, 40), (3, 40), [0.0, 1.0])
     """
-    m = _check_size(m, "multilabel")
+    m, m_test = _sizes(m, m_test, "multilabel")
     n_features = _check_size(n_features, "multilabel (n_features)")
     n_labels = _check_size(n_labels, "multilabel (n_labels)")
     noise = _check_noise(noise, "multilabel")
     rng = np.random.default_rng(seed)
     W = rng.normal(size=(n_labels, n_features))
-    X = rng.normal(size=(n_features, m))
-    Y = (W @ X + noise * rng.normal(size=(n_labels, m)) > 0).astype(float)
-    return X, Y
+
+    def draw(n):
+        X = rng.normal(size=(n_features, n))
+        return X, (W @ X + noise * rng.normal(size=(n_labels, n)) > 0).astype(float)
+
+    return _drawn(draw, m, m_test)
 
 
 def _shuffled(X, Y, rng):
@@ -183,8 +232,8 @@ def _sklearn_datasets(loader):
     except ImportError:
         raise ImportError(
             f"tg.datasets.{loader} needs scikit-learn, which ships the data; "
-            'install it with: pip install "tinygraph[data]" '
-            "(or pip install scikit-learn)"
+            'install it with: pip install -e ".[data]" in your tinygraph checkout, '
+            "or pip install scikit-learn"
         ) from None
     return datasets
 
@@ -210,7 +259,7 @@ def train_test_split(X, Y, test_fraction=0.2, seed=0):
     order = np.random.default_rng(seed).permutation(m)
     n_test = max(1, round(test_fraction * m))
     test, train = order[:n_test], order[n_test:]
-    return Split(X[:, train], Y[:, train], X[:, test], Y[:, test])
+    return Dataset(X[:, train], Y[:, train], X[:, test], Y[:, test])
 
 
 def _standardised(split, scale_targets=False):
@@ -230,7 +279,7 @@ def _standardised(split, scale_targets=False):
     if scale_targets:
         y_mean, y_std = scaler(Y_train)
         Y_train, Y_test = (Y_train - y_mean) / y_std, (Y_test - y_mean) / y_std
-    return Split(X_train, Y_train, X_test, Y_test)
+    return Dataset(X_train, Y_train, X_test, Y_test)
 
 
 def digits(test_fraction=0.2, seed=0):

@@ -12,9 +12,10 @@
 # * inverted dropout: why kept units are divided by `1 - p`, and that it is
 #   switched off at evaluation time.
 #
-# **Follows:** the full notes (`notes/002_...txt`), section 9
+# **Follows:** [002] (Wedgwood, *Artificial Neural Networks*), section 9
 # *Regularisation Methods* (9.2 L2, 9.3 L1; 9.4 dropout is a TODO there, so
-# we state the usual inverted form ourselves).
+# we state the usual inverted form ourselves). The texts are listed in the
+# README's [references](../README.md#references).
 
 # %%
 # %matplotlib inline
@@ -264,8 +265,7 @@ plt.show()
 # the boundaries it learns, with the held-out accuracy on 1000 new points.
 
 # %%
-Xm, Ym = tg.datasets.two_moons(m=60, noise=0.3, seed=1)
-Xm_test, Ym_test = tg.datasets.two_moons(m=1000, noise=0.3, seed=2)
+Xm, Ym, Xm_test, Ym_test = tg.datasets.moons(60, noise=0.3, m_test=1000, seed=1)
 
 
 def binary_accuracy(net, X, Y):
