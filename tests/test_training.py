@@ -180,6 +180,8 @@ def test_demo_trains_to_95_percent_and_writes_the_drawing(
     assert len(epochs) == demo.EPOCHS and all("cost" in line for line in epochs)
     accuracy = float(out.split("held-out accuracy: ")[1].split("%")[0]) / 100
     assert accuracy >= 0.95
-    assert (tmp_path / "out" / "steps.html").stat().st_size > 0
+    page = tmp_path / "out" / "steps.html"
+    assert page.stat().st_size > 0
+    assert "open the page in a web browser" in out and page.as_uri() in out
     svg = tmp_path / "out" / "graph.svg"
     assert svg.exists() or "no SVG drawing" in out

@@ -137,6 +137,7 @@ def _printed(nb):
     )
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_tutorial_runs_headless_and_accepts_the_right_answers(
     source, tmp_path, monkeypatch

@@ -6,12 +6,13 @@ descent with momentum on scikit-learn's 8x8 digits, printing the cost of
 every epoch, and reports the accuracy on held-out digits. Then it draws
 the graph of one forward and backward pass on a few examples, with the
 notes' composed softmax + cross-entropy so the u-variables show, into
-``out/graph.svg`` and ``out/steps.html``.
+``out/graph.svg`` and ``out/steps.html``, and says how to open the page.
 """
 
 import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -42,7 +43,7 @@ def accuracy(model, X, Y):
 
 
 def train(data, out=sys.stdout):
-    """Train the network on ``data`` (a ``tg.datasets.Split``); return it."""
+    """Train the network on ``data`` (a ``tg.datasets.Dataset``); return it."""
     rng = np.random.default_rng(SEED)
     n_features, n_classes = data.X_train.shape[0], data.Y_train.shape[0]
     model = tg.nn.Sequential(
@@ -96,6 +97,17 @@ def draw_one_step(model, data, directory=OUT, examples=4):
     return written
 
 
+def how_to_open(page):
+    """Lines saying how to look at the step-through page ``page``."""
+    return [
+        "To step through the backward pass, open the page in a web browser:",
+        f"    {Path(page).resolve().as_uri()}",
+        "It is one self-contained file: on a machine without a screen, copy it",
+        "to your own (for example with scp) and open it there. The arrow keys,",
+        "or the previous, next and play buttons, move from node to node.",
+    ]
+
+
 def main():
     start = time.perf_counter()
     data = tg.datasets.digits(test_fraction=0.2, seed=SEED)
@@ -107,8 +119,10 @@ def main():
     model = train(data)
     print(f"held-out accuracy: {accuracy(model, data.X_test, data.Y_test):.1%}")
     print(f"training took {time.perf_counter() - start:.1f} s")
-    for path in draw_one_step(model, data):
+    written = draw_one_step(model, data)
+    for path in written:
         print(f"wrote {path}")
+    print("\n".join(how_to_open(written[-1])))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,15 @@ import pytest
 import tinygraph as tg
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Mark every test that uses the ``chromium`` fixture as ``browser``, so
+    that ``pytest -m "not browser"`` (``make test-fast``) leaves it out."""
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def needs_dot():
     """Skip, saying why, when Graphviz's ``dot`` program is not installed."""

@@ -71,8 +71,8 @@ def test_step_through_broadcast_frame_names_axes(tmp_path, needs_dot):
 def chromium():
     program = find_chromium()
     if program is None:
-        pytest.skip("Chromium is missing and cannot be installed here (not root): "
-                    "install Debian's `chromium` package to run the page test")
+        pytest.skip("Chromium is missing: `make test` installs it when root, or run "
+                    "`sudo apt-get install --no-install-recommends chromium`")
     return program
 
 
