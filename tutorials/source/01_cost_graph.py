@@ -12,8 +12,10 @@
 # * that every `dJ/du_k` the notes derive by hand is what autodiff computes,
 #   and why `dJ/dZ = (A - Y)/m` once a sigmoid sits in front of the cost.
 #
-# **Follows:** the notes on cost functions (`notes/000_...txt`), section
-# *Binary Classification*, equations (1)-(3).
+# **Follows:** [000], Ionas Lalin's *Feedforward Neural Networks in Depth,
+# Part 3: Cost Functions* (2021), section *Binary Classification*, equations
+# (1)-(3). The four texts cited as [000]-[003] are listed, with their authors
+# and dates, in the README's [references](../README.md#references).
 #
 # Every formula from the notes that this notebook shows is checked with an
 # `assert` against autodiff, so if a cell runs, the claim holds.

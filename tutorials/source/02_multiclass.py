@@ -13,9 +13,10 @@
 # * why the elementwise shortcut `dJ/dA ⊙ a(1 - a)` gives the wrong answer
 #   for softmax.
 #
-# **Follows:** the notes on cost functions (`notes/000_...txt`), section
-# *Multiclass Classification*, equations (4)-(6); the softmax derivative of
-# `notes/001_...txt` and appendix A.3 of `notes/002_...txt`.
+# **Follows:** [000] (Lalin, *Cost Functions*), section *Multiclass
+# Classification*, equations (4)-(6); the softmax derivative of [001] and
+# appendix A.3 of [002] (Wedgwood, *Artificial Neural Networks*). The texts
+# are listed in the README's [references](../README.md#references).
 
 # %%
 # %matplotlib inline

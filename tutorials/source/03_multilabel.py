@@ -13,8 +13,9 @@
 # * training a small multi-label classifier and reading off one decision per
 #   label.
 #
-# **Follows:** the notes on cost functions (`notes/000_...txt`), section
-# *Multi-Label Classification*, equations (7)-(9).
+# **Follows:** [000] (Lalin, *Cost Functions*), section *Multi-Label
+# Classification*, equations (7)-(9). The texts are listed in the README's
+# [references](../README.md#references).
 
 # %%
 # %matplotlib inline

@@ -12,10 +12,11 @@
 # * why the batch formulas are the per-example formulas summed over the
 #   columns, and where the `1/m` lives.
 #
-# **Follows:** the full notes (`notes/002_...txt`), sections 3-6 (input data,
-# weights and biases, forward propagation FP2.1-FP2.2, backward propagation
-# BP1.2-BP4.2), with the sigmoid-hidden, softmax-output network of
-# `notes/001_...txt`.
+# **Follows:** [002] (Wedgwood, *Artificial Neural Networks*), sections 3-6
+# (input data, weights and biases, forward propagation FP2.1-FP2.2, backward
+# propagation BP1.2-BP4.2), with the sigmoid-hidden, softmax-output network of
+# [001]. The texts are listed in the README's
+# [references](../README.md#references).
 
 # %%
 # %matplotlib inline

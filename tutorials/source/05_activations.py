@@ -13,9 +13,10 @@
 #   the quadratic cost learns slowly when it is badly wrong, while the same
 #   neuron trained with cross-entropy does not.
 #
-# **Follows:** the full notes (`notes/002_...txt`), section 7 *Hidden Layer
-# Activation Functions* and appendix A; the learning-slowdown argument of the
-# homework write-up (`notes/003_...txt`, problem 4).
+# **Follows:** [002] (Wedgwood, *Artificial Neural Networks*), section 7
+# *Hidden Layer Activation Functions* and appendix A; the learning-slowdown
+# argument of the homework write-up [003] (Earthperson), problem 4. The texts
+# are listed in the README's [references](../README.md#references).
 
 # %%
 # %matplotlib inline

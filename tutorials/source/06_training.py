@@ -12,9 +12,10 @@
 #   cost curve,
 # * a complete training loop on real data: scikit-learn's handwritten digits.
 #
-# **Follows:** the full notes (`notes/002_...txt`), section 10
+# **Follows:** [002] (Wedgwood, *Artificial Neural Networks*), section 10
 # *Optimisation / Learning* (10.1-10.4; the notes leave momentum as a TODO, so
-# we state the usual heavy-ball rule ourselves).
+# we state the usual heavy-ball rule ourselves). The texts are listed in the
+# README's [references](../README.md#references).
 
 # %%
 # %matplotlib inline

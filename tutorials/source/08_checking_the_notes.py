@@ -12,10 +12,11 @@
 # * that a wrong intermediate line can still lead to a right result, and why
 #   that makes these slips hard to spot by reading.
 #
-# **Follows:** all four notes. The list of mistakes is the project's errata,
-# `docs/notes_errata.md` (entries E1-E14); this notebook recomputes the
-# evidence for every entry from scratch and, at the end, checks that its own
-# verdicts and the errata list agree.
+# **Follows:** all four notes, [000]-[003] in the README's
+# [references](../README.md#references). The list of mistakes is the
+# project's errata, `docs/notes_errata.md` (entries E1-E14); this notebook
+# recomputes the evidence for every entry from scratch and, at the end, checks
+# that its own verdicts and the errata list agree.
 
 # %%
 # %matplotlib inline
