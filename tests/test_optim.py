@@ -1,6 +1,8 @@
 """SGD: plain gradient descent and momentum against the update computed by
 hand, and argument checks."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -69,13 +71,12 @@ def test_sgd_skips_parameters_without_gradient_and_zero_grad_clears():
     assert used.grad is None
 
 
-def test_sgd_updates_in_place_and_keeps_float32():
+def test_sgd_keeps_float32():
     w = tg.tensor(np.ones(3, dtype=np.float32), requires_grad=True)
-    data = w.data
     opt = tg.optim.SGD([w], lr=0.25, momentum=0.5)
     (w * w).sum().backward()
     opt.step()
-    assert w.data is data and w.dtype == np.float32
+    assert w.dtype == np.float32 and opt.velocities[0].dtype == np.float32
     np.testing.assert_allclose(w.data, 0.5)
 
 
@@ -116,3 +117,72 @@ def test_sgd_without_momentum_updates_in_place_step_after_step():
         expected = w.data - 0.25 * 2 * w.data  # W := W - alpha dJ/dW, dJ/dW = 2W
         optimizer.step()
         np.testing.assert_allclose(w.data, expected)
+
+
+def test_sgd_refuses_a_parameter_passed_twice():
+    W = tg.tensor(np.ones((2, 2)), requires_grad=True, name="W")
+    b = tg.tensor(np.ones((2, 1)), requires_grad=True, name="b")
+    with pytest.raises(
+        ValueError,
+        match=r"SGD: params\[0\] and params\[2\] are the same tensor "
+        r"\(W, shape \(2, 2\)\), so every step would move it twice",
+    ):
+        tg.optim.SGD([W, b, W], lr=0.1)
+    # the same tensor, not merely equal values
+    twin = tg.tensor(np.ones((2, 2)), requires_grad=True, name="W")
+    assert len(tg.optim.SGD([W, twin], lr=0.1).params) == 2
+
+
+def bad_gradient_case(grad, momentum):
+    """W of shape (2, 3) given ``grad``; b (first in params) a proper one."""
+    b = tg.tensor([[1.0], [2.0]], requires_grad=True, name="b")
+    W = tg.tensor(np.ones((2, 3)), requires_grad=True, name="W")
+    opt = tg.optim.SGD([b, W], lr=0.1, momentum=momentum)
+    b.grad = np.ones((2, 1))
+    W.grad = grad
+    return opt, b, W
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+@pytest.mark.parametrize(
+    "shape",
+    [(1, 3), (3,), (3, 2), (2, 3, 1)],  # the first two broadcast silently
+)
+def test_sgd_step_refuses_a_gradient_of_another_shape(shape, momentum):
+    opt, b, W = bad_gradient_case(np.ones(shape), momentum)
+    expected = (
+        r"SGD.step: params\[1\] \(W\) has shape \(2, 3\) but its gradient has "
+        + re.escape(f"shape {shape}")
+    )
+    with pytest.raises(ValueError, match=expected):
+        opt.step()
+    # checked before anything moved: b, whose gradient is fine, is untouched
+    np.testing.assert_array_equal(b.data, [[1.0], [2.0]])
+    np.testing.assert_array_equal(W.data, np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_sgd_step_refuses_a_gradient_of_another_dtype(momentum):
+    W = tg.tensor(np.ones(3, dtype=np.float32), requires_grad=True, name="W")
+    opt = tg.optim.SGD([W], lr=0.1, momentum=momentum)
+    W.grad = np.full(3, 0.1)  # float64: the step would be rounded silently
+    with pytest.raises(
+        TypeError,
+        match=r"params\[0\] \(W, shape \(3,\)\) is float32 but its gradient is "
+        r"float64; .*astype\(np.float32\)",
+    ):
+        opt.step()
+
+
+def test_sgd_step_refuses_a_gradient_that_is_not_an_array():
+    opt, b, W = bad_gradient_case([[0.1, 0.1, 0.1]] * 2, 0.0)
+    with pytest.raises(
+        TypeError,
+        match=r"params\[1\] \(W, shape \(2, 3\)\) has a gradient of type list",
+    ):
+        opt.step()
+    # but a NumPy scalar, as backward leaves on a 0-d tensor, is an array
+    w = tg.tensor(2.0, requires_grad=True)
+    (w * w).backward()  # dJ/dw = 4
+    tg.optim.SGD([w], lr=0.25).step()
+    assert w.item() == 1.0

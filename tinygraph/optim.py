@@ -48,6 +48,7 @@ class SGD:
 
     def __init__(self, params, lr, momentum=0.0):
         self.params = list(params)
+        position = {}  # each tensor's first position (tensors hash by identity)
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor):
                 raise TypeError(
@@ -55,9 +56,16 @@ class SGD:
                 )
             if not p.requires_grad:
                 raise ValueError(
-                    f"SGD: params[{i}] ({p.name or 'unnamed'}, shape {p.shape}) does "
-                    "not require gradients, so it can never be updated"
+                    f"SGD: params[{i}] ({_describe(p)}) does not require "
+                    "gradients, so it can never be updated"
                 )
+            if p in position:
+                raise ValueError(
+                    f"SGD: params[{position[p]}] and params[{i}] are the same "
+                    f"tensor ({_describe(p)}), so every step would move it twice; "
+                    "pass each parameter once (model.parameters() does)"
+                )
+            position[p] = i
         if not self.params:
             raise ValueError("SGD: params is empty; pass model.parameters()")
         if (
@@ -81,7 +89,13 @@ class SGD:
         self.velocities = [np.zeros_like(p.data) for p in self.params]
 
     def step(self):
-        """Move every parameter that has a gradient one step downhill."""
+        """Move every parameter that has a gradient one step downhill.
+
+        Every gradient is checked before any parameter moves, so a bad one
+        leaves the model as it was.
+        """
+        for i, p in enumerate(self.params):
+            _check_gradient(i, p)
         for p, v in zip(self.params, self.velocities):
             if p.grad is None:
                 continue
@@ -97,3 +111,34 @@ class SGD:
         """Forget the gradients, which would otherwise add up across backward()."""
         for p in self.params:
             p.grad = None
+
+
+def _describe(p):
+    return f"{p.name or 'unnamed'}, shape {p.shape}"
+
+
+def _check_gradient(i, p):
+    """``p.grad`` must be None or an array of p's own shape and dtype."""
+    grad = p.grad
+    if grad is None:
+        return
+    if not isinstance(grad, (np.ndarray, np.generic)):
+        raise TypeError(
+            f"SGD.step: params[{i}] ({_describe(p)}) has a gradient of type "
+            f"{type(grad).__name__}; .grad must be a NumPy array or None"
+        )
+    # NOTE: the in-place update would broadcast a (1, n) or (n,) gradient over
+    # an (m, n) parameter without complaint, moving every row by the same step.
+    if grad.shape != p.shape:
+        raise ValueError(
+            f"SGD.step: params[{i}] ({p.name or 'unnamed'}) has shape {p.shape} "
+            f"but its gradient has shape {grad.shape}; they must match"
+        )
+    # NOTE: a gradient of another dtype would be cast silently by the in-place
+    # update (a float64 step rounded into a float32 parameter, say).
+    if grad.dtype != p.dtype:
+        raise TypeError(
+            f"SGD.step: params[{i}] ({_describe(p)}) is {p.dtype} but its "
+            f"gradient is {grad.dtype}; a gradient must have its parameter's "
+            f"dtype (set .grad to grad.astype(np.{p.dtype}))"
+        )

@@ -1,6 +1,8 @@
 """Costs: values against the formulas in NumPy, gradients against finite
 differences, the notes' u-variables, the stable logit forms and bad input."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -283,6 +285,56 @@ def test_cross_entropy_rejects_labels_that_are_not_one_hot(cost, Y, column):
 def test_probability_costs_reject_values_outside_zero_one(cost, A, Y):
     with pytest.raises(ValueError, match=r"probabilities in \[0, 1\].*_with_logits"):
         cost(tg.tensor(A), Y)
+
+
+@pytest.mark.parametrize(
+    "cost, A, Y, found",
+    [
+        (
+            tg.nn.binary_cross_entropy,
+            [[0.2, np.nan]],
+            [[1, 0]],
+            "it holds NaN in 1 of its 2 entries, the first at (0, 1)",
+        ),
+        (
+            tg.nn.multilabel_bce,
+            [[0.5, 0.2], [np.nan, np.nan]],
+            [[1, 0], [0, 1]],
+            "it holds NaN in 2 of its 4 entries, the first at (1, 0)",
+        ),
+        (
+            tg.nn.cross_entropy,
+            [[0.5, np.nan], [0.5, 0.5]],
+            [[1, 0], [0, 1]],
+            "it holds NaN in 1 of its 4 entries, the first at (0, 1)",
+        ),
+    ],
+)
+def test_probability_costs_reject_nan_like_any_value_outside_zero_one(
+    cost, A, Y, found
+):
+    # NaN fails every comparison, so a test for "below 0 or above 1" passes it
+    expected = r"A must hold probabilities in \[0, 1\], but " + re.escape(found)
+    with pytest.raises(ValueError, match=expected):
+        cost(tg.tensor(A), Y)
+
+
+@pytest.mark.parametrize(
+    "cost",
+    [
+        tg.nn.binary_cross_entropy,
+        tg.nn.binary_cross_entropy_with_logits,
+        tg.nn.multilabel_bce,
+        tg.nn.multilabel_bce_with_logits,
+    ],
+)
+def test_costs_reject_nan_labels(cost):
+    with pytest.raises(
+        ValueError,
+        match=r"labels Y must lie in \[0, 1\], but it holds NaN in 1 of its 2 "
+        r"entries, the first at \(0, 0\)",
+    ):
+        cost(tg.tensor([[0.5, 0.5]]), [[np.nan, 1.0]])
 
 
 @pytest.mark.parametrize(

@@ -68,22 +68,34 @@ def _check_one_row(A, cost, instead, what="A"):
 
 
 def _check_probabilities(A, cost, logits_form):
-    data = A.data
-    if data.size and (data.min() < 0 or data.max() > 1):
-        raise ValueError(
-            f"{cost}: A must hold probabilities in [0, 1], but its values run "
-            f"from {data.min():.4g} to {data.max():.4g}; to pass the output "
-            f"layer's Z (logits) use {logits_form}"
-        )
+    _check_unit_interval(
+        A.data,
+        f"{cost}: A must hold probabilities in [0, 1]",
+        f"; to pass the output layer's Z (logits) use {logits_form}",
+    )
 
 
 def _check_labels_in_unit_interval(Y, cost):
-    data = Y.data
-    if data.size and (data.min() < 0 or data.max() > 1):
+    _check_unit_interval(Y.data, f"{cost}: labels Y must lie in [0, 1]")
+
+
+def _check_unit_interval(data, must, hint=""):
+    """Raise ``must`` and what was found unless every entry is in [0, 1]."""
+    if not data.size:
+        return
+    low, high = data.min(), data.max()
+    # NOTE: written as "inside" rather than "low < 0 or high > 1": NaN fails
+    # every comparison, and min and max are NaN as soon as one entry is.
+    if 0 <= low and high <= 1:
+        return
+    nan = np.isnan(data)
+    if nan.any():
+        first = tuple(int(k) for k in np.argwhere(nan)[0])
         raise ValueError(
-            f"{cost}: labels Y must lie in [0, 1], but they run from "
-            f"{data.min():.4g} to {data.max():.4g}"
+            f"{must}, but it holds NaN in {np.count_nonzero(nan)} of its "
+            f"{data.size} entries, the first at {first}"
         )
+    raise ValueError(f"{must}, but its values run from {low:.4g} to {high:.4g}{hint}")
 
 
 def _check_one_hot(Y, cost):
@@ -239,12 +251,16 @@ def multilabel_bce_with_logits(Z, Y):
 
 def cross_entropy_with_logits(Z, Y):
     """``cross_entropy(softmax(Z), Y)`` computed from the logits Z with
-    log-softmax, so it is finite for any logits; dJ/dZ = (softmax(Z) - Y) / m.
+    log-softmax; dJ/dZ = (softmax(Z) - Y) / m. It is finite for any finite
+    logits, and a masked class (logit -inf) whose label is 0 adds nothing.
 
     >>> import tinygraph as tg
     >>> Z = tg.tensor([[1000.0], [-1000.0]], requires_grad=True)
     >>> tg.nn.cross_entropy_with_logits(Z, [[0], [1]]).item()
     2000.0
+    >>> masked = tg.tensor([[0.0], [1.0], [float("-inf")]], requires_grad=True)
+    >>> round(tg.nn.cross_entropy_with_logits(masked, [[1], [0], [0]]).item(), 4)
+    1.3133
     """
     cost = "cross_entropy_with_logits"
     Z = _output(Z, cost, "Z")

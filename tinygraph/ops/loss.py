@@ -113,7 +113,9 @@ class SigmoidCrossEntropy(Op):
         m = _columns(np.shape(z))
         # softplus(z) - y z, with softplus(z) = -log sigmoid(-z)
         terms = -_log_sigmoid(-z) - y * z
-        return np.asarray(terms.sum() / m), (z, y, m)
+        # NOTE: divide before summing: terms near the largest float (logits of
+        # 1e308) would overflow their sum even where their mean fits.
+        return np.asarray(np.sum(terms / m)), (z, y, m)
 
     def backward(self, grad, saved, needs):
         z, y, m = saved
@@ -127,7 +129,11 @@ class SoftmaxCrossEntropy(Op):
     """J = -(1/m) sum(Y log softmax(Z)), softmax over ``axis`` (the classes).
 
     log softmax(z) = z - max(z) - log sum exp(z - max(z)) never rounds a
-    probability to 0 first, so the cost is finite for any logits.
+    probability to 0 first, and a term with label 0 counts as 0 (0 log 0 = 0),
+    so the cost is finite for any finite logits and for masked ones (-inf)
+    whose label is 0. It is inf only where an example's cost is too large for
+    a float (a label on a masked class, say), and nan only where a column of
+    Z has no softmax (every logit -inf, or one +inf or nan).
     dJ/dZ = (softmax(Z) sum_classes(Y) - Y) / m, which is the notes'
     (A - Y) / m when each column of Y sums to 1 (``one_hot=True`` says the
     caller has checked that), and dJ/dY = -log softmax(Z) / m.
@@ -150,9 +156,15 @@ class SoftmaxCrossEntropy(Op):
         total = exp.sum(axis=self.axis, keepdims=True)
         log_a = shifted - np.log(total)
         m = z.size // max(z.shape[self.axis], 1)
-        # sum(Y * log A) over every entry, as one dot product
-        cost = np.asarray(-np.vdot(y, log_a) / m)
-        return cost, (exp, total, log_a, y, m)
+        # NOTE: a masked logit (-inf), or one over 1.8e308 below its column's max,
+        # has log a = -inf. Where its label is 0 the term is 0 log 0 = 0, but
+        # 0 * -inf is nan in floating point, so multiply only where y != 0.
+        terms = np.zeros(log_a.shape, np.result_type(y, log_a))
+        np.multiply(y, log_a, out=terms, where=y != 0)
+        # divide before summing, so terms near the largest float cannot
+        # overflow a sum whose mean fits
+        terms /= m
+        return np.asarray(-terms.sum()), (exp, total, log_a, y, m)
 
     def backward(self, grad, saved, needs):
         exp, total, log_a, y, m = saved
