@@ -1,17 +1,249 @@
-"""NumPy functions called on tensors (placeholder until the real module lands)."""
+"""NumPy functions called on tensors: ``np.exp(t)``, ``array * t``, ``np.sum(t)``.
+
+NumPy hands such calls to the tensor: ufuncs (``np.exp``, and the operators
+with an array on the left, ``array * t`` being ``np.multiply(array, t)``)
+through ``Tensor.__array_ufunc__`` (NEP 13), other functions (``np.sum``)
+through ``Tensor.__array_function__`` (NEP 18). Both come here.
+
+A function tinygraph has runs as its op, so the graph records it. One whose
+result carries no gradient (``np.argmax``, ``np.shape``) reads the values.
+Any other raises a TypeError saying what to write instead: turning the
+tensor into an array would quietly return a plain array, and no gradient
+would flow back through it.
+
+>>> import numpy as np
+>>> import tinygraph as tg
+>>> x = tg.tensor([0.0, 1.0], requires_grad=True)
+>>> np.exp(x)
+tensor([1.        , 2.71828183], op=exp)
+>>> np.sort(x)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+TypeError: np.sort does not work on tensors (tensor of shape (2,)); tinygraph has no ...
+"""
+
+import functools
+import inspect
+import operator
 
 import numpy as np
 
+from . import ops
+from .op import describe
+from .tensor import Tensor
+
+# ----- what tinygraph has --------------------------------------------------
+
+
+def _comparison(compare, mirrored):
+    """``np.less(a, b)`` and friends, as the Tensor comparisons.
+
+    With an array on the left, ``a < b`` would hand the array straight back
+    to NumPy, and so to here again; ask the tensor ``b > a`` instead.
+    """
+    return lambda a, b: compare(a, b) if isinstance(a, Tensor) else mirrored(b, a)
+
+
+# Ufuncs, called with the same operands: np.exp(t) is tg.exp(t).
+# Comparisons give boolean tensors that record nothing.
+_UFUNCS = {
+    np.add: ops.add,
+    np.subtract: ops.sub,
+    np.multiply: ops.mul,
+    np.true_divide: ops.div,  # also np.divide, the same ufunc
+    np.power: ops.pow,
+    np.negative: ops.neg,
+    np.matmul: ops.matmul,
+    np.exp: ops.exp,
+    np.log: ops.log,
+    np.sqrt: ops.sqrt,
+    np.absolute: ops.abs,  # also np.abs
+    np.tanh: ops.tanh,
+    np.less: _comparison(operator.lt, operator.gt),
+    np.less_equal: _comparison(operator.le, operator.ge),
+    np.greater: _comparison(operator.gt, operator.lt),
+    np.greater_equal: _comparison(operator.ge, operator.le),
+    np.equal: _comparison(operator.eq, operator.eq),
+    np.not_equal: _comparison(operator.ne, operator.ne),
+}
+
+
+def _values(x):
+    """A tensor's array (not copied); anything else as it is."""
+    return np.asarray(x) if isinstance(x, Tensor) else x
+
+
+def _dot(a, b):
+    """np.dot is ``a @ b`` when each side is a vector or a matrix."""
+    if all(1 <= np.ndim(_values(x)) <= 2 for x in (a, b)):
+        return ops.matmul(a, b)
+    # NOTE: beyond two axes np.dot sums over other axes than matmul, which
+    # multiplies stacks of matrices; so a @ b is no answer there.
+    raise TypeError(
+        f"np.dot of {describe(a)} and {describe(b)}: tinygraph has np.dot only "
+        f"for vectors and matrices, as a @ b (tg.matmul); for a scalar use a * b; "
+        f"beyond two axes {_instead('np.dot', None)}"
+    )
+
+
+# Other functions. Each takes the arguments it can honour, under NumPy's
+# names; any other argument is refused.
+_FUNCTIONS = {
+    np.sum: lambda a, axis=None, keepdims=False: ops.sum(a, axis, keepdims),
+    np.mean: lambda a, axis=None, keepdims=False: ops.mean(a, axis, keepdims),
+    np.max: lambda a, axis=None, keepdims=False: ops.max(a, axis, keepdims),
+    np.amax: lambda a, axis=None, keepdims=False: ops.max(a, axis, keepdims),
+    np.reshape: lambda a, shape: ops.reshape(a, shape),
+    np.transpose: lambda a, axes=None: ops.transpose(a, axes or ()),  # () reverses
+    np.dot: _dot,
+}
+
+# Functions whose results carry no gradient (shapes, indices, truth values)
+# run on the tensors' values: there is no graph for them to cut.
+_READ_OUTS = {
+    np.shape, np.ndim, np.size, np.argmax, np.argmin, np.all, np.any,
+    np.allclose, np.isclose, np.array_equal, np.count_nonzero,
+}
+
+# How to write a NumPy function (or a ufunc's method) in tinygraph, for the
+# error messages: those above, and some tinygraph has no op for but composes.
+_SPELLINGS = {
+    np.add: "a + b or tg.add(a, b)",
+    np.subtract: "a - b or tg.sub(a, b)",
+    np.multiply: "a * b or tg.mul(a, b)",
+    np.true_divide: "a / b or tg.div(a, b)",
+    np.power: "a ** b or tg.pow(a, b)",
+    np.negative: "-t or tg.neg(t)",
+    np.matmul: "a @ b or tg.matmul(a, b)",
+    np.exp: "tg.exp(t) or t.exp()",
+    np.log: "tg.log(t) or t.log()",
+    np.sqrt: "tg.sqrt(t) or t.sqrt()",
+    np.absolute: "tg.abs(t) or t.abs()",
+    np.tanh: "tg.tanh(t) or t.tanh()",
+    np.less: "a < b",
+    np.less_equal: "a <= b",
+    np.greater: "a > b",
+    np.greater_equal: "a >= b",
+    np.equal: "a == b",
+    np.not_equal: "a != b",
+    np.sum: "tg.sum(t, axis, keepdims) or t.sum(axis, keepdims)",
+    np.mean: "tg.mean(t, axis, keepdims) or t.mean(axis, keepdims)",
+    np.max: "tg.max(t, axis, keepdims) or t.max(axis, keepdims)",
+    np.amax: "tg.max(t, axis, keepdims) or t.max(axis, keepdims)",
+    np.reshape: "tg.reshape(t, shape) or t.reshape(shape)",
+    np.transpose: "tg.transpose(t, axes), t.transpose(axes) or t.T",
+    np.dot: "a @ b or tg.matmul(a, b)",
+    np.square: "t ** 2",
+    np.reciprocal: "1 / t",
+    np.maximum: "tg.relu(t) for np.maximum(t, 0)",
+    np.min: "-tg.max(-t, axis) for the smallest entries",
+    np.amin: "-tg.max(-t, axis) for the smallest entries",
+    np.var: "((t - t.mean(axis, keepdims=True)) ** 2).mean(axis)",
+    np.std: "((t - t.mean(axis, keepdims=True)) ** 2).mean(axis).sqrt()",
+    np.ravel: "t.reshape(-1)",
+    np.squeeze: "t.reshape(shape)",
+    np.expand_dims: "t.reshape(shape)",
+    np.swapaxes: "t.transpose(axes)",
+    (np.add, "reduce"): "t.sum(axis=0)",
+    (np.maximum, "reduce"): "t.max(axis=0)",
+}
+
+# ----- the two entry points ------------------------------------------------
+
 
 def array_ufunc(ufunc, method, inputs, kwargs):
-    from . import ops
+    """``np.exp(t)``, ``array * t``: tinygraph's op for ``ufunc``, or a TypeError."""
+    function = _UFUNCS.get(ufunc)
+    # The hot path, as in array * t: one look-up and one call.
+    if function is not None and method == "__call__" and not kwargs:
+        return function(*inputs)
+    name = _name(ufunc)
+    operands = " and ".join(describe(x) for x in inputs)
+    if method != "__call__":  # np.add.reduce(t), np.add.outer(t, t), ...
+        raise _not_on_tensors(f"{name}.{method}", operands, (ufunc, method))
+    if function is None:
+        raise _not_on_tensors(name, operands, ufunc)
+    raise _cannot_honour(name, operands, kwargs, ufunc)
 
-    table = {np.add: ops.add, np.subtract: ops.sub, np.multiply: ops.mul,
-             np.true_divide: ops.div, np.power: ops.pow, np.matmul: ops.matmul}
-    if method == "__call__" and not kwargs and ufunc in table:
-        return table[ufunc](*inputs)
-    return NotImplemented
+
+# inspect.signature takes tens of microseconds: work each one out once.
+_signature = functools.cache(inspect.signature)
 
 
 def array_function(func, types, args, kwargs):
-    return NotImplemented
+    """``np.sum(t, axis=0)``: tinygraph's function for ``func``, or a TypeError."""
+    if func in _READ_OUTS:
+        return func(*map(_values, args), **{k: _values(v) for k, v in kwargs.items()})
+    function = _FUNCTIONS.get(func)
+    name = _name(func)
+    if function is None:
+        raise _not_on_tensors(name, _tensors_in(args, kwargs), func)
+    # NumPy has checked the call against the signature already.
+    numpy_signature = _signature(func)
+    given = numpy_signature.bind(*args, **kwargs).arguments
+    takes = _signature(function).parameters
+    # An argument passed as NumPy's default (out=None) asks for nothing more.
+    refused = [
+        key
+        for key, value in given.items()
+        if key not in takes and value is not numpy_signature.parameters[key].default
+    ]
+    if refused:
+        raise _cannot_honour(name, _tensors_in(args, kwargs), refused, func)
+    return function(**{key: value for key, value in given.items() if key in takes})
+
+
+# ----- error messages ------------------------------------------------------
+
+
+def _name(func):
+    """How the caller wrote ``func``: ``np.exp``, ``np.linalg.norm``."""
+    module = getattr(func, "__module__", None)  # None for another library's ufunc
+    if module is None:
+        return func.__name__
+    return f"{module.replace('numpy', 'np', 1)}.{func.__name__}"
+
+
+def _instead(name, key):
+    """What to write instead of the NumPy call ``name``."""
+    spelling = _SPELLINGS.get(key)
+    if spelling is not None:
+        return f"use {spelling}"
+    return (
+        f"tinygraph has no equivalent of {name} yet. To leave the graph on "
+        f"purpose, pass np.asarray(t) or t.numpy() instead of t: "
+        f"the result is a plain array and no gradient flows back through it"
+    )
+
+
+def _not_on_tensors(name, operands, key):
+    """The TypeError for a NumPy function tinygraph has no op for."""
+    return TypeError(
+        f"{name} does not work on tensors ({operands}); {_instead(name, key)}"
+    )
+
+
+def _cannot_honour(name, operands, keywords, key):
+    """The TypeError for arguments such as out= that tinygraph cannot honour."""
+    why = ""
+    if "out" in keywords:
+        why = (
+            ": each result is a new tensor, never written into an array "
+            "(arr += t asks for that, so write arr = arr + t)"
+        )
+    return TypeError(
+        f"{name} on {operands}: tinygraph cannot honour "
+        f"{', '.join(k + '=' for k in keywords)}{why}; {_instead(name, key)}"
+    )
+
+
+def _tensors_in(args, kwargs):
+    """The tensors a call was given, also in lists: ``'W' of shape (3, 2)``."""
+    return " and ".join(describe(x) for x in _tensors([*args, *kwargs.values()]))
+
+
+def _tensors(items):
+    for x in items:
+        if isinstance(x, Tensor):
+            yield x
+        elif isinstance(x, (list, tuple)):
+            yield from _tensors(x)
