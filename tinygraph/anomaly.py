@@ -20,7 +20,7 @@ import numpy as np
 
 from .tensor import Tensor
 
-from .modes import current
+from . import modes
 
 # op.py and graph.py import this module, so the functions below import what
 # they need from those two when they run (only on the way to an error).
@@ -28,7 +28,7 @@ from .modes import current
 
 def is_anomaly_enabled():
     """Whether anomaly detection is on in this thread."""
-    return current.detect_anomaly
+    return modes.current().detect_anomaly
 
 
 def set_detect_anomaly(on):
@@ -36,7 +36,7 @@ def set_detect_anomaly(on):
 
     Unlike ``detect_anomaly()``, this leaves NumPy's warning settings alone.
     """
-    current.detect_anomaly = bool(on)
+    modes.change(detect_anomaly=bool(on))
 
 
 @contextlib.contextmanager
@@ -55,13 +55,12 @@ def detect_anomaly():
       at u1 = sqrt(u0)
       output, shape (2,): 1 of 2 entries non-finite (1 nan, 0 inf), ...
     """
-    previous = current.detect_anomaly
-    current.detect_anomaly = True
+    previous = modes.change(detect_anomaly=True)
     try:
         with np.errstate(all="ignore"):
             yield
     finally:
-        current.detect_anomaly = previous
+        modes.change(detect_anomaly=previous.detect_anomaly)
 
 
 def summarize(array):

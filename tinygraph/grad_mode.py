@@ -2,12 +2,12 @@
 
 import contextlib
 
-from .modes import current
+from . import modes
 
 
 def is_grad_enabled():
     """Whether operations in this thread are being recorded."""
-    return current.grad_enabled
+    return modes.current().grad_enabled
 
 
 @contextlib.contextmanager
@@ -21,9 +21,8 @@ def no_grad():
     >>> y.requires_grad, y.op
     (False, None)
     """
-    previous = current.grad_enabled
-    current.grad_enabled = False
+    previous = modes.change(grad_enabled=False)
     try:
         yield
     finally:
-        current.grad_enabled = previous
+        modes.change(grad_enabled=previous.grad_enabled)

@@ -24,7 +24,7 @@ from operator import attrgetter
 import numpy as np
 
 from . import anomaly
-from .modes import current
+from . import modes
 from .op import constant_text, returned
 from .scopes import scope  # noqa: F401  (part of the graph API)
 from .tensor import Tensor
@@ -110,7 +110,7 @@ def backward(root, grad=None):
             "backward: this tensor does not require gradients (none of its "
             "inputs has requires_grad=True, or it was made under no_grad())"
         )
-    check = current.detect_anomaly
+    check = modes.current().detect_anomaly
     grads = {root: _seed(root, grad)}
     if check:
         anomaly.check_seed(root, grads[root])
@@ -133,8 +133,18 @@ def backward(root, grad=None):
             _accumulate_into_leaf(node, g, passed_on)
             continue
         node.grad = g
-        for x, dx in _partials(node, g):
-            if dx is g:
+        needs = node._needs
+        partials = node._op.backward(g, node._saved, needs)
+        if type(partials) is not tuple or len(partials) != len(needs):
+            partials = _one_per_input(node, partials)
+        for x, needed, dx in zip(node.inputs, needs, partials):
+            if not needed:
+                continue
+            like = x._data
+            if type(dx) is not np.ndarray or dx.shape != like.shape or dx.dtype != like.dtype:
+                # Summed back over broadcast axes, cast to the input's dtype.
+                dx = _fit(dx, like, node, x)
+            elif dx is g:
                 passed_on.add(id(g))
             if check:
                 anomaly.check_backward(node, x, dx, root)
@@ -144,23 +154,6 @@ def backward(root, grad=None):
             else:
                 grads[x] = dx
                 heappush(queue, (-x._order, id(x), x))
-
-
-def _partials(node, g):
-    """(input, dJ/d(input)) for each input of ``node`` that needs a gradient:
-    the op's local derivative applied to the upstream gradient ``g``, fitted
-    to the input's shape and dtype."""
-    needs = node._needs
-    partials = node._op.backward(g, node._saved, needs)
-    if type(partials) is not tuple or len(partials) != len(needs):
-        partials = _one_per_input(node, partials)
-    for index, (x, needed, dx) in enumerate(zip(node.inputs, needs, partials)):
-        if not needed:
-            continue
-        like = x._data
-        if type(dx) is not np.ndarray or dx.shape != like.shape or dx.dtype != like.dtype:
-            dx = _fit(dx, like, node, index)
-        yield x, dx
 
 
 def _accumulate_into_leaf(leaf, g, passed_on):
@@ -177,7 +170,7 @@ def _accumulate_into_leaf(leaf, g, passed_on):
             "added to it; set .grad to None or to an array of the tensor's shape"
         )
     total = _add(leaf.grad, g)
-    if current.detect_anomaly and not np.isfinite(total).all():
+    if modes.current().detect_anomaly and not np.isfinite(total).all():
         anomaly.check_accumulated(leaf, leaf.grad, g)
     leaf.grad = total
 
@@ -234,7 +227,7 @@ def _who(t):
     return repr(t.name) if t.name is not None else "the tensor"
 
 
-def _fit(dx, like, node=None, index=0):
+def _fit(dx, like, node, x):
     """Sum ``dx`` back over broadcast axes and cast it to ``like``'s dtype.
 
     Only broadcasting may make a gradient's shape differ from its input's;
@@ -246,6 +239,7 @@ def _fit(dx, like, node=None, index=0):
     if dx.shape != like.shape:
         if not _broadcasts_to(like.shape, dx.shape):
             op = node.op
+            index = next(i for i, y in enumerate(node.inputs) if y is x)
             raise ValueError(
                 f"{op.name}: {type(op).__name__}.backward returned a gradient of "
                 f"shape {dx.shape} for input {index} of shape {like.shape}; it "
@@ -337,7 +331,7 @@ def backward_steps(root, grad=None):
             if not needed:
                 continue
             raw = np.asarray(dx)
-            dx = _fit(raw, x._data, node, index)
+            dx = _fit(raw, x._data, node, x)
             steps[x].contributions.append(
                 Contribution(
                     consumer=node,

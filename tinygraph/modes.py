@@ -3,18 +3,36 @@
 ``no_grad``, anomaly detection and the open module scopes are settings of
 the code that is running, so each thread has its own (as in PyTorch): a
 ``no_grad`` block in one thread never stops another thread from recording.
-A new thread starts with the defaults below.
+A new thread starts with the defaults of ``Modes``.
 """
 
 import threading
+from typing import NamedTuple
 
 
-class _Modes(threading.local):
-    # Class attributes are the defaults every new thread sees.
-    grad_enabled = True  # record operations for backward (off inside no_grad)
-    detect_anomaly = False  # check every result and gradient for NaN/inf
-    scope = ()  # the module scopes open now, outermost first
+class Modes(NamedTuple):
+    grad_enabled: bool = True  # record operations for backward (off in no_grad)
+    detect_anomaly: bool = False  # check every result and gradient for NaN/inf
+    scope: tuple = ()  # the module scopes open now, outermost first
 
 
-# Read by ``Op.apply`` on every operation.
-current = _Modes()
+class _PerThread(threading.local):
+    # A class attribute: the value every new thread starts with. The modes
+    # are one tuple so that an operation reads all three in one step.
+    modes = Modes()
+
+
+# ``this_thread.modes`` is read by every operation.
+this_thread = _PerThread()
+
+
+def current():
+    """This thread's modes."""
+    return this_thread.modes
+
+
+def change(**settings):
+    """Change some of this thread's modes; return the previous ones."""
+    previous = this_thread.modes
+    this_thread.modes = previous._replace(**settings)
+    return previous

@@ -27,7 +27,7 @@ import numbers
 import numpy as np
 
 from . import anomaly
-from .modes import current
+from .modes import this_thread
 from .tensor import Tensor
 
 
@@ -99,10 +99,12 @@ class Op:
         arrays = []
         needs = []
         plain = True
+        all_held = True
         for x in inputs:
             if isinstance(x, Tensor):
                 arrays.append(x._data)
                 needs.append(x._requires_grad)
+                all_held = all_held and x._held
             else:
                 arrays.append(x)
                 needs.append(False)
@@ -125,28 +127,29 @@ class Op:
         out, saved = pair
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        modes = current
-        if modes.grad_enabled and True in needs:
+        recording, checking, scope = this_thread.modes
+        if recording and True in needs:
             needs = tuple(needs)
             needs = _shared_needs.setdefault(needs, needs)
-            result = Tensor._from_op(out, self, inputs, needs, saved, modes.scope)
-            _hold(inputs, result)
+            result = Tensor._from_op(out, self, inputs, needs, saved, scope)
+            if not all_held:
+                _hold(inputs)
         else:
-            result = Tensor._from_op(out, scope=modes.scope)
-        if modes.detect_anomaly:
+            result = Tensor._from_op(out, scope=scope)
+        if checking:
             anomaly.check_forward(self, result, inputs)
         return result
 
 
-def _hold(inputs, result):
-    """Make the arrays of a recorded node read-only (see ``Tensor.data``):
-    its inputs' and its own, the arrays backward may read."""
+def _hold(inputs):
+    """Make the arrays of a recorded node's inputs read-only (see
+    ``Tensor.data``), if they are not held already. The output is made held
+    (not read-only) by ``Tensor._from_op``: its array has not been handed
+    out to anyone yet."""
     for x in inputs:
         if isinstance(x, Tensor) and not x._held:
             x._data.flags.writeable = False
             x._held = True
-    result._data.flags.writeable = False
-    result._held = True
 
 
 def _settings(op_class):

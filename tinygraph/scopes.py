@@ -7,7 +7,7 @@ layer's nodes into one labelled cluster.
 Scopes are per thread (see ``modes``).
 """
 
-from .modes import current
+from . import modes
 
 
 class scope:
@@ -30,8 +30,8 @@ class scope:
         self.name = str(name)
 
     def __enter__(self):
-        self.previous = current.scope
-        current.scope = self.previous + (self.name,)
+        self.previous = modes.current().scope
+        modes.change(scope=self.previous + (self.name,))
 
     def __exit__(self, *exception):
-        current.scope = self.previous
+        modes.change(scope=self.previous)

@@ -124,7 +124,7 @@ class Tensor:
         nothing (under no_grad, or when no input requires a gradient)."""
         t = cls.__new__(cls)
         t._data = data
-        t._held = False
+        t._held = op is not None
         t.grad = None
         t._requires_grad = op is not None
         t.name = None
