@@ -355,6 +355,16 @@ def np_log_sigmoid(Z):
     return -np.logaddexp(0, -Z)
 
 
+def weighted(Y, log_p):
+    """Y log p with 0 log p = 0 even where log p = -inf (a masked logit)."""
+    return np.where(Y != 0, Y * log_p, 0.0)
+
+
+def fused_mean(terms, m):
+    """-(1/m) sum(terms), dividing first: costs near 1e308 must not overflow."""
+    return -(terms / m).sum()
+
+
 # Each cost's value written in NumPy from the notes' formulas, and what it
 # requires of the shapes (the ValueError cases).
 COSTS = {
@@ -363,19 +373,19 @@ COSTS = {
     "multilabel_bce": (lambda A, Y: -np_bce_terms(A, Y).sum() / A.shape[1], False),
     "cross_entropy": (lambda A, Y: -(Y * np.log(A)).sum() / A.shape[1], False),
     "binary_cross_entropy_with_logits": (
-        lambda Z, Y: (
-            -(Y * np_log_sigmoid(Z) + (1 - Y) * np_log_sigmoid(-Z)).sum() / Z.shape[1]
+        lambda Z, Y: fused_mean(
+            weighted(Y, np_log_sigmoid(Z)) + weighted(1 - Y, np_log_sigmoid(-Z)), Z.shape[1]
         ),
         True,
     ),
     "multilabel_bce_with_logits": (
-        lambda Z, Y: (
-            -(Y * np_log_sigmoid(Z) + (1 - Y) * np_log_sigmoid(-Z)).sum() / Z.shape[1]
+        lambda Z, Y: fused_mean(
+            weighted(Y, np_log_sigmoid(Z)) + weighted(1 - Y, np_log_sigmoid(-Z)), Z.shape[1]
         ),
         False,
     ),
     "cross_entropy_with_logits": (
-        lambda Z, Y: -(Y * np_log_softmax(Z, 0)).sum() / Z.shape[1],
+        lambda Z, Y: fused_mean(weighted(Y, np_log_softmax(Z, 0)), Z.shape[1]),
         False,
     ),
 }

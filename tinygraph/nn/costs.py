@@ -40,7 +40,7 @@ def _output(A, cost, what="A"):
 
 def _target(Y, A, cost, what="A"):
     """``Y`` as a graph leaf named "Y", checked against ``A``'s shape."""
-    data = Y.data if isinstance(Y, Tensor) else np.asarray(Y)
+    data = np.asarray(Y)
     if data.dtype.kind not in "biuf":
         raise TypeError(f"{cost}: Y must hold numbers, got dtype {data.dtype}")
     if data.shape != A.shape:
@@ -54,8 +54,9 @@ def _target(Y, A, cost, what="A"):
     name = Y.name if isinstance(Y, Tensor) and Y.name is not None else "Y"
     if isinstance(Y, Tensor) and Y.dtype == A.dtype and Y.name is not None:
         return Y
-    # a leaf that shares Y's array (no copy: a constant is never written to)
-    return Tensor._from_op(data.astype(A.dtype, copy=False), None).named(name)
+    # a leaf of its own: a copy, so the caller's array is never made
+    # read-only by the graph (see Tensor.data)
+    return Tensor._from_op(np.array(data, dtype=A.dtype), None).named(name)
 
 
 def _check_one_row(A, cost, instead, what="A"):
@@ -69,14 +70,14 @@ def _check_one_row(A, cost, instead, what="A"):
 
 def _check_probabilities(A, cost, logits_form):
     _check_unit_interval(
-        A.data,
+        np.asarray(A),
         f"{cost}: A must hold probabilities in [0, 1]",
         f"; to pass the output layer's Z (logits) use {logits_form}",
     )
 
 
 def _check_labels_in_unit_interval(Y, cost):
-    _check_unit_interval(Y.data, f"{cost}: labels Y must lie in [0, 1]")
+    _check_unit_interval(np.asarray(Y), f"{cost}: labels Y must lie in [0, 1]")
 
 
 def _check_unit_interval(data, must, hint=""):
@@ -99,7 +100,7 @@ def _check_unit_interval(data, must, hint=""):
 
 
 def _check_one_hot(Y, cost):
-    data = Y.data
+    data = np.asarray(Y)
     # Fast test, run every step: with exactly m nonzero entries and no
     # column summing to anything but 1, each column holds a single nonzero,
     # and it is 1. (count_nonzero is one C call; .all() is slower here.)

@@ -98,7 +98,9 @@ class SigmoidCrossEntropy(Op):
     """J = -(1/m) sum(Y log sigmoid(Z) + (1 - Y) log(1 - sigmoid(Z))).
 
     With log sigmoid(z) = -softplus(-z) and log(1 - sigmoid(z)) = -softplus(z),
-    each term is softplus(z) - y z, which stays finite for any z.
+    each term is softplus(z) - y z, which stays finite for any finite z
+    (logits of +-1e308 included). An infinite logit gives nan, as in
+    PyTorch: softplus(inf) - 1 * inf has no value.
     dJ/dZ = (sigmoid(Z) - Y) / m and dJ/dY = -Z / m. The sum runs over
     every entry, so one row is binary cross-entropy and several rows are
     multi-label cross-entropy summed over the labels.
