@@ -91,7 +91,7 @@ def summarize(array):
 
 def check_forward(op, result, inputs):
     """Raise if ``op`` (applied to ``inputs``) produced a non-finite ``result``."""
-    if np.isfinite(result.data).all():
+    if np.isfinite(result._data).all():
         return
     from . import graph
 
@@ -99,7 +99,7 @@ def check_forward(op, result, inputs):
     if result.op is None:
         # Nothing was recorded (no_grad, or constants only): describe the
         # node through a throw-away copy that remembers its inputs.
-        node = Tensor._from_op(result.data, op, inputs, (False,) * len(inputs))
+        node = Tensor._from_op(result._data, op, inputs, (False,) * len(inputs))
         node.scope = result.scope
     labels = graph.labels(node)
     bad_inputs = [x for x in inputs if not np.isfinite(_array(x)).all()]
@@ -117,7 +117,7 @@ def check_forward(op, result, inputs):
     raise FloatingPointError(
         f"{headline}\n"
         f"  at {graph.equation(node, labels)}{_where(node)}\n"
-        f"  output, shape {result.data.shape}: {summarize(result.data)}\n"
+        f"  output, shape {result._data.shape}: {summarize(result._data)}\n"
         f"  inputs:\n{_operand_lines(inputs, labels)}{cause}"
     )
 
@@ -183,7 +183,7 @@ def check_accumulated(leaf, before, added):
 
 
 def _array(x):
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _operand_label(x, labels):

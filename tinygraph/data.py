@@ -13,7 +13,7 @@ from .tensor import Tensor
 
 
 def _columns_of(data, name):
-    array = data.data if isinstance(data, Tensor) else np.asarray(data)
+    array = np.asarray(data)
     if array.ndim != 2:
         raise ValueError(
             f"batches: {name} must be 2-D, features x examples, got shape {array.shape}"

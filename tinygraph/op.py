@@ -35,7 +35,7 @@ def describe(x):
     """How an operand is named in an error message: ``'W' of shape (3, 2)``."""
     if isinstance(x, Tensor):
         who = repr(x.name) if x.name is not None else "tensor"
-        return f"{who} of shape {x.data.shape}"
+        return f"{who} of shape {x.shape}"
     if isinstance(x, numbers.Integral) and abs(x) > 10**15:
         return f"an integer of {len(str(abs(x)))} digits"
     if isinstance(x, numbers.Number):
@@ -166,7 +166,7 @@ def _constants_as_arrays(op, inputs):
     turn a float32 computation into a float64 one.
     """
     float_dtype = next(
-        (x.data.dtype for x in inputs if isinstance(x, Tensor) and x.data.dtype.kind == "f"),
+        (x.dtype for x in inputs if isinstance(x, Tensor) and x.dtype.kind == "f"),
         None,
     )
     converted = []
@@ -174,7 +174,7 @@ def _constants_as_arrays(op, inputs):
         if not isinstance(x, Tensor) and type(x) not in (int, float):
             x = _constant_array(op, x, float_dtype)
         converted.append(x)
-    arrays = [x.data if isinstance(x, Tensor) else x for x in converted]
+    arrays = [x._data if isinstance(x, Tensor) else x for x in converted]
     return tuple(converted), arrays
 
 
