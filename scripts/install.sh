@@ -46,13 +46,6 @@ progress() {
   finish
 }
 
-# The distribution was called "tinygraph" before it was renamed; a venv made
-# then still has it, and two distributions must not own one package.
-if "$python" -m pip show tinygraph >/dev/null 2>&1; then
-  echo "Removing the old 'tinygraph' distribution (now 'tinygraph-autodiff') ..."
-  "$python" -m pip uninstall --quiet --yes tinygraph
-fi
-
 echo "Installing tinygraph with the [$extras] extras into $(dirname "$(dirname "$python")") ..."
 start=$SECONDS
 log=$(mktemp)
@@ -70,3 +63,11 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 echo "Installed in $((SECONDS - start)) s."
+# The distribution was called "tinygraph" before it was renamed, and a venv
+# made then still has it: two distributions must not own one package. Its
+# editable install is only a path hook, so removing it after the new one is
+# in place leaves tinygraph importable throughout.
+if "$python" -m pip show tinygraph >/dev/null 2>&1; then
+  echo "Removing the old 'tinygraph' distribution (now 'tinygraph-autodiff')."
+  "$python" -m pip uninstall --quiet --yes tinygraph
+fi
