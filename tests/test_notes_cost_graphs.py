@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import tinygraph as tg
+from tests.helpers import random_one_hot
 
 TOL = {"rtol": 1e-12, "atol": 1e-12}
 
@@ -27,7 +28,7 @@ TOL = {"rtol": 1e-12, "atol": 1e-12}
 def labels_and_logits(rng, shape, one_hot=False):
     Z = rng.normal(scale=1.5, size=shape)
     if one_hot:
-        Y = np.eye(shape[0])[:, rng.integers(0, shape[0], size=shape[1])]
+        Y = random_one_hot(shape[0], shape[1], rng)
     else:
         Y = rng.integers(0, 2, size=shape).astype(float)
     return Z, Y

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import tinygraph as tg
+from tests.helpers import random_one_hot
 
 TOL = {"rtol": 1e-10, "atol": 1e-12}
 
@@ -21,10 +22,6 @@ def disagrees(a, b):
     """True when two arrays differ clearly (shapes or values)."""
     a, b = np.asarray(a), np.asarray(b)
     return a.shape != b.shape or not np.allclose(a, b, rtol=1e-6, atol=1e-9)
-
-
-def one_hot(K, m, rng):
-    return np.eye(K)[:, rng.integers(0, K, size=m)]
 
 
 def bce(A, Y):
@@ -92,7 +89,7 @@ def test_E2_softmax_kronecker_shorthand_needs_g_of_z_k():
 
 def test_E3_softmax_bp1_needs_the_full_jacobian():
     rng = np.random.default_rng(3)
-    Y = one_hot(4, 5, rng)
+    Y = random_one_hot(4, 5, rng)
     Z = tg.tensor(rng.normal(size=(4, 5)), requires_grad=True)
     A = Z.softmax(axis=0)
     log_loss(A, Y).backward()
@@ -111,7 +108,7 @@ def test_E4_grad_H_J_is_not_H_minus_Y_over_M(pair):
     M = 5
     Z = tg.tensor(rng.normal(size=(3, M)), requires_grad=True)
     if pair == "softmax+log-loss":
-        Y = one_hot(3, M, rng)
+        Y = random_one_hot(3, M, rng)
         H = Z.softmax(axis=0)
         log_loss(H, Y).backward()
         right = -Y / H.data / M  # notes/000 eq. 5
@@ -150,7 +147,7 @@ def test_E5_batch_sum_of_h_minus_y_is_dJ_db_not_dJ_dz(output):
         H, Y = Z.sigmoid(), rng.integers(0, 2, size=(3, M)).astype(float)
         bce(H, Y).backward()
     else:
-        H, Y = Z.softmax(axis=0), one_hot(3, M, rng)
+        H, Y = Z.softmax(axis=0), random_one_hot(3, M, rng)
         log_loss(H, Y).backward()
     note = (H.data - Y).sum(axis=1, keepdims=True) / M  # "dJ/dz_k for a batch"
     assert disagrees(Z.grad, np.broadcast_to(note, Z.shape))
@@ -303,7 +300,7 @@ def test_E13_nll_gradient_shrinks_with_the_cost(gap):
 def test_E14_sigmoid_prime_enters_bp2_as_g_prime_not_as_delta():
     rng = np.random.default_rng(14)
     net = dense_network(rng, (3, 4, 4, 3), m=4, output="softmax")
-    log_loss(net["A"][-1], one_hot(3, 4, rng)).backward()
+    log_loss(net["A"][-1], random_one_hot(3, 4, rng)).backward()
     W_next = net["W"][1].data
     a_l, a_next = net["A"][1].data, net["A"][2].data
     misread = W_next.T @ (a_next * (1 - a_next)) * (a_l * (1 - a_l))

@@ -5,22 +5,17 @@ import numpy as np
 import pytest
 
 import tinygraph as tg
+from tests.helpers import np_relu, np_sigmoid, np_softmax
 
 Z = np.array([[-2.0, -0.5, 0.3, 1.7], [0.9, -1.2, 2.5, -0.1], [0.4, 0.2, -3.0, 0.6]])
-
-
-def reference_softmax(z):
-    e = np.exp(z - z.max(axis=0))
-    return e / e.sum(axis=0)
-
 
 CASES = [
     ("identity", tg.nn.Identity, lambda z: z),
     ("step", tg.nn.Step, lambda z: (z >= 0).astype(float)),
-    ("sigmoid", tg.nn.Sigmoid, lambda z: 1 / (1 + np.exp(-z))),
+    ("sigmoid", tg.nn.Sigmoid, np_sigmoid),
     ("tanh", tg.nn.Tanh, np.tanh),
-    ("relu", tg.nn.ReLU, lambda z: np.maximum(z, 0)),
-    ("softmax", tg.nn.Softmax, reference_softmax),
+    ("relu", tg.nn.ReLU, np_relu),
+    ("softmax", tg.nn.Softmax, np_softmax),
 ]
 
 

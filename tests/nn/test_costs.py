@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 import tinygraph as tg
-from tests.helpers import numeric_grad
+from tests.helpers import (
+    np_bce,
+    np_cross_entropy,
+    np_mse,
+    np_sigmoid,
+    np_softmax,
+    numeric_grad,
+)
 
 RNG = np.random.default_rng(0)
 M = 5
@@ -18,50 +25,29 @@ Z1 = RNG.normal(scale=1.5, size=(1, M))
 Y1 = np.array([[1.0, 0.0, 0.0, 1.0, 1.0]])
 
 
-def sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
-def softmax(z):
-    e = np.exp(z - z.max(axis=0))
-    return e / e.sum(axis=0)
-
-
-# The formulas, each written directly in NumPy as the notes write them.
-def mse_ref(A, Y):
-    return np.sum((A - Y) ** 2) / (2 * A.shape[1])
-
-
-def bce_ref(A, Y):
-    return -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / A.shape[1]
-
-
-def ce_ref(A, Y):
-    return -np.sum(Y * np.log(A)) / A.shape[1]
-
-
-# name, cost, reference on A, (A values, Y), logits form
+# name, cost, reference on A (the notes' formula in NumPy), (A values, Y),
+# logits form
 CASES = [
-    ("mse", tg.nn.mse, mse_ref, (Z3, Y3_LABELS), None),
+    ("mse", tg.nn.mse, np_mse, (Z3, Y3_LABELS), None),
     (
         "bce",
         tg.nn.binary_cross_entropy,
-        bce_ref,
-        (sigmoid(Z1), Y1),
+        np_bce,
+        (np_sigmoid(Z1), Y1),
         tg.nn.binary_cross_entropy_with_logits,
     ),
     (
         "multilabel",
         tg.nn.multilabel_bce,
-        bce_ref,
-        (sigmoid(Z3), Y3_LABELS),
+        np_bce,
+        (np_sigmoid(Z3), Y3_LABELS),
         tg.nn.multilabel_bce_with_logits,
     ),
     (
         "cross_entropy",
         tg.nn.cross_entropy,
-        ce_ref,
-        (softmax(Z3), Y3_ONE_HOT),
+        np_cross_entropy,
+        (np_softmax(Z3), Y3_ONE_HOT),
         tg.nn.cross_entropy_with_logits,
     ),
 ]
@@ -93,7 +79,7 @@ def test_cost_gradient_matches_finite_differences(
 def test_logits_form_equals_the_composed_cost(name, cost, reference, data, logits_form):
     A, Y = data
     Z = Z1 if A.shape[0] == 1 else Z3
-    squash = softmax if name == "cross_entropy" else sigmoid
+    squash = np_softmax if name == "cross_entropy" else np_sigmoid
     z_fused = tg.tensor(Z, requires_grad=True)
     J_fused = logits_form(z_fused, Y)
     J_fused.backward()
@@ -150,10 +136,14 @@ def test_logits_forms_survive_saturated_logits(
     [
         (
             tg.nn.multilabel_bce_with_logits,
-            lambda y: bce_ref(sigmoid(Z3), y),
+            lambda y: np_bce(np_sigmoid(Z3), y),
             RNG.uniform(size=(3, M)),
         ),
-        (tg.nn.cross_entropy_with_logits, lambda y: ce_ref(softmax(Z3), y), Y3_ONE_HOT),
+        (
+            tg.nn.cross_entropy_with_logits,
+            lambda y: np_cross_entropy(np_softmax(Z3), y),
+            Y3_ONE_HOT,
+        ),
     ],
 )
 def test_logits_forms_gradient_with_respect_to_y(cost, reference, y_values):
@@ -169,7 +159,7 @@ def equations(J):
 
 
 def test_binary_cross_entropy_graph_is_the_notes_u0_to_u5():
-    J = tg.nn.binary_cross_entropy(tg.tensor(sigmoid(Z1), requires_grad=True), Y1)
+    J = tg.nn.binary_cross_entropy(tg.tensor(np_sigmoid(Z1), requires_grad=True), Y1)
     assert equations(J) == [
         "u1 = 1 - u0",
         "u2 = log(u0)",
@@ -180,7 +170,7 @@ def test_binary_cross_entropy_graph_is_the_notes_u0_to_u5():
 
 
 def test_cross_entropy_graph_is_the_notes_u0_to_u4():
-    J = tg.nn.cross_entropy(tg.tensor(softmax(Z3), requires_grad=True), Y3_ONE_HOT)
+    J = tg.nn.cross_entropy(tg.tensor(np_softmax(Z3), requires_grad=True), Y3_ONE_HOT)
     assert equations(J) == [
         "u1 = log(u0)",
         "u2 = Y * u1",
@@ -190,7 +180,7 @@ def test_cross_entropy_graph_is_the_notes_u0_to_u4():
 
 
 def test_multilabel_graph_is_the_notes_u0_to_u6():
-    J = tg.nn.multilabel_bce(tg.tensor(sigmoid(Z3), requires_grad=True), Y3_LABELS)
+    J = tg.nn.multilabel_bce(tg.tensor(np_sigmoid(Z3), requires_grad=True), Y3_LABELS)
     assert equations(J)[3:] == [
         "u4 = Y * u2 + (1 - Y) * u3",
         "u5 = -sum(u4, axis=1) / 5",
@@ -200,7 +190,7 @@ def test_multilabel_graph_is_the_notes_u0_to_u6():
 
 def test_notes_u_variable_gradients_of_the_binary_graph():
     """dJ/du_k from notes/000 for the binary graph, node by node."""
-    A = sigmoid(Z1)
+    A = np_sigmoid(Z1)
     J = tg.nn.binary_cross_entropy(tg.tensor(A, requires_grad=True), Y1)
     J.backward()
     u = {label: node for node, label in tg.graph.labels(J).items()}
@@ -215,7 +205,7 @@ def test_notes_u_variable_gradients_of_the_binary_graph():
 
 
 def test_y_may_be_a_tensor_and_a_named_one_keeps_its_name():
-    a = tg.tensor(sigmoid(Z1), requires_grad=True)
+    a = tg.tensor(np_sigmoid(Z1), requires_grad=True)
     by_array = tg.nn.binary_cross_entropy(a, Y1).item()
     by_tensor = tg.nn.binary_cross_entropy(a, tg.tensor(Y1)).item()
     assert by_array == by_tensor
@@ -224,7 +214,7 @@ def test_y_may_be_a_tensor_and_a_named_one_keeps_its_name():
 
 
 def test_costs_keep_float32():
-    a = tg.tensor(softmax(Z3).astype(np.float32), requires_grad=True)
+    a = tg.tensor(np_softmax(Z3).astype(np.float32), requires_grad=True)
     J = tg.nn.cross_entropy(a, Y3_ONE_HOT)
     J.backward()
     assert J.dtype == np.float32 and a.grad.dtype == np.float32
@@ -249,7 +239,7 @@ def test_costs_keep_float32():
 )
 def test_cost_rejects_y_of_another_shape(cost):
     with pytest.raises(ValueError, match=r"Y has shape \(3, 4\) but .* shape \(3, 5\)"):
-        cost(tg.tensor(softmax(Z3)), Y3_ONE_HOT[:, :4])
+        cost(tg.tensor(np_softmax(Z3)), Y3_ONE_HOT[:, :4])
 
 
 def test_cost_rejects_a_transposed_y_rather_than_broadcasting():
@@ -344,7 +334,7 @@ def test_binary_costs_want_one_row_and_point_to_multilabel(cost):
     with pytest.raises(
         ValueError, match=r"shape \(3, 5\).*one output row.*multilabel_bce"
     ):
-        cost(tg.tensor(sigmoid(Z3)), Y3_LABELS)
+        cost(tg.tensor(np_sigmoid(Z3)), Y3_LABELS)
 
 
 @pytest.mark.parametrize(

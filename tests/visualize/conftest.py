@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import tinygraph as tg
+from tests.helpers import np_bce, np_sigmoid
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -59,7 +60,7 @@ def scoped_network(layers=2, width=3, m=4, seed=0):
 
     Returns a namespace: ``J``, ``params`` [W1, b1, ...], the last layer's
     ``Z`` and ``dZ`` = dJ/dZ = (A - Y)/m (the notes' output error), ``X``,
-    ``Y`` and ``cost(params)``, the same cost in plain NumPy.
+    ``Y`` and ``cost(W1, b1, ...)``, the same cost in plain NumPy.
     """
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(width, m))
@@ -79,11 +80,11 @@ def scoped_network(layers=2, width=3, m=4, seed=0):
     with tg.graph.scope("cost"):
         J = -(Y * A.log() + (1 - Y) * (1 - A).log()).mean()
     J.named("J")
-    def cost(arrays):
+    def cost(*arrays):
         a = X
         for W, b in zip(arrays[::2], arrays[1::2]):
-            a = 1 / (1 + np.exp(-(W @ a + b)))
-        return -np.mean(Y * np.log(a) + (1 - Y) * np.log(1 - a))
+            a = np_sigmoid(W @ a + b)
+        return np_bce(a, Y)
 
     # The notes' output error for sigmoid + cross-entropy: (A - Y) / m.
     return SimpleNamespace(J=J, params=params, Z=Z, dZ=(A.data - Y) / m, X=X, Y=Y,

@@ -5,6 +5,7 @@ import numpy as np
 
 import tinygraph as tg
 import visualize
+from tests.helpers import numeric_grad
 from visualize.values import array_inline
 
 from .conftest import scoped_network
@@ -63,18 +64,9 @@ def test_frames_matmul_step_names_the_rule_and_matches_bp4():
 def test_frames_agree_with_finite_differences():
     net = scoped_network(layers=2, seed=3)
     frames = {f.node: f for f in visualize.frames(net.J)}
-    arrays = [p.data.copy() for p in net.params]
-    eps = 1e-6
+    arrays = [p.data for p in net.params]
     for k, param in enumerate(net.params):
-        numeric = np.zeros_like(arrays[k])
-        for i in np.ndindex(numeric.shape):
-            old = arrays[k][i]
-            arrays[k][i] = old + eps
-            up = net.cost(arrays)
-            arrays[k][i] = old - eps
-            down = net.cost(arrays)
-            arrays[k][i] = old
-            numeric[i] = (up - down) / (2 * eps)
+        numeric = numeric_grad(net.cost, arrays, k, 1.0)
         np.testing.assert_allclose(frames[param].grad, numeric, rtol=1e-5, atol=1e-9)
 
 
