@@ -15,18 +15,12 @@ import numpy as np
 
 import tinygraph as tg
 
+from . import colors
 from . import labels as html
 from .checks import ATOL, RTOL, check
 from .facts import collect
 from .frames import rule_text
-from .kinds import (
-    AGREES_COLOR,
-    DESCRIPTIONS,
-    DIFFERS_COLOR,
-    KINDS,
-    LAYER_STYLE,
-    STYLES,
-)
+from .kinds import DESCRIPTIONS, KINDS, LAYER_STYLE, STYLES
 from .values import array_lines, shape_text
 
 SHOWS = ("both", "value", "grad", "none")
@@ -139,7 +133,7 @@ def build(
     g = graphviz.Digraph("tinygraph", format="svg")
     g.attr(rankdir=rankdir, fontname="Helvetica", nodesep="0.25", ranksep="0.3")
     g.attr("node", fontname="Helvetica", fontsize="11", margin="0.1,0.05")
-    g.attr("edge", fontname="Helvetica", fontsize="9", color="#555555")
+    g.attr("edge", fontname="Helvetica", fontsize="9", color=colors.EDGE)
     notes = _notes(facts, collapse, max_nodes)
     if notes:
         g.attr(labelloc="t", labeljust="l", label=html.caption(notes))
@@ -253,7 +247,7 @@ def _emit_nodes(drawing, groups, show, collapse):
                 continue
             with graph.subgraph(name=f"cluster_{number}") as cluster:
                 cluster.attr(
-                    label=child[-1], style="rounded,dashed", color="#8e8e8e",
+                    label=child[-1], style="rounded,dashed", color=colors.CLUSTER,
                     fontname="Helvetica", fontsize="11", labeljust="l",
                 )
                 emit(cluster, child)
@@ -267,7 +261,7 @@ def _emit_node(drawing, graph, node, show):
     attributes = dict(STYLES[facts.kinds[node]])
     check = drawing.checks.get(node)
     if check is not None:
-        attributes["color"] = AGREES_COLOR if check.agrees else DIFFERS_COLOR
+        attributes["color"] = colors.AGREES if check.agrees else colors.DIFFERS
         attributes["penwidth"] = "3"
     graph.node(
         node_id,
@@ -349,10 +343,10 @@ def _emit_legend(drawing):
                         "a layer drawn as one box"))
     marks = {c.agrees for c in drawing.checks.values()}
     if True in marks:
-        entries.append(("#ffffff", AGREES_COLOR, "your gradient agrees"))
+        entries.append((colors.MARK_FILL, colors.AGREES, "your gradient agrees"))
     if False in marks:
-        entries.append(("#ffffff", DIFFERS_COLOR, "your gradient differs"))
+        entries.append((colors.MARK_FILL, colors.DIFFERS, "your gradient differs"))
     drawing.graph.node(
         "legend", html.legend_label(entries), shape="box", style="rounded",
-        color="#bbbbbb", id="legend",
+        color=colors.LEGEND_BORDER, id="legend",
     )

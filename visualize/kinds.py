@@ -7,6 +7,8 @@
 * cost: the root the drawing starts from, usually the scalar cost ``J``.
 """
 
+from . import colors
+
 INPUT, PARAMETER, INTERMEDIATE, COST = "input", "parameter", "intermediate", "cost"
 KINDS = (INPUT, PARAMETER, INTERMEDIATE, COST)
 
@@ -20,25 +22,20 @@ DESCRIPTIONS = {
 # Graphviz node attributes per kind: shape and colour both differ, so the
 # kinds stay apart in grey-scale prints too.
 STYLES = {
-    INPUT: {"shape": "note", "style": "filled", "fillcolor": "#eeeeee",
-            "color": "#777777"},
-    PARAMETER: {"shape": "box", "style": "filled", "fillcolor": "#fff0c2",
-                "color": "#b7950b", "penwidth": "1.6"},
-    INTERMEDIATE: {"shape": "box", "style": "rounded,filled", "fillcolor": "#e3edf9",
-                   "color": "#5d7fa8"},
-    COST: {"shape": "box", "style": "rounded,filled", "fillcolor": "#f9dedc",
-           "color": "#a93226", "peripheries": "2", "penwidth": "1.4"},
+    INPUT: {"shape": "note", "style": "filled", "fillcolor": colors.INPUT_FILL,
+            "color": colors.INPUT_BORDER},
+    PARAMETER: {"shape": "box", "style": "filled", "fillcolor": colors.PARAMETER_FILL,
+                "color": colors.PARAMETER_BORDER, "penwidth": "1.6"},
+    INTERMEDIATE: {"shape": "box", "style": "rounded,filled",
+                   "fillcolor": colors.INTERMEDIATE_FILL,
+                   "color": colors.INTERMEDIATE_BORDER},
+    COST: {"shape": "box", "style": "rounded,filled", "fillcolor": colors.COST_FILL,
+           "color": colors.COST_BORDER, "peripheries": "2", "penwidth": "1.4"},
 }
 
 # A layer collapsed into one box when the graph is too big to draw in full.
-LAYER_STYLE = {"shape": "box3d", "style": "filled", "fillcolor": "#e8e6f7",
-               "color": "#6c5ba7"}
-
-# Marks for ``expect=``: the hand-derived gradient agrees, or it does not.
-AGREES_COLOR = "#1e8449"
-DIFFERS_COLOR = "#c0392b"
-# Gradient text has its own colour; the step-through page finds it by it.
-GRAD_COLOR = "#9c2a00"
+LAYER_STYLE = {"shape": "box3d", "style": "filled", "fillcolor": colors.LAYER_FILL,
+               "color": colors.LAYER_BORDER}
 
 
 def kind(node, root):

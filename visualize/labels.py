@@ -3,16 +3,15 @@
 Each label is a small table, one row per fact: the node's equation, its
 operation and shape, its value and its gradient. Arrays are set in a
 monospace font so their columns line up; gradient text has its own colour
-(``kinds.GRAD_COLOR``), which the step-through page uses to find it.
+(``colors.GRAD``), which the step-through page uses to find it.
 """
 
 import html
 
-from .kinds import AGREES_COLOR, DIFFERS_COLOR, GRAD_COLOR
+from . import colors
 from .values import array_lines, shape_text
 
 MONO = "Courier"
-MUTED = "#666666"
 
 
 def escape(text):
@@ -51,17 +50,17 @@ def value_rows(facts, node, show):
     """The value and gradient rows of ``node`` for ``show``."""
     rows = []
     if show in ("both", "value"):
-        rows.append(_row(["value"], color=MUTED, size=9))
+        rows.append(_row(["value"], color=colors.MUTED, size=9))
         rows.append(_row(array_lines(node.data), face=MONO))
     if show in ("both", "grad"):
         grad = facts.grads.get(node)
         name = facts.grad_name(node)
         if grad is None:
             why = "not needed" if not node.requires_grad else "not computed"
-            rows.append(_row([f"{name}: {why}"], color=MUTED, size=9))
+            rows.append(_row([f"{name}: {why}"], color=colors.MUTED, size=9))
         else:
-            rows.append(_row([f"{name} ="], color=GRAD_COLOR, size=9))
-            rows.append(_row(array_lines(grad), color=GRAD_COLOR, face=MONO))
+            rows.append(_row([f"{name} ="], color=colors.GRAD, size=9))
+            rows.append(_row(array_lines(grad), color=colors.GRAD, face=MONO))
     return rows
 
 
@@ -71,11 +70,11 @@ def node_label(facts, node, show, check=None):
     what = node.op.name if node.op is not None else facts.kinds[node]
     rows = [
         _row([title], bold=True),
-        _row([f"{what} · shape {shape_text(node.shape)}"], color=MUTED, size=9),
+        _row([f"{what} · shape {shape_text(node.shape)}"], color=colors.MUTED, size=9),
     ]
     rows += value_rows(facts, node, show)
     if check is not None:
-        color = AGREES_COLOR if check.agrees else DIFFERS_COLOR
+        color = colors.AGREES if check.agrees else colors.DIFFERS
         rows.append(_row(_wrap(check.message, 46), color=color, size=9))
     return _table(rows)
 
@@ -86,19 +85,20 @@ def layer_label(facts, name, members, outputs, show):
     names = ", ".join(dict.fromkeys(n.op.name for n in ops))
     rows = [
         _row([name], bold=True),
-        _row([f"{len(ops)} operations: {names}"], color=MUTED, size=9),
+        _row([f"{len(ops)} operations: {names}"], color=colors.MUTED, size=9),
     ]
     for node in [n for n in members if n.is_leaf] + outputs:
         title = facts.equation(node)
         rows.append(_row([title], bold=True))
-        rows.append(_row([f"shape {shape_text(node.shape)}"], color=MUTED, size=9))
+        shape = f"shape {shape_text(node.shape)}"
+        rows.append(_row([shape], color=colors.MUTED, size=9))
         rows += value_rows(facts, node, show)
     return _table(rows)
 
 
 def edge_label(heading, lines):
     """``∂u3/∂u1 =`` and the local derivative under it."""
-    rows = [_row([heading], color=MUTED, size=9), _row(lines, face=MONO, size=9)]
+    rows = [_row([heading], color=colors.MUTED, size=9), _row(lines, face=MONO, size=9)]
     return _table(rows)
 
 
@@ -119,7 +119,7 @@ def legend_label(entries):
 
 def caption(lines):
     """A graph-wide note (shown at the top of the drawing)."""
-    return _table([_row(lines, color=MUTED, size=10)])
+    return _table([_row(lines, color=colors.MUTED, size=10)])
 
 
 def _wrap(text, width):

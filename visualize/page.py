@@ -5,19 +5,20 @@ frame per node in reverse topological order, the order backward visits
 them. A frame highlights its node, shows the gradients known so far (the
 others stay hidden) and, beside the drawing, the chain-rule sum that made
 this node's gradient, with numbers. No network and no external scripts:
-the file works from a USB stick.
+the file works from a USB stick: the style sheet and the script, package
+data in ``assets/``, are copied into it.
 """
 
 import html
 import json
 import re
+from importlib.resources import files
 from pathlib import Path
 
+from . import colors
 from .dot import MAX_NODES, build
 from .frames import frames as backward_frames
-from .kinds import GRAD_COLOR
 from .output import layout
-from .page_assets import SCRIPT, STYLE
 
 
 def step_through(
@@ -57,14 +58,25 @@ def step_through(
     page = PAGE.format(
         title=html.escape(title),
         count=len(steps),
-        style=STYLE.replace("GRAD_COLOR", GRAD_COLOR),
+        style=_style(),
         svg=svg,
         frames=_script_json(data),
-        script=SCRIPT,
+        script=_asset("steps.js"),
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
     return path
+
+
+def _style():
+    """The style sheet, after the colours it reads as ``var(--name)``."""
+    lines = [f"  --{name}: {color};" for name, color in colors.PAGE.items()]
+    return ":root {\n" + "\n".join(lines) + "\n}\n" + _asset("steps.css")
+
+
+def _asset(name):
+    """The text of ``assets/<name>``, package data beside this module."""
+    return (files(__package__) / "assets" / name).read_text(encoding="utf-8")
 
 
 def _script_json(data):

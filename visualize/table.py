@@ -9,6 +9,7 @@ like the lists of u-variables and partial derivatives in the notes. A
 import html
 from dataclasses import dataclass
 
+from . import colors
 from .checks import ATOL, RTOL
 from .dot import expectation_checks
 from .facts import collect
@@ -146,5 +147,5 @@ def _pre(array):
 def _check_html(check):
     if check is None:
         return ""
-    color = "#1e8449" if check.agrees else "#c0392b"
+    color = colors.AGREES if check.agrees else colors.DIFFERS
     return f'<span style="color:{color}">{html.escape(check.message)}</span>'

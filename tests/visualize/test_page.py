@@ -9,6 +9,7 @@ import pytest
 
 import tinygraph as tg
 import visualize
+from visualize import colors
 from visualize.values import array_inline
 
 from .chromium import Browser, find_chromium
@@ -67,6 +68,12 @@ def test_step_through_broadcast_frame_names_axes(tmp_path, needs_dot):
     assert b1["text"].splitlines()[-1].endswith(array_inline(expected))
 
 
+def css_rgb(hex_color):
+    """``#e67e22`` as a browser's computed style writes it: ``rgb(230, 126, 34)``."""
+    red, green, blue = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
+
+
 @pytest.fixture(scope="module")
 def chromium():
     program = find_chromium()
@@ -103,9 +110,15 @@ def test_step_through_in_headless_chromium_next_moves_the_highlight(
         assert hidden == [f"n{i}" for i in range(6)]
         grad_text = browser.evaluate(
             "getComputedStyle(document.querySelector("
-            "'#drawing g.node.pending text[fill=\"#9c2a00\"]')).visibility"
+            f"'#drawing g.node.pending text[fill=\"{colors.GRAD}\"]')).visibility"
         )
         assert grad_text == "hidden"
+        # The page's colours reach its style sheet as custom properties.
+        outline = browser.evaluate(
+            "getComputedStyle(document.querySelector("
+            "'#drawing g.node.current path, #drawing g.node.current polygon')).stroke"
+        )
+        assert outline == css_rgb(colors.PAGE["highlight"])
         browser.press("ArrowLeft", "ArrowLeft")
         assert browser.evaluate("document.body.dataset.current") == frames[1].label
     finally:

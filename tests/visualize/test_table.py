@@ -4,6 +4,7 @@ Markdown and HTML, with gradients matching the notes' closed forms."""
 import numpy as np
 
 import visualize
+from visualize import colors
 from visualize.values import array_inline
 
 
@@ -47,7 +48,7 @@ def test_table_expect_adds_a_check_column(bce):
     text = t.to_markdown()
     assert text.splitlines()[0].endswith("| check |")
     assert "✓ matches your ∂J/∂u0" in text and "✗ differs from your ∂J/∂u1" in text
-    assert "color:#c0392b" in t.to_html()
+    assert f"color:{colors.DIFFERS}" in t.to_html()
 
 
 def test_table_escapes_pipes_and_marks_missing_gradients():

@@ -1,38 +1,6 @@
-"""The style sheet and script of the step-through page (see ``page.py``).
-
-The script finds a node's gradient text by its colour (``GRAD_COLOR``, set
-in ``kinds.py``) and hides it until backward has reached that node.
-"""
-
-STYLE = """
-body { font-family: Helvetica, Arial, sans-serif; margin: 0; color: #222; }
-header { padding: 0.6em 1em; border-bottom: 1px solid #ddd; background: #fafafa; }
-h1 { font-size: 1.2em; margin: 0 0 0.4em 0; }
-.controls button { font-size: 1em; padding: 0.25em 0.8em; margin-right: 0.3em; }
-#counter { margin-left: 0.8em; font-weight: bold; }
-.hint { margin-left: 0.8em; color: #777; font-size: 0.9em; }
-main { display: flex; align-items: flex-start; gap: 1em; padding: 1em; }
-#drawing { flex: 1 1 auto; min-width: 0; overflow: auto;
-  max-height: calc(100vh - 7em); }
-/* The drawing keeps its natural size (readable) and scrolls to the node
-   being processed; "fit" shrinks it to the width of the page instead. */
-#drawing.fit svg { max-width: 100%; height: auto; }
-aside { flex: 0 0 30em; }
-#frame-title { font-size: 1.05em; margin-top: 0; }
-#frame-text { background: #fff8f0; border: 1px solid #f0c8a0; padding: 0.7em;
-  white-space: pre-wrap; font-size: 0.95em; line-height: 1.35; }
-#frame-list { font-size: 0.85em; color: #555; padding-left: 1.6em; }
-#frame-list li { cursor: pointer; }
-#frame-list li.current { color: #c0560b; font-weight: bold; }
-g.node.pending text[fill="GRAD_COLOR"] { visibility: hidden; }
-g.node.current path, g.node.current polygon {
-  stroke: #e67e22; stroke-width: 4px; }
-g.node.current { filter: drop-shadow(0 0 5px #e67e22); }
-g.edge.flow > path { stroke: #e67e22; stroke-width: 3px; }
-g.edge.flow > polygon { stroke: #e67e22; fill: #e67e22; }
-"""
-
-SCRIPT = """
+// The step-through page's script (see page.py). It shows one frame of FRAMES
+// at a time; page.py defines FRAMES just before it, one frame per node in the
+// order backward visits them.
 (function () {
   "use strict";
   var current = 0;
@@ -42,6 +10,13 @@ SCRIPT = """
   FRAMES.forEach(function (frame, i) {
     if (!(frame.node in reached)) { reached[frame.node] = i; }
   });
+  // Gradient text is the text drawn in the gradient colour, --grad; the
+  // class "grad" lets the style sheet hide it (CSS cannot put var() in an
+  // attribute selector such as text[fill="..."]).
+  var grad = getComputedStyle(document.documentElement)
+    .getPropertyValue("--grad").trim();
+  document.querySelectorAll('#drawing text[fill="' + grad + '"]')
+    .forEach(function (text) { text.classList.add("grad"); });
   var boxes = document.querySelectorAll("#drawing g.node");
   var edges = document.querySelectorAll("#drawing g.edge");
   var list = document.getElementById("frame-list");
@@ -123,10 +98,9 @@ SCRIPT = """
   });
 
   function fromHash() {
-    var match = /step=(\\d+)/.exec(location.hash);
+    var match = /step=(\d+)/.exec(location.hash);
     return match ? parseInt(match[1], 10) - 1 : 0;
   }
   window.addEventListener("hashchange", function () { show(fromHash()); });
   show(fromHash());
 })();
-"""
