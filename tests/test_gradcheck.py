@@ -12,11 +12,11 @@ class WrongSquare(Op):
 
     name, formula = "wrong_square", "{0}^2"
 
-    def forward(self, x):
-        return x * x, x
+    def maths(self, m, x):
+        return x * x
 
-    def backward(self, grad, x, needs):
-        return (grad * 3 * x,)
+    def backward(self, m, g, needs, out, x):
+        return (g * 3 * x,)
 
 
 def test_gradcheck_passes_on_correct_gradients():
@@ -49,20 +49,20 @@ def test_gradcheck_works_on_float32_inputs_in_float64():
     assert x.dtype == np.float32  # the caller's tensor is untouched
 
 
-class ForgetsTheSavedValue(Op):
-    """forward returns only the output, not (output, saved)."""
+class ReturnsAPair(Op):
+    """forward returns (output, saved), as ops once did, not the output."""
 
-    name = "forgetful"
+    name = "pair"
 
     def forward(self, x):
-        return x * 2
+        return x * 2, x
 
 
 def test_an_op_whose_forward_breaks_the_contract_is_named():
     x = tg.tensor([1.0, 2.0], requires_grad=True)
-    expected = r"forgetful: ForgetsTheSavedValue.forward must return a pair \(output, saved\)"
+    expected = r"pair: ReturnsAPair.forward must return the output array, but it returned 2 values"
     with pytest.raises(TypeError, match=expected):
-        ForgetsTheSavedValue().apply(x)
+        ReturnsAPair().apply(x)
 
 
 class ForgetsTheTuple(Op):
@@ -70,11 +70,11 @@ class ForgetsTheTuple(Op):
 
     name = "bare"
 
-    def forward(self, x):
-        return x * 2, None
+    def maths(self, m, x):
+        return x * 2
 
-    def backward(self, grad, saved, needs):
-        return grad * 2
+    def backward(self, m, g, needs, out, x):
+        return g * 2
 
 
 def test_an_op_whose_backward_breaks_the_contract_is_named():
@@ -120,10 +120,10 @@ class ForgetsTheUpstreamGradient(Op):
 
     name, formula = "forgetful_square", "{0}^2"
 
-    def forward(self, x):
-        return x * x, x
+    def maths(self, m, x):
+        return x * x
 
-    def backward(self, grad, x, needs):
+    def backward(self, m, g, needs, out, x):
         return (2 * x,)
 
 
@@ -142,11 +142,11 @@ class Leaky(Op):
 
     name = "leaky"
 
-    def forward(self, x):
-        return np.zeros(1000) * x, None
+    def maths(self, m, x):
+        return np.zeros(1000) * x
 
-    def backward(self, grad, saved, needs):
-        return (9e-6 * grad.sum(),)
+    def backward(self, m, g, needs, out, x):
+        return (9e-6 * g.sum(),)
 
 
 def test_gradcheck_says_when_small_errors_add_up():

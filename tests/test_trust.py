@@ -59,11 +59,11 @@ class _TransposingOp(Op):
 
     name = "bad_backward"
 
-    def forward(self, x):
-        return x * 2, None
+    def maths(self, m, x):
+        return x * 2
 
-    def backward(self, grad, saved, needs):
-        return (2 * grad.T,)
+    def backward(self, m, g, needs, out, x):
+        return (2 * g.T,)
 
 
 def test_a_wrong_shaped_gradient_from_backward_is_refused():
@@ -431,7 +431,7 @@ def test_a_list_of_tensors_becomes_one_tensor():
 class _RaisingOp(Op):
     name = "raises"
 
-    def forward(self, x):
+    def maths(self, m, x):
         raise ValueError("the author's own message")
 
 

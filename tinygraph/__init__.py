@@ -15,10 +15,12 @@ from . import closed_form, data, datasets, graph, nn, optim
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .constructors import ones, randn, zeros
 from .gradcheck import gradcheck
+from .gradients import grad
 from .grad_mode import is_grad_enabled, no_grad
 from .serialize import load, save
 from .ops import (
     abs,
+    broadcast_to,
     exp,
     log,
     log_softmax,
@@ -28,12 +30,14 @@ from .ops import (
     relu,
     reshape,
     sigmoid,
+    sign,
     softmax,
     sqrt,
     step,
     sum,
     tanh,
     transpose,
+    where,
 )
 from .ops import add, div, mul, neg, pow, sub
 
@@ -43,11 +47,11 @@ __all__ = [
     # the tensor and the graph
     "Tensor", "tensor", "zeros", "ones", "randn", "graph", "no_grad", "is_grad_enabled",
     # operations, also available as Tensor methods and operators
-    "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "step", "softmax",
-    "log_softmax", "sum", "mean", "max", "reshape", "transpose", "matmul",
-    "add", "sub", "mul", "div", "pow", "neg",
+    "abs", "exp", "log", "sqrt", "sign", "sigmoid", "tanh", "relu", "step", "softmax",
+    "log_softmax", "sum", "mean", "max", "reshape", "transpose", "broadcast_to",
+    "matmul", "where", "add", "sub", "mul", "div", "pow", "neg",
     # networks, training and data
     "nn", "optim", "data", "datasets",
     # checking and debugging
-    "closed_form", "gradcheck", "detect_anomaly", "set_detect_anomaly", "save", "load",
+    "grad", "closed_form", "gradcheck", "detect_anomaly", "set_detect_anomaly", "save", "load",
 ]

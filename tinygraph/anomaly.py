@@ -18,12 +18,10 @@ import contextlib
 
 import numpy as np
 
-from .tensor import Tensor
-
 from . import modes
-
-# op.py and graph.py import this module, so the functions below import what
-# they need from those two when they run (only on the way to an error).
+from . import naming
+from .naming import constant_text, equation
+from .tensor import Tensor
 
 
 def is_anomaly_enabled():
@@ -93,15 +91,13 @@ def check_forward(op, result, inputs):
     """Raise if ``op`` (applied to ``inputs``) produced a non-finite ``result``."""
     if np.isfinite(result._data).all():
         return
-    from . import graph
-
     node = result
     if result.op is None:
         # Nothing was recorded (no_grad, or constants only): describe the
         # node through a throw-away copy that remembers its inputs.
         node = Tensor._from_op(result._data, op, inputs, (False,) * len(inputs))
         node.scope = result.scope
-    labels = graph.labels(node)
+    labels = naming.labels(node)
     bad_inputs = [x for x in inputs if not np.isfinite(_array(x)).all()]
     if bad_inputs:
         names = ", ".join(_operand_label(x, labels) for x in bad_inputs)
@@ -116,7 +112,7 @@ def check_forward(op, result, inputs):
         cause = ""
     raise FloatingPointError(
         f"{headline}\n"
-        f"  at {graph.equation(node, labels)}{_where(node)}\n"
+        f"  at {equation(node, labels)}{_where(node)}\n"
         f"  output, shape {result._data.shape}: {summarize(result._data)}\n"
         f"  inputs:\n{_operand_lines(inputs, labels)}{cause}"
     )
@@ -136,14 +132,12 @@ def check_backward(node, input_tensor, grad, root):
     """Raise if the gradient ``node`` sends back to ``input_tensor`` is non-finite."""
     if np.isfinite(grad).all():
         return
-    from . import graph
-
-    labels = graph.labels(root)
+    labels = naming.labels(root)
     target = labels[input_tensor]
     raise FloatingPointError(
         f"backward pass: the gradient that {node.op.name} sends to {target} "
         f"is non-finite\n"
-        f"  at {graph.equation(node, labels)}{_where(node)}\n"
+        f"  at {equation(node, labels)}{_where(node)}\n"
         f"  dJ/d{target} from this node, shape {grad.shape}: {summarize(grad)}\n"
         f"  upstream dJ/d{labels[node]}, shape {node.grad.shape}: "
         f"{summarize(node.grad)}\n"
@@ -154,16 +148,14 @@ def check_backward(node, input_tensor, grad, root):
 def check_sum(node, total, root):
     """Raise for a gradient that became non-finite when the parts sent by
     ``node``'s consumers were added up (each part was checked finite)."""
-    from . import graph
-
-    labels = graph.labels(root)
+    labels = naming.labels(root)
     consumers = [n for n in labels if any(x is node for x in n.inputs)]
     names = ", ".join(labels[n] for n in consumers)
     raise FloatingPointError(
         f"backward pass: the gradient of {labels[node]} overflowed when the parts "
         f"from its {len(consumers)} consumers ({names}) were added up; each part "
         f"was finite\n"
-        f"  at {graph.equation(node, labels)}{_where(node)}\n"
+        f"  at {equation(node, labels)}{_where(node)}\n"
         f"  dJ/d{labels[node]}, shape {total.shape}: {summarize(total)}"
     )
 
@@ -187,15 +179,11 @@ def _array(x):
 
 
 def _operand_label(x, labels):
-    from .op import constant_text
-
     return labels[x] if isinstance(x, Tensor) else f"the constant {constant_text(x)}"
 
 
 def _operand_lines(inputs, labels):
     """One line per operand: where it came from, its shape, its values."""
-    from .graph import equation
-
     lines = []
     for x in inputs:
         if isinstance(x, Tensor):

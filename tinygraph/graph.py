@@ -14,86 +14,22 @@ u2 = log(u1)
 u3 = sum(u2)
 """
 
-import itertools
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from heapq import heappop, heappush
-from operator import attrgetter
+from heapq import heapify, heappop, heappush
 
 import numpy as np
 
-from . import anomaly
-from . import modes
-from .op import constant_text, returned
-from .scopes import scope  # noqa: F401  (part of the graph API)
+from . import anomaly, modes
+from .maths import numeric, tensors
+from .naming import equation, equations, labels, nodes, operand_text, operand_texts, returned
+from .scopes import scope
 from .tensor import Tensor
 
-_by_creation = attrgetter("_order")
-
-
-def nodes(root):
-    """Every tensor ``root`` depends on (itself included), inputs first."""
-    seen = {root}
-    stack = [root]
-    while stack:
-        for x in stack.pop().inputs:
-            if isinstance(x, Tensor) and x not in seen:
-                seen.add(x)
-                stack.append(x)
-    return sorted(seen, key=_by_creation)
-
-
-def labels(root):
-    """Map each node to its label: its name, or ``u0, u1, ...`` in order.
-
-    No two nodes ever read the same: a number that a named node uses is
-    skipped, and a name that several nodes share gets ``#2``, ``#3``, ...
-    from its second node on (``u0 = W * W#2``).
-    """
-    order = nodes(root)
-    taken = {node.name for node in order if node.name is not None}
-    numbers = (f"u{k}" for k in itertools.count() if f"u{k}" not in taken)
-    name_count = Counter()
-    result = {}
-    for node in order:
-        if node.name is None:
-            result[node] = next(numbers)
-            continue
-        name_count[node.name] += 1
-        count = name_count[node.name]
-        result[node] = node.name if count == 1 else f"{node.name}#{count}"
-    return result
-
-
-def operand_text(x, node_labels):
-    """A tensor operand by its label, a constant inline."""
-    if isinstance(x, Tensor):
-        return node_labels[x]
-    return constant_text(x)
-
-
-def operand_texts(node, node_labels):
-    """The texts of ``node``'s operands in argument order (empty for a leaf).
-
-    Tensors appear by their label, constants inline, as in ``equation``.
-    """
-    return [operand_text(x, node_labels) for x in node.inputs]
-
-
-def equation(node, node_labels):
-    """``u2 = log(u0)`` for an op node, ``u0`` (leaf) for a leaf."""
-    label = node_labels[node]
-    if node.op is None:
-        return f"{label} (leaf)"
-    operands = [operand_text(x, node_labels) for x in node.inputs]
-    return f"{label} = {node.op.render(*operands)}"
-
-
-def equations(root):
-    """The forward pass as lines in the notes' style, one per op node."""
-    node_labels = labels(root)
-    return [equation(n, node_labels) for n in node_labels if n.op is not None]
+__all__ = [
+    "nodes", "labels", "equation", "equations", "operand_text", "operand_texts",
+    "scope", "backward", "backward_steps", "Step", "Contribution",
+]
 
 
 # ----- the backward pass ------------------------------------------------
@@ -105,74 +41,120 @@ def backward(root, grad=None):
     Leaves accumulate across calls (``+=``, like PyTorch); every
     intermediate node holds its gradient from this pass only.
     """
-    if not root._requires_grad:
-        raise RuntimeError(
-            "backward: this tensor does not require gradients (none of its "
-            "inputs has requires_grad=True, or it was made under no_grad())"
+    _check_requires_grad(root, "backward")
+    dJ_droot = seed(root, grad)
+    if modes.current().detect_anomaly:
+        anomaly.check_seed(root, dJ_droot)
+    chain_rule({root: dJ_droot}, numeric, _keep_in_grad)
+
+
+def _keep_in_grad(node, g, shared):
+    """backward()'s record of a node's gradient: leaves add it to ``.grad``
+    (a copy where ``g`` is also someone else's array), other nodes keep it."""
+    if node._op is not None:
+        node.grad = g
+        return
+    if shared or g.base is not None:
+        g = g.copy()
+    if node.grad is None:
+        node.grad = g
+        return
+    if type(node.grad) is not np.ndarray or node.grad.shape != g.shape:
+        raise ValueError(
+            f"backward: {_who(node)} of shape {node.shape} already has a "
+            f".grad of shape {np.shape(node.grad)}, so the new gradient cannot be "
+            "added to it; set .grad to None or to an array of the tensor's shape"
         )
-    check = modes.current().detect_anomaly
-    grads = {root: _seed(root, grad)}
-    if check:
-        anomaly.check_seed(root, grads[root])
+    total = _add(node.grad, g)
+    if modes.current().detect_anomaly and not np.isfinite(total).all():
+        anomaly.check_accumulated(node, node.grad, g)
+    node.grad = total
+
+
+def chain_rule(seeds, m, keep):
+    """Push gradients back from ``seeds`` ({node: dJ/d(node)}) through the graph.
+
+    ``m`` is the reading the ops' derivatives are evaluated in: ``numeric``
+    (arrays) or ``maths.tensors`` (a gradient that is itself recorded).
+    Each node that receives a gradient is visited once, with all of it:
+    ``keep(node, dJ/d(node), shared)`` is called, then each input that
+    needs a gradient gets its share, dJ/d(input) = what the op's local
+    derivative makes of dJ/d(node), added to what it has from other uses.
+    ``shared`` tells whether an op passed that array on unchanged (so it is
+    someone else's too).
+    """
+    on_arrays = m is numeric
+    check = on_arrays and modes.current().detect_anomaly
+    grads = dict(seeds)
     # Visit the nodes latest-made first. Every consumer of a node was made
     # after it, so by the time a node comes up, all the gradient it will get
     # has arrived (PyTorch's engine orders its queue the same way). Only
     # nodes that receive a gradient are ever queued. (id breaks ties between
     # copies of one tensor, which share its creation number.)
-    queue = [(-root._order, id(root), root)]
+    queue = [(-node._order, id(node), node) for node in seeds]
+    heapify(queue)
     # An op may pass its upstream gradient on unchanged (addition does), so
-    # the same array can reach a leaf; leaves get their own copy of such an
-    # array, and of views, so that updating ``leaf.grad`` in place is safe.
+    # the same array can reach a leaf; ``keep`` is told, so that a leaf gets
+    # its own copy and updating ``leaf.grad`` in place is safe.
     passed_on = set()
     while queue:
         node = heappop(queue)[2]
         g = grads.pop(node)
         if check and not np.isfinite(g).all():
-            anomaly.check_sum(node, g, root)
-        if node._op is None:
-            _accumulate_into_leaf(node, g, passed_on)
+            anomaly.check_sum(node, g, next(iter(seeds)))
+        keep(node, g, id(g) in passed_on)
+        op = node._op
+        if op is None:
             continue
-        node.grad = g
         needs = node._needs
-        partials = node._op.backward(g, node._saved, needs)
+        values = node._saved if on_arrays else _live_values(node)
+        partials = op.backward(m, g, needs, *values)
         if type(partials) is not tuple or len(partials) != len(needs):
             partials = _one_per_input(node, partials)
         for x, needed, dx in zip(node.inputs, needs, partials):
             if not needed:
                 continue
-            like = x._data
-            if type(dx) is not np.ndarray or dx.shape != like.shape or dx.dtype != like.dtype:
+            if not on_arrays:
+                dx = _fit_tensor(dx, x, node)
+            elif type(dx) is not np.ndarray or dx.shape != x.shape or dx.dtype != x.dtype:
                 # Summed back over broadcast axes, cast to the input's dtype.
-                dx = _fit(dx, like, node, x)
+                dx = _fit(dx, x._data, node, x)
             elif dx is g:
                 passed_on.add(id(g))
             if check:
-                anomaly.check_backward(node, x, dx, root)
+                anomaly.check_backward(node, x, dx, next(iter(seeds)))
             if x in grads:
                 # Fan-out: a node used twice sums the gradients of both uses.
-                grads[x] = _add(grads[x], dx)
+                grads[x] = _add(grads[x], dx) if on_arrays else grads[x] + dx
             else:
                 grads[x] = dx
                 heappush(queue, (-x._order, id(x), x))
 
 
-def _accumulate_into_leaf(leaf, g, passed_on):
-    """``leaf.grad += g``, with a copy where ``g`` is shared with others."""
-    if id(g) in passed_on or g.base is not None:
-        g = g.copy()
-    if leaf.grad is None:
-        leaf.grad = g
-        return
-    if type(leaf.grad) is not np.ndarray or leaf.grad.shape != g.shape:
-        raise ValueError(
-            f"backward: {_who(leaf)} of shape {leaf._data.shape} already has a "
-            f".grad of shape {np.shape(leaf.grad)}, so the new gradient cannot be "
-            "added to it; set .grad to None or to an array of the tensor's shape"
+def _live_values(node):
+    """The node and its inputs as tensors (constants as they are), for a
+    backward pass that is itself recorded; refused if a tensor's values
+    changed since the forward pass (the saved arrays hold those)."""
+    out, *arrays = node._saved
+    values = (node, *node.inputs)
+    for x, array in zip(values, (out, *arrays)):
+        if isinstance(x, Tensor) and x._data is not array and not np.array_equal(
+            x._data, array, equal_nan=True
+        ):
+            raise RuntimeError(
+                f"{node.op.name}: the values of {_who(x)} changed after the forward "
+                "pass used them; a recorded gradient (create_graph=True) is built "
+                "from the tensors themselves, so run the forward pass again"
+            )
+    return values
+
+
+def _check_requires_grad(root, caller):
+    if not root._requires_grad:
+        raise RuntimeError(
+            f"{caller}: this tensor does not require gradients (none of its "
+            "inputs has requires_grad=True, or it was made under no_grad())"
         )
-    total = _add(leaf.grad, g)
-    if modes.current().detect_anomaly and not np.isfinite(total).all():
-        anomaly.check_accumulated(leaf, leaf.grad, g)
-    leaf.grad = total
 
 
 def _add(a, b):
@@ -194,31 +176,30 @@ def _one_per_input(node, partials):
     )
 
 
-def _seed(root, grad):
+def seed(root, grad):
     """dJ/dJ = 1 for a one-element root, else the caller's upstream gradient
     (copied: it may end up as a leaf's .grad, updated in place later)."""
     if grad is None:
-        if root._data.size != 1:
+        if root.size != 1:
             raise ValueError(
-                f"backward: {_who(root)} has shape {root._data.shape}, so it needs an "
+                f"backward: {_who(root)} has shape {root.shape}, so it needs an "
                 "explicit upstream gradient of that shape, e.g. "
                 "t.backward(np.ones(t.shape)); only a one-element tensor seeds "
                 "itself with 1"
             )
-        return np.array(1, dtype=root._data.dtype).reshape(root._data.shape)
+        return np.ones(root.shape, dtype=root.dtype)
     if isinstance(grad, Tensor):
         grad = grad._data
-    kind = np.asarray(grad).dtype.kind
-    if kind not in "biuf":
+    if np.asarray(grad).dtype.kind not in "biuf":
         raise TypeError(
             f"backward: the upstream gradient must be numbers, got an array of "
             f"dtype {np.asarray(grad).dtype}"
         )
-    grad = np.array(grad, dtype=root._data.dtype)
-    if grad.shape != root._data.shape:
+    grad = np.array(grad, dtype=root.dtype)
+    if grad.shape != root.shape:
         raise ValueError(
             f"backward: the gradient has shape {grad.shape} but {_who(root)} "
-            f"has shape {root._data.shape}; they must match"
+            f"has shape {root.shape}; they must match"
         )
     return grad
 
@@ -237,18 +218,32 @@ def _fit(dx, like, node, x):
     if type(dx) is not np.ndarray:
         dx = np.asarray(dx)
     if dx.shape != like.shape:
-        if not _broadcasts_to(like.shape, dx.shape):
-            op = node.op
-            index = next(i for i, y in enumerate(node.inputs) if y is x)
-            raise ValueError(
-                f"{op.name}: {type(op).__name__}.backward returned a gradient of "
-                f"shape {dx.shape} for input {index} of shape {like.shape}; it "
-                "must have the input's shape (or a shape the input broadcast to)"
-            )
-        dx = unbroadcast(dx, like.shape)
+        _check_broadcast(dx.shape, like.shape, node, x)
+        dx = numeric.sum_to(dx, like.shape)
     if dx.dtype != like.dtype:
         dx = dx.astype(like.dtype)
     return dx
+
+
+def _fit_tensor(dx, x, node):
+    """``_fit`` for a recorded gradient: summed back with tensor ops."""
+    if not isinstance(dx, Tensor):
+        dx = Tensor._from_op(np.asarray(dx, dtype=x.dtype))
+    if dx.shape != x.shape:
+        _check_broadcast(dx.shape, x.shape, node, x)
+        dx = tensors.sum_to(dx, x.shape)
+    return dx
+
+
+def _check_broadcast(grad_shape, shape, node, x):
+    if not _broadcasts_to(shape, grad_shape):
+        op = node.op
+        index = next(i for i, y in enumerate(node.inputs) if y is x)
+        raise ValueError(
+            f"{op.name}: {type(op).__name__}.backward returned a gradient of "
+            f"shape {grad_shape} for input {index} of shape {shape}; it "
+            "must have the input's shape (or a shape the input broadcast to)"
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -258,24 +253,6 @@ def _broadcasts_to(shape, target):
         return np.broadcast_shapes(shape, target) == target
     except ValueError:
         return False
-
-
-# The same pairs of shapes come back every training step.
-@lru_cache(maxsize=4096)
-def broadcast_axes(grad_shape, shape):
-    """The axes of ``grad_shape`` that broadcasting added or stretched."""
-    extra = len(grad_shape) - len(shape)
-    stretched = (
-        i + extra for i, n in enumerate(shape) if n == 1 and grad_shape[i + extra] != 1
-    )
-    return tuple(range(extra)) + tuple(stretched)
-
-
-def unbroadcast(grad, shape):
-    """dJ/dx for an ``x`` that broadcasting stretched: sum over those axes."""
-    summed = grad.sum(axis=broadcast_axes(grad.shape, shape), keepdims=True)
-    # keepdims leaves added leading axes as length 1; a reshape drops them.
-    return summed if summed.shape == shape else summed.reshape(shape)
 
 
 # ----- the backward pass as data (for drawings and notebooks) -----------
@@ -321,12 +298,14 @@ def backward_steps(root, grad=None):
     order = nodes(root)
     for node in order:
         steps[node] = Step(node, None)
-    steps[root].grad = _seed(root, grad) if root._requires_grad else None
+    steps[root].grad = seed(root, grad) if root._requires_grad else None
     for node in reversed(order):
         step = steps[node]
         if step.grad is None or node.op is None:
             continue
-        partials = _one_per_input(node, node.op.backward(step.grad, node._saved, node._needs))
+        partials = _one_per_input(
+            node, node.op.backward(numeric, step.grad, node._needs, *node._saved)
+        )
         for index, (x, needed, dx) in enumerate(zip(node.inputs, node._needs, partials)):
             if not needed:
                 continue
@@ -337,9 +316,9 @@ def backward_steps(root, grad=None):
                     consumer=node,
                     argument=index,
                     upstream=step.grad,
-                    local=_local_derivative(node, index, raw.shape, step.grad),
+                    local=_local_derivative(node, index, raw.shape),
                     value=dx,
-                    summed_axes=broadcast_axes(raw.shape, x._data.shape),
+                    summed_axes=numeric.broadcast_axes(raw.shape, x.shape),
                 )
             )
             target = steps[x]
@@ -347,10 +326,9 @@ def backward_steps(root, grad=None):
     return [steps[n] for n in reversed(order)]
 
 
-def _local_derivative(node, index, shape, upstream):
+def _local_derivative(node, index, shape):
     """d(node)/d(input ``index``) entry by entry, when node's op is elementwise."""
     if not node.op.elementwise:
         return None
-    ones = np.ones(np.shape(upstream), dtype=np.result_type(upstream))
-    local = node.op.backward(ones, node._saved, node._needs)[index]
-    return np.broadcast_to(local, shape) if np.shape(local) != shape else local
+    local = np.asarray(node.op.derivative(numeric, index, *node._saved), dtype=node.dtype)
+    return np.broadcast_to(local, shape) if local.shape != shape else local

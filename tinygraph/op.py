@@ -1,62 +1,44 @@
-"""The base class every operation derives from.
+"""The base classes every operation derives from.
 
-An op is an operation, such as ``exp`` or ``sum over axis 0``. A subclass
-writes only the maths, as two functions of arrays:
+An op is an operation, such as ``exp`` or ``sum over axis 0``. It writes
+its maths once, against a namespace ``m`` of primitive functions
+(``m.exp``, ``m.sum``, ...; see ``tinygraph.maths``), so that the same
+lines can be read numerically (NumPy, what ``backward()`` runs),
+differentiably (tinygraph's own ops, for derivatives of derivatives) and
+symbolically (SymPy). A subclass writes:
 
-* ``forward(*arrays)`` takes NumPy arrays (or Python numbers for constant
-  operands) and returns ``(output, saved)``: the output array, and whatever
-  backward will need (an array, a tuple of them, or None);
-* ``backward(grad, saved, needs)`` takes dJ/d(output) and what forward
-  saved, and returns one array per input: dJ/d(input) = the local
-  derivative applied to ``grad`` (the chain rule). ``needs[i]`` says
-  whether input ``i`` needs a gradient at all; return None for one that
-  does not;
-* ``formula``: how the node reads in an equation, e.g. ``"log({0})"``.
+* ``maths(m, *xs)``: the function itself, e.g. ``m.exp(x)``;
+* its local derivative, in one of two forms:
 
-An op keeps no state of its own beyond its settings (``axis`` of a sum):
-one ``Exp()`` serves every exp node. Each node, a ``Tensor``, keeps its
-own inputs and saved values. Everything else lives here or in
-``graph.py``, once: turning constants into operands, building the output
-tensor, error messages that name the operands, and (in the backward
-driver) summing a gradient back over broadcast axes, casting it to the
-input's dtype and accumulating it.
+  - an ``Elementwise`` op (each output entry depends on the same entry of
+    each input) writes ``derivative(m, i, out, *xs)``: d(out)/d(x_i), entry
+    by entry, in terms of the inputs and the output ``out`` (sigmoid's is
+    ``out * (1 - out)``). Backward multiplies it by the upstream gradient;
+  - any other op writes ``backward(m, g, needs, out, *xs)``: dJ/d(x_i) for
+    each input, given the upstream gradient ``g`` = dJ/d(out), or None
+    where ``needs[i]`` is False (matmul: ``g @ b.T`` and ``a.T @ g``);
+
+* ``formula``: how the node reads in an equation, e.g. ``"log({0})"``, and
+  ``rules``: how dJ/d(input) reads in the step-through, one text per input
+  (elementwise ops show "upstream times local derivative" instead);
+* ``forward(*arrays)``, only where NumPy needs another formula than
+  ``maths`` (a stabler or a faster one).
+
+An op keeps no state beyond its settings (the ``axis`` of a sum): one
+``Exp()`` serves every exp node. Each node, a ``Tensor``, keeps its inputs
+and the arrays the forward pass used. Everything else lives here or in the
+backward driver (``graph.py``), once: turning constants into operands,
+building the output tensor, errors that name the operands, summing a
+gradient back over broadcast axes, casting it and accumulating it.
 """
-
-import numbers
 
 import numpy as np
 
 from . import anomaly
+from .maths import numeric
 from .modes import this_thread
+from .naming import describe, returned
 from .tensor import Tensor
-
-
-def describe(x):
-    """How an operand is named in an error message: ``'W' of shape (3, 2)``."""
-    if isinstance(x, Tensor):
-        who = repr(x.name) if x.name is not None else "tensor"
-        return f"{who} of shape {x.shape}"
-    if isinstance(x, numbers.Integral) and abs(x) > 10**15:
-        return f"an integer of {len(str(abs(x)))} digits"
-    if isinstance(x, numbers.Number):
-        return f"the number {x!r}"
-    return f"an array of shape {np.shape(x)}"
-
-
-def constant_text(value):
-    """How a constant operand appears inline in an equation."""
-    if isinstance(value, numbers.Number) or np.size(value) == 1:
-        text = f"{float(np.asarray(value).reshape(-1)[0]):g}"
-        return f"({text})" if text.startswith("-") else text
-    shape = "x".join(str(n) for n in np.shape(value))
-    return f"const({shape})"
-
-
-def returned(value):
-    """What an op's method gave back, for an error message: ``3 values``."""
-    if isinstance(value, (tuple, list)):
-        return f"{len(value)} values"
-    return f"a {type(value).__name__}"
 
 
 # The distinct ``needs`` tuples seen so far, each kept once, so that nodes
@@ -66,23 +48,25 @@ _shared_needs = {}
 
 
 class Op:
-    """An operation: its forward pass and its local derivative."""
+    """An operation: its function and its local derivative, as maths."""
 
     __slots__ = ()
 
     name = "op"
     formula = "op({0})"
-    # True when the output has the broadcast shape of the inputs and each
-    # entry depends only on the same entry of each input; then the local
-    # derivative is an array of that shape (see graph.backward_steps).
+    rules = ()
     elementwise = False
 
-    def forward(self, *arrays):
-        """Return ``(output, saved)``."""
+    def maths(self, m, *xs):
+        """The function, in the namespace ``m``."""
         raise NotImplementedError
 
-    def backward(self, grad, saved, needs):
-        """Return dJ/d(input) for each input, None where not ``needs``."""
+    def forward(self, *arrays):
+        """The output array, from the input arrays (and Python numbers)."""
+        return self.maths(numeric, *arrays)
+
+    def backward(self, m, g, needs, out, *xs):
+        """dJ/d(x_i) for each input (None where not ``needs[i]``)."""
         raise NotImplementedError
 
     def render(self, *operands):
@@ -112,25 +96,21 @@ class Op:
         if not plain:
             inputs, arrays = _constants_as_arrays(self, inputs)
         try:
-            pair = self.forward(*arrays)
+            out = self.forward(*arrays)
         except (ValueError, TypeError, IndexError, OverflowError) as err:
             operands = " and ".join(describe(x) for x in inputs)
             kind = ValueError if isinstance(err, OverflowError) else type(err)
             # Chained, so the traceback still shows the line that raised.
             raise kind(f"{self.name}: cannot apply to {operands}: {err}") from err
-        if type(pair) is not tuple or len(pair) != 2:
-            raise TypeError(
-                f"{self.name}: {type(self).__name__}.forward must return a pair "
-                f"(output, saved), the output and what backward needs, but it "
-                f"returned {returned(pair)}"
-            )
-        out, saved = pair
         if type(out) is not np.ndarray:
-            out = np.asarray(out)
+            out = _as_output(self, out)
         recording, checking, scope = this_thread.modes
         if recording and True in needs:
             needs = tuple(needs)
             needs = _shared_needs.setdefault(needs, needs)
+            # The node keeps the arrays this forward pass used: backward
+            # reads these, whatever happens to the tensors afterwards.
+            saved = (out, *arrays)
             result = Tensor._from_op(out, self, inputs, needs, saved, scope)
             if not all_held:
                 _hold(inputs)
@@ -139,6 +119,43 @@ class Op:
         if checking:
             anomaly.check_forward(self, result, inputs)
         return result
+
+
+class Elementwise(Op):
+    """An op whose output entry k depends only on entry k of each input (after
+    broadcasting), so its local derivative is an array of that shape."""
+
+    __slots__ = ()
+    elementwise = True
+
+    def derivative(self, m, i, out, *xs):
+        """d(out)/d(x_i), entry by entry."""
+        raise NotImplementedError
+
+    def backward(self, m, g, needs, out, *xs):
+        # The chain rule, entry by entry: dJ/dx_i = dJ/d(out) * d(out)/dx_i,
+        # the upstream gradient times the local derivative. (Summing it back
+        # over broadcast axes, and adding it into x_i, is the driver's job.)
+        grads = []
+        for i, needed in enumerate(needs):
+            if needed:
+                local = self.derivative(m, i, out, *xs)
+                # A local derivative of constant 1 (addition) passes g on as it is.
+                grads.append(g if type(local) is int and local == 1 else g * local)
+            else:
+                grads.append(None)
+        return tuple(grads)
+
+
+def _as_output(op, out):
+    """A forward's result as an array; a tuple is a mistake (forward returns
+    only the output: the engine keeps the inputs for backward itself)."""
+    if isinstance(out, tuple):
+        raise TypeError(
+            f"{op.name}: {type(op).__name__}.forward must return the output array, "
+            f"but it returned {returned(out)}"
+        )
+    return np.asarray(out)
 
 
 def _hold(inputs):
@@ -154,7 +171,7 @@ def _hold(inputs):
 
 def _settings(op_class):
     """The names of an op's settings: the slots of its classes."""
-    return [name for cls in reversed(op_class.__mro__) for name in getattr(cls, "__slots__", ())]
+    return [name for cls in reversed(op_class.__mro__) for name in cls.__dict__.get("__slots__", ())]
 
 
 def _constants_as_arrays(op, inputs):

@@ -340,6 +340,22 @@ class Tensor:
     def __ge__(self, other):
         return _compare(np.greater_equal, self, other)
 
+    # Logical operators on boolean tensors (masks), entry by entry.
+    def __and__(self, other):
+        return _compare(np.logical_and, self, other)
+
+    def __rand__(self, other):
+        return _compare(np.logical_and, other, self)
+
+    def __or__(self, other):
+        return _compare(np.logical_or, self, other)
+
+    def __ror__(self, other):
+        return _compare(np.logical_or, other, self)
+
+    def __invert__(self):
+        return Tensor._from_op(np.logical_not(self._data))
+
     def __repr__(self):
         body = np.array2string(self._data, prefix="tensor(", separator=", ")
         extras = ""
@@ -411,6 +427,9 @@ class Tensor:
     def abs(self):
         return _ops.abs(self)
 
+    def sign(self):
+        return _ops.sign(self)
+
     def sigmoid(self):
         return _ops.sigmoid(self)
 
@@ -443,6 +462,9 @@ class Tensor:
 
     def transpose(self, *axes):
         return _ops.transpose(self, *axes)
+
+    def broadcast_to(self, shape):
+        return _ops.broadcast_to(self, shape)
 
     @property
     def T(self):

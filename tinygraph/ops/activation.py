@@ -6,72 +6,71 @@ act along one axis (axis 0, the classes, in the features x examples layout).
 
 import numpy as np
 
-from ..op import Op
+from ..op import Elementwise, Op
 
 
-class Sigmoid(Op):
-    """sigma(z) = 1 / (1 + exp(-z)): d/dz = sigma(z) (1 - sigma(z))."""
+class Sigmoid(Elementwise):
+    """σ(z) = 1 / (1 + exp(-z)): dσ/dz = σ(z) (1 - σ(z)), the notes' a(1 - a)."""
 
-    name, formula, elementwise = "sigmoid", "sigmoid({0})", True
+    name, formula = "sigmoid", "sigmoid({0})"
 
-    def forward(self, z):
-        # NOTE: exp(-z) overflows for z << 0; exp(-|z|) never does, and
-        # e/(1+e) is the same sigmoid written for negative z.
-        e = np.exp(-np.abs(z))
-        out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-        return out, out
+    def maths(self, m, z):
+        return m.sigmoid(z)
 
-    def backward(self, grad, out, needs):
-        return (grad * out * (1 - out),)
+    def derivative(self, m, i, out, z):
+        return out * (1 - out)
 
 
-class Tanh(Op):
-    """tanh(z): d/dz = 1 - tanh(z)^2."""
+class Tanh(Elementwise):
+    """tanh(z): d/dz = 1 - tanh(z)²."""
 
-    name, formula, elementwise = "tanh", "tanh({0})", True
+    name, formula = "tanh", "tanh({0})"
 
-    def forward(self, z):
-        out = np.tanh(z)
-        return out, out
+    def maths(self, m, z):
+        return m.tanh(z)
 
-    def backward(self, grad, out, needs):
-        return (grad * (1 - out * out),)
+    def derivative(self, m, i, out, z):
+        return 1 - out * out
 
 
-class ReLU(Op):
+class ReLU(Elementwise):
     """max(0, z): d/dz = 1 where z > 0, else 0 (0 at z = 0, as in the notes)."""
 
-    name, formula, elementwise = "relu", "relu({0})", True
+    name, formula = "relu", "relu({0})"
 
-    def forward(self, z):
+    def maths(self, m, z):
         # maximum, not where(z > 0, z, 0): a NaN stays NaN (bad data must show)
-        return np.maximum(z, 0), z > 0
+        return m.maximum(z, 0)
 
-    def backward(self, grad, positive, needs):
-        return (grad * positive,)
+    def derivative(self, m, i, out, z):
+        return m.positive(z)
 
 
-class Step(Op):
+class Step(Elementwise):
     """Heaviside step: 1 where z >= 0, else 0. Its derivative is 0 everywhere
     it exists, so no gradient flows through it (the perceptron's problem)."""
 
-    name, formula, elementwise = "step", "step({0})", True
+    name, formula = "step", "step({0})"
+
+    def maths(self, m, z):
+        return m.where(m.greater_equal(z, 0), 1, 0)
 
     def forward(self, z):
-        return np.greater_equal(z, 0).astype(np.result_type(z, 1.0)), None
+        return np.greater_equal(z, 0).astype(np.result_type(z, 1.0))
 
-    def backward(self, grad, saved, needs):
-        return (np.zeros_like(grad),)
+    def derivative(self, m, i, out, z):
+        return 0
 
 
 class Softmax(Op):
     """a = exp(z) / sum(exp(z)) along ``axis``.
 
     Backward is the Jacobian-vector product a * (g - sum(g * a)) along the
-    axis, which avoids building the Jacobian diag(a) - a a^T.
+    axis, which avoids building the Jacobian diag(a) - a aᵀ.
     """
 
     name = "softmax"
+    rules = ("{out} * ({g} - sum({g} * {out}))",)
     __slots__ = ("axis",)
 
     def __init__(self, axis=0):
@@ -80,22 +79,19 @@ class Softmax(Op):
     def render(self, z):
         return f"softmax({z}, axis={self.axis})"
 
-    def forward(self, z):
-        # NOTE: subtracting the max changes nothing mathematically and keeps
-        # exp from overflowing.
-        e = np.exp(z - z.max(axis=self.axis, keepdims=True))
-        a = e / e.sum(axis=self.axis, keepdims=True)
-        return a, a
+    def maths(self, m, z):
+        return m.softmax(z, self.axis)
 
-    def backward(self, grad, a, needs):
-        return (a * (grad - (grad * a).sum(axis=self.axis, keepdims=True)),)
+    def backward(self, m, g, needs, a, z):
+        return (a * (g - m.sum(g * a, axis=self.axis, keepdims=True)),)
 
 
 class LogSoftmax(Op):
     """log(softmax(z)) = z - logsumexp(z): d/dz applied to g is
-    g - softmax(z) * sum(g)."""
+    g - softmax(z) * sum(g), with softmax(z) = exp(out)."""
 
     name = "log_softmax"
+    rules = ("{g} - softmax({0}) * sum({g})",)
     __slots__ = ("axis",)
 
     def __init__(self, axis=0):
@@ -104,14 +100,11 @@ class LogSoftmax(Op):
     def render(self, z):
         return f"log_softmax({z}, axis={self.axis})"
 
-    def forward(self, z):
-        shifted = z - z.max(axis=self.axis, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
-        return out, out
+    def maths(self, m, z):
+        return m.log_softmax(z, self.axis)
 
-    def backward(self, grad, out, needs):
-        softmax = np.exp(out)
-        return (grad - softmax * grad.sum(axis=self.axis, keepdims=True),)
+    def backward(self, m, g, needs, out, z):
+        return (g - m.exp(out) * m.sum(g, axis=self.axis, keepdims=True),)
 
 
 # These ops have no settings, so one of each serves every node.

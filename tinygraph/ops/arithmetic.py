@@ -1,106 +1,94 @@
 """The arithmetic operators: ``+ - * / **`` and unary minus.
 
-All of them broadcast like NumPy; the backward driver sums each gradient
-back to its operand's shape, so the formulas below are written per entry.
+All of them broadcast like NumPy and act entry by entry; the backward
+driver sums each gradient back to its operand's shape, so the derivatives
+below are written per entry.
 """
 
 import numpy as np
 
-from ..op import Op
+from ..op import Elementwise
 
 
-class Add(Op):
+class Add(Elementwise):
     """a + b: d/da = 1, d/db = 1."""
 
-    name, formula, elementwise = "add", "{0} + {1}", True
+    name, formula = "add", "{0} + {1}"
 
-    def forward(self, a, b):
-        return a + b, None
+    def maths(self, m, a, b):
+        return a + b
 
-    def backward(self, grad, saved, needs):
-        return grad, grad
+    def derivative(self, m, i, out, a, b):
+        return 1
 
 
-class Sub(Op):
+class Sub(Elementwise):
     """a - b: d/da = 1, d/db = -1."""
 
-    name, formula, elementwise = "sub", "{0} - {1}", True
+    name, formula = "sub", "{0} - {1}"
 
-    def forward(self, a, b):
-        return a - b, None
+    def maths(self, m, a, b):
+        return a - b
 
-    def backward(self, grad, saved, needs):
-        return grad, (-grad if needs[1] else None)
-
-
-class Mul(Op):
-    """a * b (entry by entry): d/da = b, d/db = a."""
-
-    name, formula, elementwise = "mul", "{0} * {1}", True
-
-    def forward(self, a, b):
-        return a * b, (a, b)
-
-    def backward(self, grad, saved, needs):
-        a, b = saved
-        return (
-            grad * b if needs[0] else None,
-            grad * a if needs[1] else None,
-        )
+    def derivative(self, m, i, out, a, b):
+        return 1 if i == 0 else -1
 
 
-class Div(Op):
-    """a / b: d/da = 1/b, d/db = -a/b^2."""
+class Mul(Elementwise):
+    """a * b: d/da = b, d/db = a."""
 
-    name, formula, elementwise = "div", "{0} / {1}", True
+    name, formula = "mul", "{0} * {1}"
 
-    def forward(self, a, b):
-        return a / b, (a, b)
+    def maths(self, m, a, b):
+        return a * b
 
-    def backward(self, grad, saved, needs):
-        a, b = saved
-        return (
-            grad / b if needs[0] else None,
-            -grad * a / (b * b) if needs[1] else None,
-        )
+    def derivative(self, m, i, out, a, b):
+        return b if i == 0 else a
 
 
-class Pow(Op):
+class Div(Elementwise):
+    """a / b: d/da = 1/b, d/db = -a/b²."""
+
+    name, formula = "div", "{0} / {1}"
+
+    def maths(self, m, a, b):
+        return a / b
+
+    def derivative(self, m, i, out, a, b):
+        return 1 / b if i == 0 else -a / (b * b)
+
+
+class Pow(Elementwise):
     """a ** b: d/da = b a^(b-1), d/db = a^b log(a)."""
 
-    name, formula, elementwise = "pow", "{0} ** {1}", True
+    name, formula = "pow", "{0} ** {1}"
 
-    def forward(self, a, b):
-        out = a**b
-        return out, (a, b, out)
+    def maths(self, m, a, b):
+        return a**b
 
-    def backward(self, grad, saved, needs):
-        a, b, out = saved
-        grad_a = grad_b = None
-        if needs[0]:
-            # NOTE: where b = 0, a^b is the constant 1, so d/da = 0; the
-            # formula b a^(b-1) would give 0 * inf = nan at a = 0.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                grad_a = grad * np.where(b == 0, 0.0, b * a ** (b - 1))
-        if needs[1]:
-            # NOTE: log(a) is undefined for a < 0; at a = 0 with b >= 0 the
-            # limit of a^b log(a) is 0, which is what PyTorch returns too.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                log_a = np.log(a)
-                grad_b = grad * np.where((a == 0) & (b >= 0), 0.0, out * log_a)
-        return grad_a, grad_b
+    def derivative(self, m, i, out, a, b):
+        # NOTE: NumPy warns for log(0) and 0^-1; both are replaced below.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if i == 0:
+                # Where b = 0, a^b is the constant 1: d/da = 0, though
+                # b a^(b-1) would read 0 * inf = nan at a = 0.
+                return m.where(m.equal(b, 0), 0, b * a ** (b - 1))
+            # At a = 0 with b >= 0 the limit of a^b log(a) is 0 (PyTorch's
+            # value too); log(a) itself is -inf there.
+            at_zero = m.logical_and(m.equal(a, 0), m.greater_equal(b, 0))
+            return m.where(at_zero, 0, out * m.log(a))
 
 
-class Neg(Op):
+class Neg(Elementwise):
     """-a: d/da = -1."""
 
-    name, formula, elementwise = "neg", "-{0}", True
+    name, formula = "neg", "-{0}"
 
-    def forward(self, a):
-        return -a, None
+    def maths(self, m, a):
+        return -a
 
-    def backward(self, grad, saved, needs):
-        return (-grad,)
+    def derivative(self, m, i, out, a):
+        return -1
 
 
 # These ops have no settings, so one of each serves every node.

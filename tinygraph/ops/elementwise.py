@@ -1,66 +1,74 @@
-"""Elementwise functions of one tensor: exp, log, sqrt, abs."""
+"""Elementwise functions of one tensor: exp, log, sqrt, abs, sign."""
 
-import numpy as np
-
-from ..op import Op
+from ..op import Elementwise
 
 
-class Exp(Op):
+class Exp(Elementwise):
     """exp(x): d/dx = exp(x), the output itself."""
 
-    name, formula, elementwise = "exp", "exp({0})", True
+    name, formula = "exp", "exp({0})"
 
-    def forward(self, x):
-        out = np.exp(x)
-        return out, out
+    def maths(self, m, x):
+        return m.exp(x)
 
-    def backward(self, grad, out, needs):
-        return (grad * out,)
+    def derivative(self, m, i, out, x):
+        return out
 
 
-class Log(Op):
+class Log(Elementwise):
     """log(x), natural: d/dx = 1/x.
 
     NOTE: log of 0 is -inf and of a negative number nan, with NumPy's
     RuntimeWarning; use ``tg.detect_anomaly()`` to stop at the first one.
     """
 
-    name, formula, elementwise = "log", "log({0})", True
+    name, formula = "log", "log({0})"
 
-    def forward(self, x):
-        return np.log(x), x
+    def maths(self, m, x):
+        return m.log(x)
 
-    def backward(self, grad, x, needs):
-        return (grad / x,)
-
-
-class Sqrt(Op):
-    """sqrt(x): d/dx = 1 / (2 sqrt(x))."""
-
-    name, formula, elementwise = "sqrt", "sqrt({0})", True
-
-    def forward(self, x):
-        out = np.sqrt(x)
-        return out, out
-
-    def backward(self, grad, out, needs):
-        return (grad / (2 * out),)
+    def derivative(self, m, i, out, x):
+        return 1 / x
 
 
-class Abs(Op):
+class Sqrt(Elementwise):
+    """sqrt(x): d/dx = 1 / (2 sqrt(x)), in terms of the output."""
+
+    name, formula = "sqrt", "sqrt({0})"
+
+    def maths(self, m, x):
+        return m.sqrt(x)
+
+    def derivative(self, m, i, out, x):
+        return 1 / (2 * out)
+
+
+class Abs(Elementwise):
     """|x|: d/dx = sign(x), taken as 0 at x = 0."""
 
-    name, formula, elementwise = "abs", "|{0}|", True
+    name, formula = "abs", "|{0}|"
 
-    def forward(self, x):
-        return np.abs(x), x
+    def maths(self, m, x):
+        return m.abs(x)
 
-    def backward(self, grad, x, needs):
-        return (grad * np.sign(x),)
+    def derivative(self, m, i, out, x):
+        return m.sign(x)
+
+
+class Sign(Elementwise):
+    """sign(x): -1, 0 or 1. Its derivative is 0 wherever it has one."""
+
+    name, formula = "sign", "sign({0})"
+
+    def maths(self, m, x):
+        return m.sign(x)
+
+    def derivative(self, m, i, out, x):
+        return 0
 
 
 # These ops have no settings, so one of each serves every node.
-_exp, _log, _sqrt, _abs = Exp(), Log(), Sqrt(), Abs()
+_exp, _log, _sqrt, _abs, _sign = Exp(), Log(), Sqrt(), Abs(), Sign()
 
 
 def exp(x):
@@ -77,3 +85,7 @@ def sqrt(x):
 
 def abs(x):
     return _abs.apply(x)
+
+
+def sign(x):
+    return _sign.apply(x)

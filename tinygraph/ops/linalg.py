@@ -2,46 +2,50 @@
 
 import numpy as np
 
-from ..op import Op, describe
+from ..naming import describe
+from ..op import Op
 
 
 class MatMul(Op):
-    """C = A @ B: dJ/dA = G @ B^T and dJ/dB = A^T @ G, G = dJ/dC.
+    """C = A @ B: dJ/dA = G @ Bᵀ and dJ/dB = Aᵀ @ G, G = dJ/dC.
 
     Follows ``numpy.matmul``: 1-D operands are promoted to a row (left) or
     a column (right) and leading axes broadcast as a stack of matrices.
     """
 
     name, formula = "matmul", "{0} @ {1}"
+    rules = ("{g} @ {1}ᵀ", "{0}ᵀ @ {g}")
+
+    def maths(self, m, a, b):
+        return a @ b
 
     def forward(self, a, b):
-        return a @ b, (a, b)
+        return a @ b
 
-    def backward(self, grad, saved, needs):
-        a, b = saved
-        if a.ndim == 2 and b.ndim == 2:  # the dense-layer case, kept direct
+    def backward(self, m, g, needs, out, a, b):
+        if m.ndim(a) == 2 and m.ndim(b) == 2:  # the dense-layer case, kept direct
             return (
-                grad @ b.T if needs[0] else None,
-                a.T @ grad if needs[1] else None,
+                g @ m.mT(b) if needs[0] else None,
+                m.mT(a) @ g if needs[1] else None,
             )
-        if a.ndim == 1 and b.ndim == 1:  # a dot product
-            return grad * b, grad * a
+        if m.ndim(a) == 1 and m.ndim(b) == 1:  # a dot product
+            return g * b, g * a
         # Promote 1-D operands to matrices, as the forward did, and drop the
         # added axis again; the driver sums any broadcast stack axes.
-        a2 = a[np.newaxis, :] if a.ndim == 1 else a
-        b2 = b[:, np.newaxis] if b.ndim == 1 else b
-        g2 = grad
-        if a.ndim == 1:
-            g2 = np.expand_dims(g2, -2)
-        if b.ndim == 1:
-            g2 = np.expand_dims(g2, -1)
+        a2 = m.expand_dims(a, 0) if m.ndim(a) == 1 else a
+        b2 = m.expand_dims(b, -1) if m.ndim(b) == 1 else b
+        g2 = g
+        if m.ndim(a) == 1:
+            g2 = m.expand_dims(g2, -2)
+        if m.ndim(b) == 1:
+            g2 = m.expand_dims(g2, -1)
         grad_a = grad_b = None
         if needs[0]:
-            grad_a = g2 @ np.swapaxes(b2, -1, -2)
-            grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
+            grad_a = g2 @ m.mT(b2)
+            grad_a = grad_a[..., 0, :] if m.ndim(a) == 1 else grad_a
         if needs[1]:
-            grad_b = np.swapaxes(a2, -1, -2) @ g2
-            grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
+            grad_b = m.mT(a2) @ g2
+            grad_b = grad_b[..., 0] if m.ndim(b) == 1 else grad_b
         return grad_a, grad_b
 
 
@@ -60,7 +64,7 @@ def matmul(a, b):
 
 def _check_shapes(a, b):
     """Raise the clearer message for the two usual mistakes, if one is made."""
-    shape_a, shape_b = np.shape(getattr(a, "data", a)), np.shape(getattr(b, "data", b))
+    shape_a, shape_b = np.shape(a), np.shape(b)
     if len(shape_a) == 0 or len(shape_b) == 0:
         raise ValueError(
             f"matmul: cannot multiply {describe(a)} by {describe(b)}: "

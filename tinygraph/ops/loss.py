@@ -18,51 +18,36 @@ import math
 
 import numpy as np
 
-from ..op import Op, describe
+from ..maths import numeric
+from ..naming import describe
+from ..op import Elementwise, Op
 
 
-def _columns(shape):
-    """m, the number of examples: the last axis (1 for a scalar or vector)."""
+def _examples(shape):
+    """The number of examples: the last axis (1 for a scalar or vector)."""
     return shape[-1] if len(shape) >= 2 else 1
-
-
-def _log_sigmoid(z):
-    """log(sigmoid(z)) = -log(1 + exp(-z)), written so exp never overflows."""
-    # NOTE: min(z, 0) - log(1 + exp(-|z|)) equals -log(1 + exp(-z)) for both
-    # signs of z, and exp(-|z|) <= 1.
-    return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
-
-
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 # ----- the notes' composite cost nodes -------------------------------------
 
 
-class Mix(Op):
+class Mix(Elementwise):
     """y * a + (1 - y) * b: d/dy = a - b, d/da = y, d/db = 1 - y.
 
     The notes' ``u4 = y u2 + (1 - y) u3`` of the cross-entropy graphs, one
     node as the notes draw it.
     """
 
-    name, elementwise = "mix", True
+    name = "mix"
 
     def render(self, y, a, b):
         return f"{y} * {a} + (1 - {y}) * {b}"
 
-    def forward(self, y, a, b):
-        return y * a + (1 - y) * b, (y, a, b)
+    def maths(self, m, y, a, b):
+        return y * a + (1 - y) * b
 
-    def backward(self, grad, saved, needs):
-        y, a, b = saved
-        return (
-            grad * (a - b) if needs[0] else None,
-            grad * y if needs[1] else None,
-            grad * (1 - y) if needs[2] else None,
-        )
+    def derivative(self, m, i, out, y, a, b):
+        return (a - b, y, 1 - y)[i]
 
 
 class NegMean(Op):
@@ -73,6 +58,7 @@ class NegMean(Op):
     """
 
     name = "neg_mean"
+    rules = ("-{g} / n copied to every entry that was averaged",)
     __slots__ = ("axis", "count")
 
     def __init__(self, axis, count):
@@ -82,13 +68,13 @@ class NegMean(Op):
         axis = "" if self.axis is None else f", axis={self.axis}"
         return f"-sum({x}{axis}) / {self.count}"
 
-    def forward(self, x):
-        return -x.sum(axis=self.axis) / self.count, x.shape
+    def maths(self, m, x):
+        return -m.sum(x, axis=self.axis) / self.count
 
-    def backward(self, grad, shape, needs):
+    def backward(self, m, g, needs, out, x):
         if self.axis is not None:
-            grad = np.expand_dims(grad, self.axis)
-        return (np.broadcast_to(-grad / self.count, shape),)
+            g = m.expand_dims(g, self.axis)
+        return (m.broadcast_to(-g / self.count, m.shape(x)),)
 
 
 # ----- fused, numerically stable costs on logits -------------------------
@@ -107,23 +93,27 @@ class SigmoidCrossEntropy(Op):
     """
 
     name = "bce_with_logits"
+    rules = ("({g} / m) * (sigmoid({0}) - {1})", "-({g} / m) * {0}")
 
     def render(self, z, y):
         return f"bce_with_logits({z}, {y})"
 
+    def maths(self, m, z, y):
+        terms = y * m.log_sigmoid(z) + (1 - y) * m.log_sigmoid(-z)
+        return -m.sum(terms) / _examples(m.shape(z))
+
     def forward(self, z, y):
-        m = _columns(np.shape(z))
         # softplus(z) - y z, with softplus(z) = -log sigmoid(-z)
-        terms = -_log_sigmoid(-z) - y * z
+        terms = -numeric.log_sigmoid(-z) - y * z
         # NOTE: divide before summing: terms near the largest float (logits of
         # 1e308) would overflow their sum even where their mean fits.
-        return np.asarray(np.sum(terms / m)), (z, y, m)
+        return np.asarray(np.sum(terms / _examples(z.shape)))
 
-    def backward(self, grad, saved, needs):
-        z, y, m = saved
+    def backward(self, m, g, needs, out, z, y):
+        scale = g / _examples(m.shape(z))  # J is a scalar: one number
         return (
-            grad * (_sigmoid(z) - y) / m if needs[0] else None,
-            grad * -z / m if needs[1] else None,
+            (m.sigmoid(z) - y) * scale if needs[0] else None,
+            -z * scale if needs[1] else None,
         )
 
 
@@ -142,6 +132,7 @@ class SoftmaxCrossEntropy(Op):
     """
 
     name = "cross_entropy_with_logits"
+    rules = ("({g} / m) * (softmax({0}) - {1})", "-({g} / m) * log_softmax({0})")
     __slots__ = ("axis", "one_hot")
 
     def __init__(self, axis=0, one_hot=False):
@@ -151,13 +142,15 @@ class SoftmaxCrossEntropy(Op):
     def render(self, z, y):
         return f"cross_entropy_with_logits({z}, {y})"
 
+    def examples(self, shape):
+        """m, the number of examples: every axis but the classes'."""
+        return math.prod(shape) // max(shape[self.axis], 1)
+
+    def maths(self, m, z, y):
+        return -m.sum(y * m.log_softmax(z, self.axis)) / self.examples(m.shape(z))
+
     def forward(self, z, y):
-        shifted = z - z.max(axis=self.axis, keepdims=True)
-        # kept for backward: softmax(z) = exp / total
-        exp = np.exp(shifted)
-        total = exp.sum(axis=self.axis, keepdims=True)
-        log_a = shifted - np.log(total)
-        m = z.size // max(z.shape[self.axis], 1)
+        log_a = numeric.log_softmax(z, self.axis)
         # NOTE: a masked logit (-inf), or one over 1.8e308 below its column's max,
         # has log a = -inf. Where its label is 0 the term is 0 log 0 = 0, but
         # 0 * -inf is nan in floating point, so multiply only where y != 0.
@@ -165,20 +158,19 @@ class SoftmaxCrossEntropy(Op):
         np.multiply(y, log_a, out=terms, where=y != 0)
         # divide before summing, so terms near the largest float cannot
         # overflow a sum whose mean fits
-        terms /= m
-        return np.asarray(-terms.sum()), (exp, total, log_a, y, m)
+        terms /= self.examples(z.shape)
+        return np.asarray(-terms.sum())
 
-    def backward(self, grad, saved, needs):
-        exp, total, log_a, y, m = saved
-        scale = grad / m  # J is a scalar, so this is one number
+    def backward(self, m, g, needs, out, z, y):
+        scale = g / self.examples(m.shape(z))  # J is a scalar: one number
         grad_z = grad_y = None
         if needs[0]:
-            a = exp / total  # softmax(Z): the notes' A
+            a = m.softmax(z, self.axis)  # the notes' A
             if not self.one_hot:  # scale by each column's total label weight
-                a = a * y.sum(axis=self.axis, keepdims=True)
+                a = a * m.sum(y, axis=self.axis, keepdims=True)
             grad_z = (a - y) * scale
         if needs[1]:
-            grad_y = -log_a * scale
+            grad_y = -m.log_softmax(z, self.axis) * scale
         return grad_z, grad_y
 
 
@@ -192,7 +184,7 @@ def mix(y, a, b):
 
 def neg_mean(x, axis=None):
     """-(1/n) sum(x) over ``axis``, n the number of entries averaged."""
-    shape = np.shape(getattr(x, "data", x))
+    shape = np.shape(x)
     axes = range(len(shape)) if axis is None else np.atleast_1d(axis)
     try:
         count = math.prod(shape[a] for a in axes)

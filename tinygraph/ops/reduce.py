@@ -19,61 +19,74 @@ def _normalize_axis(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-def _expand(grad, op, shape):
-    """Put back the axes that ``op`` reduced away from an input of ``shape``,
-    as length-1 axes, so ``grad`` broadcasts against the input."""
-    if not shape:  # a 0-d input: axis 0 or -1 reduced nothing away
-        return grad
-    if op.axis is None or op.keepdims:
-        return grad if op.axis is not None else np.reshape(grad, (1,) * len(shape))
-    return np.expand_dims(grad, op.axis)
+class _Reduction(Op):
+    """What sum, mean and max share: their settings, and putting back the
+    axes they reduced away."""
+
+    __slots__ = ("axis", "keepdims")
+
+    def __init__(self, axis=None, keepdims=False):
+        self.axis, self.keepdims = _normalize_axis(axis), keepdims
+
+    def render(self, x):
+        return f"{self.name}({x}{_axis_text(self)})"
+
+    def _axis_for(self, ndim):
+        # NOTE: NumPy's sum and max accept axis 0 or -1 on a 0-d array, its
+        # mean does not; PyTorch accepts all three, and so do we.
+        return None if ndim == 0 and self.axis in (0, -1) else self.axis
+
+    def expand(self, m, g, x):
+        """``g`` with the reduced axes put back as length 1, so that it
+        broadcasts against the input ``x``."""
+        ndim = m.ndim(x)
+        if ndim == 0 or self.keepdims:
+            return g
+        if self.axis is None:
+            return m.reshape(g, (1,) * ndim)
+        return m.expand_dims(g, self.axis)
 
 
-class Sum(Op):
+class Sum(_Reduction):
     """sum(x): d/dx = 1 for every entry that was summed."""
 
     name = "sum"
-    __slots__ = ("axis", "keepdims")
+    rules = ("{g} copied to every entry that was summed",)
 
-    def __init__(self, axis=None, keepdims=False):
-        self.axis, self.keepdims = _normalize_axis(axis), keepdims
-
-    def render(self, x):
-        return f"sum({x}{_axis_text(self)})"
+    def maths(self, m, x):
+        return m.sum(x, axis=self._axis_for(m.ndim(x)), keepdims=self.keepdims)
 
     def forward(self, x):
-        return x.sum(axis=self.axis, keepdims=self.keepdims), x.shape
+        return x.sum(axis=self._axis_for(x.ndim), keepdims=self.keepdims)
 
-    def backward(self, grad, shape, needs):
-        return (np.broadcast_to(_expand(grad, self, shape), shape),)
+    def backward(self, m, g, needs, out, x):
+        return (m.broadcast_to(self.expand(m, g, x), m.shape(x)),)
 
 
-class Mean(Op):
+class Mean(_Reduction):
     """mean(x) = sum(x) / n: d/dx = 1/n for every entry averaged."""
 
     name = "mean"
-    __slots__ = ("axis", "keepdims")
+    rules = ("{g} / n copied to every entry that was averaged",)
 
-    def __init__(self, axis=None, keepdims=False):
-        self.axis, self.keepdims = _normalize_axis(axis), keepdims
+    def count(self, m, x):
+        """n, the number of entries averaged into each output entry."""
+        shape = m.shape(x)
+        axis = self._axis_for(len(shape))
+        axes = range(len(shape)) if axis is None else np.atleast_1d(axis)
+        return int(np.prod([shape[a] for a in axes]))
 
-    def render(self, x):
-        return f"mean({x}{_axis_text(self)})"
+    def maths(self, m, x):
+        return m.sum(x, axis=self._axis_for(m.ndim(x)), keepdims=self.keepdims) / self.count(m, x)
 
     def forward(self, x):
-        # NOTE: NumPy's sum and max accept axis 0 or -1 on a 0-d array, its
-        # mean does not; PyTorch accepts both, and so do we.
-        axis = None if x.ndim == 0 and self.axis in (0, -1) else self.axis
-        out = x.mean(axis=axis, keepdims=self.keepdims)
-        count = x.size // np.size(out) if np.size(out) else 1
-        return out, (x.shape, count)
+        return x.mean(axis=self._axis_for(x.ndim), keepdims=self.keepdims)
 
-    def backward(self, grad, saved, needs):
-        shape, count = saved
-        return (np.broadcast_to(_expand(grad, self, shape) / count, shape),)
+    def backward(self, m, g, needs, out, x):
+        return (m.broadcast_to(self.expand(m, g, x) / self.count(m, x), m.shape(x)),)
 
 
-class Max(Op):
+class Max(_Reduction):
     """max(x): d/dx = 1 at the maximum, 0 elsewhere; ties share it equally.
 
     A NaN is the maximum of any slice it is in (as in NumPy), so the
@@ -81,28 +94,16 @@ class Max(Op):
     """
 
     name = "max"
-    __slots__ = ("axis", "keepdims")
+    rules = ("{g} sent to the largest entries",)
 
-    def __init__(self, axis=None, keepdims=False):
-        self.axis, self.keepdims = _normalize_axis(axis), keepdims
-
-    def render(self, x):
-        return f"max({x}{_axis_text(self)})"
+    def maths(self, m, x):
+        return m.max(x, axis=self._axis_for(m.ndim(x)), keepdims=self.keepdims)
 
     def forward(self, x):
-        top = x.max(axis=self.axis, keepdims=True)
-        winners = x == top
-        count = winners.sum(axis=self.axis, keepdims=True)
-        if not count.all():  # only where the maximum is NaN (NaN != NaN)
-            winners = np.where(np.isnan(top), np.isnan(x), winners)
-            count = winners.sum(axis=self.axis, keepdims=True)
-        share = winners / count
-        out = top if self.keepdims else np.squeeze(top, axis=self.axis)
-        return out, (x.shape, share)
+        return x.max(axis=self._axis_for(x.ndim), keepdims=self.keepdims)
 
-    def backward(self, grad, saved, needs):
-        shape, share = saved
-        return (_expand(grad, self, shape) * share,)
+    def backward(self, m, g, needs, out, x):
+        return (self.expand(m, g, x) * m.winner_share(x, self._axis_for(m.ndim(x))),)
 
 
 def sum(x, axis=None, keepdims=False):

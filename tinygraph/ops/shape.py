@@ -1,4 +1,4 @@
-"""Shape operations: reshape, transpose and indexing.
+"""Shape operations: reshape, transpose, broadcasting and indexing.
 
 They move entries around without changing them, so backward moves the
 gradient back: reshape it, transpose it the other way, or scatter it into
@@ -7,7 +7,8 @@ the indexed places (adding where an index repeats).
 
 import numpy as np
 
-from ..op import Op, describe
+from ..naming import describe
+from ..op import Op
 from ..tensor import Tensor
 
 
@@ -15,6 +16,7 @@ class Reshape(Op):
     """x viewed with a new shape; the gradient is reshaped back."""
 
     name = "reshape"
+    rules = ("{g} reshaped back to {0}'s shape",)
     __slots__ = ("new_shape",)
 
     def __init__(self, shape):
@@ -23,11 +25,11 @@ class Reshape(Op):
     def render(self, x):
         return f"reshape({x}, {self.new_shape})"
 
-    def forward(self, x):
-        return x.reshape(self.new_shape), x.shape
+    def maths(self, m, x):
+        return m.reshape(x, self.new_shape)
 
-    def backward(self, grad, old_shape, needs):
-        return (grad.reshape(old_shape),)
+    def backward(self, m, g, needs, out, x):
+        return (m.reshape(g, m.shape(x)),)
 
 
 class Transpose(Op):
@@ -35,6 +37,7 @@ class Transpose(Op):
     permuted back."""
 
     name = "transpose"
+    rules = ("{g} transposed back",)
     __slots__ = ("axes",)
 
     def __init__(self, axes=None):
@@ -43,21 +46,35 @@ class Transpose(Op):
     def render(self, x):
         return f"{x}ᵀ" if self.axes is None else f"transpose({x}, {self.axes})"
 
-    def forward(self, x):
-        return np.transpose(x, self.axes), None
+    def maths(self, m, x):
+        return m.transpose(x, self.axes)
 
-    def backward(self, grad, saved, needs):
-        if self.axes is None:
-            return (np.transpose(grad),)
-        return (np.transpose(grad, np.argsort(self.axes)),)
+    def backward(self, m, g, needs, out, x):
+        # The inverse permutation (argsort is only right for axes >= 0,
+        # which the function transpose() makes sure of).
+        back = None if self.axes is None else tuple(np.argsort(self.axes))
+        return (m.transpose(g, back),)
 
 
-def _is_basic(index):
-    """Basic indexing (ints, slices) selects each entry at most once."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(
-        isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts
-    )
+class BroadcastTo(Op):
+    """x stretched to ``shape`` by NumPy's broadcasting rules; the gradient is
+    summed back over the stretched axes."""
+
+    name = "broadcast_to"
+    rules = ("{g} summed back to {0}'s shape",)
+    __slots__ = ("target",)
+
+    def __init__(self, shape):
+        self.target = tuple(shape)
+
+    def render(self, x):
+        return f"broadcast_to({x}, {self.target})"
+
+    def maths(self, m, x):
+        return m.broadcast_to(x, self.target)
+
+    def backward(self, m, g, needs, out, x):
+        return (m.sum_to(g, m.shape(x)),)
 
 
 def _slice_text(part):
@@ -88,6 +105,7 @@ class GetItem(Op):
     integer-array indexing a repeated index adds up its gradients."""
 
     name = "getitem"
+    rules = ("{g} put back at the selected entries, zeros elsewhere",)
     __slots__ = ("index",)
 
     def __init__(self, index):
@@ -96,16 +114,33 @@ class GetItem(Op):
     def render(self, x):
         return f"{x}[{_index_text(self.index)}]"
 
-    def forward(self, x):
-        return x[self.index], x.shape
+    def maths(self, m, x):
+        return x[self.index]
 
-    def backward(self, grad, shape, needs):
-        full = np.zeros(shape, dtype=grad.dtype)
-        if _is_basic(self.index):
-            full[self.index] = grad
-        else:
-            np.add.at(full, self.index, grad)
-        return (full,)
+    def backward(self, m, g, needs, out, x):
+        return (m.scatter(g, self.index, m.shape(x)),)
+
+
+class Scatter(Op):
+    """An array of ``shape``, zero except at ``index``, where x is added
+    (getitem's backward, as an op so that it can be differentiated again):
+    the gradient is read back at ``index``."""
+
+    name = "scatter"
+    rules = ("{g} read at the scattered entries",)
+    __slots__ = ("index", "target")
+
+    def __init__(self, index, shape):
+        self.index, self.target = index, tuple(shape)
+
+    def render(self, x):
+        return f"scatter({x}, [{_index_text(self.index)}], {self.target})"
+
+    def maths(self, m, x):
+        return m.scatter(x, self.index, self.target)
+
+    def backward(self, m, g, needs, out, x):
+        return (g[self.index],)
 
 
 def reshape(x, *shape):
@@ -137,6 +172,14 @@ def _permutation(axes, ndim, x):
             "from the end)"
         )
     return normalized
+
+
+def broadcast_to(x, shape):
+    return BroadcastTo(shape).apply(x)
+
+
+def scatter(x, index, shape):
+    return Scatter(index, shape).apply(x)
 
 
 def getitem(x, index):
