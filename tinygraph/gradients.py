@@ -41,12 +41,9 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False):
     seeds = {}
     for output, seed in zip(outputs, grad_outputs):
         seeds[output] = seed if output not in seeds else seeds[output] + seed
-    found = {}
+    found = {}  # every node's gradient, filled in by the chain rule
 
-    def keep(node, g, shared):
-        found[node] = g
-
-    graph.chain_rule(seeds, tensors if create_graph else numeric, keep)
+    graph.chain_rule(seeds, tensors if create_graph else numeric, found.__setitem__)
     return tuple(_result(found.get(x), x, create_graph) for x in inputs)
 
 

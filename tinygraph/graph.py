@@ -45,15 +45,12 @@ def backward(root, grad=None):
     dJ_droot = seed(root, grad)
     if modes.current().detect_anomaly:
         anomaly.check_seed(root, dJ_droot)
-    chain_rule({root: dJ_droot}, numeric, _keep_in_grad)
+    chain_rule({root: dJ_droot}, numeric)
 
 
-def _keep_in_grad(node, g, shared):
-    """backward()'s record of a node's gradient: leaves add it to ``.grad``
-    (a copy where ``g`` is also someone else's array), other nodes keep it."""
-    if node._op is not None:
-        node.grad = g
-        return
+def _accumulate_into_leaf(node, g, shared):
+    """``leaf.grad += g``, on a copy of ``g`` where it is also someone else's
+    array (``shared``, or a view)."""
     if shared or g.base is not None:
         g = g.copy()
     if node.grad is None:
@@ -71,17 +68,16 @@ def _keep_in_grad(node, g, shared):
     node.grad = total
 
 
-def chain_rule(seeds, m, keep):
+def chain_rule(seeds, m, keep=None):
     """Push gradients back from ``seeds`` ({node: dJ/d(node)}) through the graph.
 
     ``m`` is the reading the ops' derivatives are evaluated in: ``numeric``
     (arrays) or ``maths.tensors`` (a gradient that is itself recorded).
-    Each node that receives a gradient is visited once, with all of it:
-    ``keep(node, dJ/d(node), shared)`` is called, then each input that
-    needs a gradient gets its share, dJ/d(input) = what the op's local
-    derivative makes of dJ/d(node), added to what it has from other uses.
-    ``shared`` tells whether an op passed that array on unchanged (so it is
-    someone else's too).
+    Each node that receives a gradient is visited once, with all of it, and
+    each of its inputs that needs a gradient gets its share: what the op's
+    local derivative makes of dJ/d(node), added to what the input has from
+    its other uses. Each node's gradient is handed to ``keep(node, grad)``,
+    or, when there is no ``keep`` (``backward()``), stored in ``.grad``.
     """
     on_arrays = m is numeric
     check = on_arrays and modes.current().detect_anomaly
@@ -94,31 +90,44 @@ def chain_rule(seeds, m, keep):
     queue = [(-node._order, id(node), node) for node in seeds]
     heapify(queue)
     # An op may pass its upstream gradient on unchanged (addition does), so
-    # the same array can reach a leaf; ``keep`` is told, so that a leaf gets
-    # its own copy and updating ``leaf.grad`` in place is safe.
+    # the same array can reach a leaf; a leaf gets its own copy of such an
+    # array, so that updating ``leaf.grad`` in place is safe.
     passed_on = set()
     while queue:
         node = heappop(queue)[2]
         g = grads.pop(node)
         if check and not np.isfinite(g).all():
             anomaly.check_sum(node, g, next(iter(seeds)))
-        keep(node, g, id(g) in passed_on)
         op = node._op
+        if keep is not None:
+            keep(node, g)
+        elif op is None:
+            _accumulate_into_leaf(node, g, id(g) in passed_on)
+        else:
+            node.grad = g
         if op is None:
             continue
         needs = node._needs
         values = node._saved if on_arrays else _live_values(node)
-        partials = op.backward(m, g, needs, *values)
+        # (Calls spelled out for one and two inputs: a call with *values
+        # costs more, and this line runs once per node.)
+        if len(values) == 2:
+            partials = op.backward(m, g, needs, values[0], values[1])
+        elif len(values) == 3:
+            partials = op.backward(m, g, needs, values[0], values[1], values[2])
+        else:
+            partials = op.backward(m, g, needs, *values)
         if type(partials) is not tuple or len(partials) != len(needs):
             partials = _one_per_input(node, partials)
         for x, needed, dx in zip(node.inputs, needs, partials):
             if not needed:
                 continue
+            like = x._data
             if not on_arrays:
                 dx = _fit_tensor(dx, x, node)
-            elif type(dx) is not np.ndarray or dx.shape != x.shape or dx.dtype != x.dtype:
+            elif type(dx) is not np.ndarray or dx.shape != like.shape or dx.dtype != like.dtype:
                 # Summed back over broadcast axes, cast to the input's dtype.
-                dx = _fit(dx, x._data, node, x)
+                dx = _fit(dx, like, node, x)
             elif dx is g:
                 passed_on.add(id(g))
             if check:

@@ -31,8 +31,14 @@ def current():
     return this_thread.modes
 
 
-def change(**settings):
+def change(grad_enabled=None, detect_anomaly=None, scope=None):
     """Change some of this thread's modes; return the previous ones."""
     previous = this_thread.modes
-    this_thread.modes = previous._replace(**settings)
+    # tuple.__new__ rather than Modes(...) or _replace: module scopes change
+    # the modes twice per call, and this is five times faster.
+    this_thread.modes = tuple.__new__(Modes, (
+        previous[0] if grad_enabled is None else grad_enabled,
+        previous[1] if detect_anomaly is None else detect_anomaly,
+        previous[2] if scope is None else scope,
+    ))
     return previous

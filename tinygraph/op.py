@@ -22,7 +22,11 @@ symbolically (SymPy). A subclass writes:
   ``rules``: how dJ/d(input) reads in the step-through, one text per input
   (elementwise ops show "upstream times local derivative" instead);
 * ``forward(*arrays)``, only where NumPy needs another formula than
-  ``maths`` (a stabler or a faster one).
+  ``maths`` (a stabler or a faster one). An op with ``keeps = True``
+  returns ``(output, kept)`` from it: something worked out on the way that
+  the numeric backward pass would otherwise compute again (softmax
+  cross-entropy keeps the softmax); ``backward`` gets it as ``kept=``, and
+  None in the other readings.
 
 An op keeps no state beyond its settings (the ``axis`` of a sum): one
 ``Exp()`` serves every exp node. Each node, a ``Tensor``, keeps its inputs
@@ -57,13 +61,15 @@ class Op:
     rules = ()
     elementwise = False
 
+    # The numeric forward pass, ``forward(*arrays)``, for an op that needs
+    # another NumPy formula than its maths (a stabler or faster one); when
+    # None, the forward pass is ``maths`` read on arrays.
+    forward = None
+    keeps = False
+
     def maths(self, m, *xs):
         """The function, in the namespace ``m``."""
         raise NotImplementedError
-
-    def forward(self, *arrays):
-        """The output array, from the input arrays (and Python numbers)."""
-        return self.maths(numeric, *arrays)
 
     def backward(self, m, g, needs, out, *xs):
         """dJ/d(x_i) for each input (None where not ``needs[i]``)."""
@@ -96,12 +102,16 @@ class Op:
         if not plain:
             inputs, arrays = _constants_as_arrays(self, inputs)
         try:
-            out = self.forward(*arrays)
+            forward = self.forward
+            out = self.maths(numeric, *arrays) if forward is None else forward(*arrays)
         except (ValueError, TypeError, IndexError, OverflowError) as err:
             operands = " and ".join(describe(x) for x in inputs)
             kind = ValueError if isinstance(err, OverflowError) else type(err)
             # Chained, so the traceback still shows the line that raised.
             raise kind(f"{self.name}: cannot apply to {operands}: {err}") from err
+        kept = ()
+        if self.keeps:
+            out, kept = out[0], out[1:]
         if type(out) is not np.ndarray:
             out = _as_output(self, out)
         recording, checking, scope = this_thread.modes
@@ -110,7 +120,7 @@ class Op:
             needs = _shared_needs.setdefault(needs, needs)
             # The node keeps the arrays this forward pass used: backward
             # reads these, whatever happens to the tensors afterwards.
-            saved = (out, *arrays)
+            saved = (out, *arrays, *kept)
             result = Tensor._from_op(out, self, inputs, needs, saved, scope)
             if not all_held:
                 _hold(inputs)
@@ -136,15 +146,25 @@ class Elementwise(Op):
         # The chain rule, entry by entry: dJ/dx_i = dJ/d(out) * d(out)/dx_i,
         # the upstream gradient times the local derivative. (Summing it back
         # over broadcast axes, and adding it into x_i, is the driver's job.)
-        grads = []
-        for i, needed in enumerate(needs):
-            if needed:
-                local = self.derivative(m, i, out, *xs)
-                # A local derivative of constant 1 (addition) passes g on as it is.
-                grads.append(g if type(local) is int and local == 1 else g * local)
-            else:
-                grads.append(None)
-        return tuple(grads)
+        # (Written out for one and two inputs: this runs once per node, and
+        # a loop costs more than the multiplication on small arrays.)
+        if len(xs) == 1:  # one input, so it is the one that needs a gradient
+            return (g * self.derivative(m, 0, out, xs[0]),)
+        if len(xs) == 2:
+            a, b = xs
+            return (
+                _times(g, self.derivative(m, 0, out, a, b)) if needs[0] else None,
+                _times(g, self.derivative(m, 1, out, a, b)) if needs[1] else None,
+            )
+        return tuple(
+            _times(g, self.derivative(m, i, out, *xs)) if needed else None
+            for i, needed in enumerate(needs)
+        )
+
+
+def _times(g, local):
+    """g * local; a local derivative of constant 1 (addition) passes g on as it is."""
+    return g if type(local) is int and local == 1 else g * local
 
 
 def _as_output(op, out):
@@ -165,7 +185,7 @@ def _hold(inputs):
     out to anyone yet."""
     for x in inputs:
         if isinstance(x, Tensor) and not x._held:
-            x._data.flags.writeable = False
+            x._data.setflags(write=False)
             x._held = True
 
 

@@ -96,16 +96,18 @@ class SGD:
         """
         for i, p in enumerate(self.params):
             _check_gradient(i, p)
+        # Each update makes a new array (p.numpy() reads the values without
+        # copying them): a graph that used the old values keeps them.
         for p, v in zip(self.params, self.velocities):
             if p.grad is None:
                 continue
             if self.momentum == 0:
-                p.data -= self.lr * p.grad  # W := W - alpha dJ/dW, no velocity needed
+                p.data = p.numpy() - self.lr * p.grad  # W := W - alpha dJ/dW
                 continue
             # V := mu V - alpha dJ/dW, in place so V keeps W's dtype
             v *= self.momentum
             v -= self.lr * p.grad
-            p.data += v
+            p.data = p.numpy() + v
 
     def zero_grad(self):
         """Forget the gradients, which would otherwise add up across backward()."""

@@ -10,6 +10,8 @@ import itertools
 
 import numpy as np
 
+from . import modes
+
 # Creation order doubles as a topological order: a tensor is always made
 # after its inputs. It also numbers the u-variables the way code is written.
 _creation_counter = itertools.count()
@@ -266,8 +268,9 @@ class Tensor:
         return self._data.item()
 
     def numpy(self):
-        """The underlying array (shared, not copied)."""
-        return self.data
+        """The underlying array, shared, not copied (as ``np.asarray(t)``);
+        read-only while a recorded graph holds it (see ``Tensor.data``)."""
+        return self._data
 
     def __array__(self, dtype=None, copy=None):
         """``np.asarray(t)`` may share the data; ``np.array(t)`` copies it."""
@@ -409,6 +412,40 @@ class Tensor:
 
     def __neg__(self):
         return _ops.neg(self)
+
+    # ----- in-place arithmetic, for updates: ``with tg.no_grad(): W -= lr * W.grad``
+
+    def __iadd__(self, other):
+        return self._update(np.add, other, "+=")
+
+    def __isub__(self, other):
+        return self._update(np.subtract, other, "-=")
+
+    def __imul__(self, other):
+        return self._update(np.multiply, other, "*=")
+
+    def __itruediv__(self, other):
+        return self._update(np.true_divide, other, "/=")
+
+    def _update(self, operation, other, symbol):
+        """``self <op>= other`` on the values, as PyTorch allows it: where no
+        graph is being recorded through this tensor. The result is a new
+        array, so a graph that used the old values keeps them."""
+        if self._op is not None or (self._requires_grad and modes.current().grad_enabled):
+            raise RuntimeError(
+                f"{_who(self.name)}: {symbol} would change a tensor that a recorded "
+                "graph depends on; update a parameter inside `with tg.no_grad():`, "
+                f"or write t = t {symbol[0]} x to make a new node"
+            )
+        new = operation(self._data, _values(other))
+        if new.shape != self._data.shape or new.dtype != self._data.dtype:
+            raise ValueError(
+                f"{_who(self.name)}: {symbol} would change its shape {self.shape} or dtype "
+                f"{self.dtype} (to {new.shape}, {new.dtype}); in-place updates keep both"
+            )
+        self._data = new
+        self._held = False
+        return self
 
     def __getitem__(self, index):
         return _ops.getitem(self, index)

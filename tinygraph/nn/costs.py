@@ -40,7 +40,7 @@ def _output(A, cost, what="A"):
 
 def _target(Y, A, cost, what="A"):
     """``Y`` as a graph leaf named "Y", checked against ``A``'s shape."""
-    data = np.asarray(Y)
+    data = Y.numpy() if isinstance(Y, Tensor) else np.asarray(Y)
     if data.dtype.kind not in "biuf":
         raise TypeError(f"{cost}: Y must hold numbers, got dtype {data.dtype}")
     if data.shape != A.shape:
@@ -54,9 +54,11 @@ def _target(Y, A, cost, what="A"):
     name = Y.name if isinstance(Y, Tensor) and Y.name is not None else "Y"
     if isinstance(Y, Tensor) and Y.dtype == A.dtype and Y.name is not None:
         return Y
+    if isinstance(Y, Tensor) and Y.dtype == A.dtype:
+        return Y.detach().named(name)  # a leaf that shares Y's values
     # a leaf of its own: a copy, so the caller's array is never made
     # read-only by the graph (see Tensor.data)
-    return Tensor._from_op(np.array(data, dtype=A.dtype), None).named(name)
+    return Tensor._from_op(np.array(data, dtype=A.dtype)).named(name)
 
 
 def _check_one_row(A, cost, instead, what="A"):
@@ -70,14 +72,14 @@ def _check_one_row(A, cost, instead, what="A"):
 
 def _check_probabilities(A, cost, logits_form):
     _check_unit_interval(
-        np.asarray(A),
+        A.numpy(),
         f"{cost}: A must hold probabilities in [0, 1]",
         f"; to pass the output layer's Z (logits) use {logits_form}",
     )
 
 
 def _check_labels_in_unit_interval(Y, cost):
-    _check_unit_interval(np.asarray(Y), f"{cost}: labels Y must lie in [0, 1]")
+    _check_unit_interval(Y.numpy(), f"{cost}: labels Y must lie in [0, 1]")
 
 
 def _check_unit_interval(data, must, hint=""):
@@ -100,7 +102,7 @@ def _check_unit_interval(data, must, hint=""):
 
 
 def _check_one_hot(Y, cost):
-    data = np.asarray(Y)
+    data = Y.numpy()
     # Fast test, run every step: with exactly m nonzero entries and no
     # column summing to anything but 1, each column holds a single nonzero,
     # and it is 1. (count_nonzero is one C call; .all() is slower here.)

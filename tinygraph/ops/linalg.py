@@ -19,33 +19,30 @@ class MatMul(Op):
     def maths(self, m, a, b):
         return a @ b
 
-    def forward(self, a, b):
-        return a @ b
-
     def backward(self, m, g, needs, out, a, b):
-        if m.ndim(a) == 2 and m.ndim(b) == 2:  # the dense-layer case, kept direct
+        if a.ndim == 2 and b.ndim == 2:  # the dense-layer case, kept direct
             return (
-                g @ m.mT(b) if needs[0] else None,
-                m.mT(a) @ g if needs[1] else None,
+                g @ b.T if needs[0] else None,
+                a.T @ g if needs[1] else None,
             )
-        if m.ndim(a) == 1 and m.ndim(b) == 1:  # a dot product
+        if a.ndim == 1 and b.ndim == 1:  # a dot product
             return g * b, g * a
         # Promote 1-D operands to matrices, as the forward did, and drop the
         # added axis again; the driver sums any broadcast stack axes.
-        a2 = m.expand_dims(a, 0) if m.ndim(a) == 1 else a
-        b2 = m.expand_dims(b, -1) if m.ndim(b) == 1 else b
+        a2 = m.expand_dims(a, 0) if a.ndim == 1 else a
+        b2 = m.expand_dims(b, -1) if b.ndim == 1 else b
         g2 = g
-        if m.ndim(a) == 1:
+        if a.ndim == 1:
             g2 = m.expand_dims(g2, -2)
-        if m.ndim(b) == 1:
+        if b.ndim == 1:
             g2 = m.expand_dims(g2, -1)
         grad_a = grad_b = None
         if needs[0]:
             grad_a = g2 @ m.mT(b2)
-            grad_a = grad_a[..., 0, :] if m.ndim(a) == 1 else grad_a
+            grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
         if needs[1]:
             grad_b = m.mT(a2) @ g2
-            grad_b = grad_b[..., 0] if m.ndim(b) == 1 else grad_b
+            grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
         return grad_a, grad_b
 
 

@@ -133,6 +133,7 @@ class SoftmaxCrossEntropy(Op):
 
     name = "cross_entropy_with_logits"
     rules = ("({g} / m) * (softmax({0}) - {1})", "-({g} / m) * log_softmax({0})")
+    keeps = True  # the softmax, which backward needs and forward has on the way
     __slots__ = ("axis", "one_hot")
 
     def __init__(self, axis=0, one_hot=False):
@@ -150,7 +151,10 @@ class SoftmaxCrossEntropy(Op):
         return -m.sum(y * m.log_softmax(z, self.axis)) / self.examples(m.shape(z))
 
     def forward(self, z, y):
-        log_a = numeric.log_softmax(z, self.axis)
+        shifted = z - z.max(axis=self.axis, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=self.axis, keepdims=True)
+        log_a = shifted - np.log(total)
         # NOTE: a masked logit (-inf), or one over 1.8e308 below its column's max,
         # has log a = -inf. Where its label is 0 the term is 0 log 0 = 0, but
         # 0 * -inf is nan in floating point, so multiply only where y != 0.
@@ -159,13 +163,14 @@ class SoftmaxCrossEntropy(Op):
         # divide before summing, so terms near the largest float cannot
         # overflow a sum whose mean fits
         terms /= self.examples(z.shape)
-        return np.asarray(-terms.sum())
+        return np.asarray(-terms.sum()), exp / total
 
-    def backward(self, m, g, needs, out, z, y):
+    def backward(self, m, g, needs, out, z, y, kept=None):
         scale = g / self.examples(m.shape(z))  # J is a scalar: one number
         grad_z = grad_y = None
         if needs[0]:
-            a = m.softmax(z, self.axis)  # the notes' A
+            # the notes' A, kept by the numeric forward pass
+            a = m.softmax(z, self.axis) if kept is None else kept
             if not self.one_hot:  # scale by each column's total label weight
                 a = a * m.sum(y, axis=self.axis, keepdims=True)
             grad_z = (a - y) * scale
