@@ -109,9 +109,8 @@ class Op:
             kind = ValueError if isinstance(err, OverflowError) else type(err)
             # Chained, so the traceback still shows the line that raised.
             raise kind(f"{self.name}: cannot apply to {operands}: {err}") from err
-        kept = ()
         if self.keeps:
-            out, kept = out[0], out[1:]
+            out, kept = out
         if type(out) is not np.ndarray:
             out = _as_output(self, out)
         recording, checking, scope = this_thread.modes
@@ -120,7 +119,9 @@ class Op:
             needs = _shared_needs.setdefault(needs, needs)
             # The node keeps the arrays this forward pass used: backward
             # reads these, whatever happens to the tensors afterwards.
-            saved = (out, *arrays, *kept)
+            saved = (out, *arrays)
+            if self.keeps:
+                saved += (kept,)
             result = Tensor._from_op(out, self, inputs, needs, saved, scope)
             if not all_held:
                 _hold(inputs)
