@@ -17,7 +17,7 @@ export MKL_NUM_THREADS := 1
 .PHONY: demo test test-fast bench tutorials lint graphviz chromium clean
 
 demo: $(VENV)/.demo graphviz
-	$(PY) -m tinygraph.demo
+	$(PY) demo.py
 
 # Standard input from /dev/null: CI runs with none, and a closed stdin makes
 # the notebook kernels' sockets take file descriptor 0.

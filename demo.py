@@ -1,12 +1,17 @@
 """The main job: train a small network on handwritten digits, then draw one step.
 
-Run with ``python -m tinygraph.demo`` (or ``make demo``). It trains a
-64-64-10 ReLU network with softmax cross-entropy and mini-batch gradient
+Run with ``python demo.py`` from the checkout (or ``make demo``). It trains
+a 64-64-10 ReLU network with softmax cross-entropy and mini-batch gradient
 descent with momentum on scikit-learn's 8x8 digits, printing the cost of
 every epoch, and reports the accuracy on held-out digits. Then it draws
 the graph of one forward and backward pass on a few examples, with the
 notes' composed softmax + cross-entropy so the u-variables show, into
 ``out/graph.svg`` and ``out/steps.html``, and says how to open the page.
+
+It lives at the top of the checkout, above both packages, because it uses
+both: the engine (``tinygraph``) must not depend on the drawing package, and
+``visualize`` only draws graphs, so a program that trains and then draws
+belongs to neither.
 """
 
 import os
@@ -17,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 import tinygraph as tg
+import visualize
 
 EPOCHS = 20
 BATCH_SIZE = 32
@@ -78,8 +84,6 @@ def train(data, out=sys.stdout):
 
 def draw_one_step(model, data, directory=OUT, examples=4):
     """Draw the graph of one forward and backward pass on a few test digits."""
-    import visualize
-
     X = tg.tensor(data.X_test[:, :examples], name="X")
     Y = data.Y_test[:, :examples]
     # the composed cost (softmax node, then the notes' u-variables)
@@ -109,6 +113,7 @@ def how_to_open(page):
 
 
 def main():
+    """Train, report the held-out accuracy, then draw one step into ``out/``."""
     start = time.perf_counter()
     data = tg.datasets.digits(test_fraction=0.2, seed=SEED)
     print(

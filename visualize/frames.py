@@ -6,7 +6,8 @@ contribution that flowed into its gradient (one ``Term`` per consumer
 argument) and the resulting gradient, and spells the chain rule out with
 numbers, e.g. ``∂J/∂u1 = ∂J/∂u3 * ∂u3/∂u1``. Entrywise products are ``*``;
 a matmul or a reduction has no entry-by-entry local derivative, so its term
-names the rule the engine applies instead (``∂J/∂Z @ Xᵀ``).
+names the rule the engine applies instead, as the op's ``rules`` words it
+(``∂J/∂Z @ Xᵀ``).
 """
 
 from dataclasses import dataclass, field
@@ -17,23 +18,6 @@ import tinygraph as tg
 
 from .facts import collect
 from .values import array_inline, shape_text
-
-# How the gradient flows back through ops that are not entrywise, per
-# argument; {g} is the upstream gradient, {out} the consumer's label and
-# {0}, {1} its operands.
-RULES = {
-    ("matmul", 0): "{g} @ {1}ᵀ",
-    ("matmul", 1): "{0}ᵀ @ {g}",
-    ("sum", 0): "{g} copied to every entry that was summed",
-    ("mean", 0): "{g} / n copied to every entry that was averaged",
-    ("max", 0): "{g} sent to the largest entries",
-    ("softmax", 0): "{out} * ({g} - sum({g} * {out}))",
-    ("log_softmax", 0): "{g} - softmax({0}) * sum({g})",
-    ("reshape", 0): "{g} reshaped back to {0}'s shape",
-    ("transpose", 0): "{g} transposed back",
-    ("getitem", 0): "{g} put back at the selected entries, zeros elsewhere",
-}
-
 
 @dataclass
 class Term:
@@ -127,11 +111,15 @@ def _term(facts, node, contribution):
 def rule_text(facts, consumer, argument):
     """How dJ/d(input ``argument``) follows from dJ/d``consumer`` (not entrywise).
 
+    The text is the op's own ``rules[argument]``, in which {g} is the upstream
+    gradient, {out} the consumer's label and {0}, {1} its operands:
     ``∂J/∂Z @ Xᵀ`` for the first argument of ``Z = W @ X``.
     """
     operands = tg.graph.operand_texts(consumer, facts.labels)
-    rule = RULES.get((consumer.op.name, argument))
-    if rule is None:
+    rules = consumer.op.rules
+    if argument < len(rules):
+        rule = rules[argument]
+    else:
         rule = "{g} pushed back through " + facts.equation(consumer)
     return rule.format(*operands, g=facts.grad_name(consumer), out=facts.labels[consumer])
 

@@ -6,6 +6,7 @@ import numpy as np
 import tinygraph as tg
 import visualize
 from tests.helpers import numeric_grad
+from tinygraph.op import Op
 from visualize.values import array_inline
 
 from .conftest import scoped_network
@@ -74,3 +75,44 @@ def test_frames_skip_nodes_that_need_no_gradient():
     J = scoped_network(layers=1).J
     frame = next(f for f in visualize.frames(J) if f.label == "X")
     assert frame.grad is None and "needs no gradient" in frame.text
+
+
+class Dot(Op):
+    """a · b = sum(a * b) over vectors: dJ/da = g b and dJ/db = g a. An op
+    that tinygraph does not have, so its rule can come from nowhere else."""
+
+    name, formula = "dot", "dot({0}, {1})"
+    rules = ("{g} times {1}, entry by entry", "{g} times {0}, entry by entry")
+
+    def maths(self, m, a, b):
+        return m.sum(a * b)
+
+    def backward(self, m, g, needs, out, a, b):
+        return (g * b if needs[0] else None, g * a if needs[1] else None)
+
+
+class DotWithOneRule(Dot):
+    """Dot with a rule for its first input only."""
+
+    rules = Dot.rules[:1]
+
+
+def _dot_frames(op):
+    a = tg.tensor([1.0, 2.0], requires_grad=True, name="a")
+    b = tg.tensor([3.0, -4.0], requires_grad=True, name="b")
+    J = op.apply(a, b).named("J")
+    return a, b, {f.node: f for f in visualize.frames(J)}
+
+
+def test_frames_show_the_rule_a_new_op_carries():
+    a, b, frames = _dot_frames(Dot())
+    assert frames[a].lines[0] == "∂J/∂a = ∂J/∂J · ∂J/∂a = ∂J/∂J times b, entry by entry"
+    assert frames[b].lines[0].endswith("= ∂J/∂J times a, entry by entry")
+    np.testing.assert_allclose(frames[a].grad, b.data, rtol=1e-12)  # d(a · b)/da = b
+    np.testing.assert_allclose(frames[b].grad, a.data, rtol=1e-12)
+
+
+def test_frames_fall_back_when_an_op_has_no_rule_for_an_input():
+    a, b, frames = _dot_frames(DotWithOneRule())
+    assert frames[a].lines[0].endswith("∂J/∂J times b, entry by entry")
+    assert frames[b].lines[0].endswith("= ∂J/∂J pushed back through J = dot(a, b)")
