@@ -93,14 +93,15 @@ class Tensor:
     array([2., 4., 6.])
     """
 
-    # A node keeps its own inputs and what its op saved for backward; the op
-    # itself is shared by every node it makes. One or two inputs sit in
-    # slots of their own rather than in a tuple: then each node is one
-    # object for Python's cycle collector, which walks a long graph again
-    # and again while it grows (see deep_chain in benchmarks/README.md).
+    # A node keeps its own inputs (``_arity`` of them) and the arrays its
+    # forward pass used (``_saved``); the op itself is shared by every node
+    # it makes. One or two inputs sit in slots of their own rather than in a
+    # tuple: then each node is one object for Python's cycle collector,
+    # which walks a long graph again and again while it grows (see
+    # deep_chain in benchmarks/README.md).
     __slots__ = (
         "_data", "grad", "_requires_grad", "name", "scope", "_order", "_held",
-        "_op", "_input0", "_input1", "_more_inputs", "_needs", "_saved",
+        "_op", "_arity", "_input0", "_input1", "_more_inputs", "_needs", "_saved",
         "__weakref__",
     )
 
@@ -116,6 +117,7 @@ class Tensor:
         self.scope = ()
         self._order = next(_creation_counter)
         self._op = None
+        self._arity = 0
         self._needs = ()
         self._saved = None
 
@@ -133,13 +135,14 @@ class Tensor:
         t.scope = scope
         t._order = next(_creation_counter)
         t._op = op
+        t._arity = arity = len(inputs)
         t._needs = needs
         t._saved = saved
-        if len(inputs) > 2:
+        if arity > 2:
             t._more_inputs = inputs
-        elif inputs:
+        elif arity:
             t._input0 = inputs[0]
-            if len(inputs) == 2:
+            if arity == 2:
                 t._input1 = inputs[1]
         return t
 
@@ -154,7 +157,7 @@ class Tensor:
     def inputs(self):
         """The operands this tensor was computed from, tensors and constants,
         in argument order (empty for a leaf)."""
-        arity = len(self._needs)
+        arity = self._arity
         if arity == 1:
             return (self._input0,)
         if arity == 2:

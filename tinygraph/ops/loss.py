@@ -132,7 +132,7 @@ class SoftmaxCrossEntropy(Op):
     """
 
     name = "cross_entropy_with_logits"
-    rules = ("({g} / m) * (softmax({0}) - {1})", "-({g} / m) * log_softmax({0})")
+    rules = ("({g} / m) * (softmax({0}) * sum({1}) - {1})", "-({g} / m) * log_softmax({0})")
     keeps = True  # the softmax, which backward needs and forward has on the way
     __slots__ = ("axis", "one_hot")
 

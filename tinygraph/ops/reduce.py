@@ -94,7 +94,7 @@ class Max(_Reduction):
     """
 
     name = "max"
-    rules = ("{g} sent to the largest entries",)
+    rules = ("{g} sent to the largest entries, shared equally between ties",)
 
     def maths(self, m, x):
         return m.max(x, axis=self._axis_for(m.ndim(x)), keepdims=self.keepdims)
