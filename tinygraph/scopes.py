@@ -7,7 +7,7 @@ layer's nodes into one labelled cluster.
 Scopes are per thread (see ``modes``).
 """
 
-from . import modes
+from .modes import Modes, this_thread
 
 
 class scope:
@@ -29,9 +29,16 @@ class scope:
     def __init__(self, name):
         self.name = str(name)
 
+    # NOTE: every module call enters and leaves a scope, so these two read
+    # and write the thread's modes directly, in one step each (the other
+    # two modes are kept as they are at that moment).
+
     def __enter__(self):
-        self.previous = modes.current().scope
-        modes.change(scope=self.previous + (self.name,))
+        grad_enabled, detect_anomaly, self.previous = this_thread.modes
+        this_thread.modes = tuple.__new__(
+            Modes, (grad_enabled, detect_anomaly, self.previous + (self.name,))
+        )
 
     def __exit__(self, *exception):
-        modes.change(scope=self.previous)
+        grad_enabled, detect_anomaly, _ = this_thread.modes
+        this_thread.modes = tuple.__new__(Modes, (grad_enabled, detect_anomaly, self.previous))

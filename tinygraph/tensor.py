@@ -199,7 +199,7 @@ class Tensor:
             array = array._data
         if type(array) is not np.ndarray:
             array = np.asarray(array)
-        if self._requires_grad:
+        if self._requires_grad and array.dtype.kind != _FLOAT_KINDS:
             _check_float(array, self.name, "the new data")
         self._data = array
         self._held = False

@@ -155,15 +155,24 @@ class SoftmaxCrossEntropy(Op):
         exp = np.exp(shifted)
         total = exp.sum(axis=self.axis, keepdims=True)
         log_a = shifted - np.log(total)
-        # NOTE: a masked logit (-inf), or one over 1.8e308 below its column's max,
-        # has log a = -inf. Where its label is 0 the term is 0 log 0 = 0, but
-        # 0 * -inf is nan in floating point, so multiply only where y != 0.
+        m = self.examples(z.shape)
+        cost = -np.vdot(y, log_a) / m  # sum(Y log A) over every entry, as one dot product
+        if not np.isfinite(cost):
+            cost = self._careful_cost(y, log_a, m)
+        return np.asarray(cost, dtype=log_a.dtype), exp / total
+
+    @staticmethod
+    def _careful_cost(y, log_a, m):
+        """The cost where the dot product could not give it: a masked logit
+        (-inf), or one over 1.8e308 below its column's max, has log a = -inf.
+        Where its label is 0 the term is 0 log 0 = 0, but 0 * -inf is nan in
+        floating point, so multiply only where y != 0; and divide before
+        summing, so terms near the largest float cannot overflow a sum whose
+        mean fits."""
         terms = np.zeros(log_a.shape, np.result_type(y, log_a))
         np.multiply(y, log_a, out=terms, where=y != 0)
-        # divide before summing, so terms near the largest float cannot
-        # overflow a sum whose mean fits
-        terms /= self.examples(z.shape)
-        return np.asarray(-terms.sum()), exp / total
+        terms /= m
+        return -terms.sum()
 
     def backward(self, m, g, needs, out, z, y, kept=None):
         scale = g / self.examples(m.shape(z))  # J is a scalar: one number
