@@ -45,3 +45,20 @@ def test_visualize_imports_only_public_tinygraph_modules():
 def test_visualize_exports_the_contract():
     for name in ("draw", "render", "table", "step_through", "frames"):
         assert callable(getattr(visualize, name))
+
+
+def test_every_graph_function_visualize_uses_is_in_the_graph_api():
+    import tinygraph as tg
+
+    used = set()
+    for path in sorted(PACKAGE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            inner = getattr(node, "value", None)
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(inner, ast.Attribute)
+                and inner.attr == "graph"
+            ):
+                used.add(node.attr)
+    assert used, "the scan found no tg.graph.* names: it is broken"
+    assert used <= set(tg.graph.__all__), sorted(used - set(tg.graph.__all__))
