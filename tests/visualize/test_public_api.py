@@ -58,6 +58,8 @@ def test_every_graph_function_visualize_uses_is_in_the_graph_api():
                 isinstance(node, ast.Attribute)
                 and isinstance(inner, ast.Attribute)
                 and inner.attr == "graph"
+                and isinstance(inner.value, ast.Name)
+                and inner.value.id == "tg"
             ):
                 used.add(node.attr)
     assert used, "the scan found no tg.graph.* names: it is broken"
