@@ -14,19 +14,23 @@ from .tensor import Tensor, tensor  # isort: skip
 from . import closed_form, data, datasets, graph, nn, optim
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .constructors import ones, randn, zeros
+from .grad_mode import is_grad_enabled, no_grad
 from .gradcheck import gradcheck
 from .gradients import grad
-from .grad_mode import is_grad_enabled, no_grad
-from .serialize import load, save
 from .ops import (
     abs,
+    add,
     broadcast_to,
+    div,
     exp,
     log,
     log_softmax,
     matmul,
     max,
     mean,
+    mul,
+    neg,
+    pow,
     relu,
     reshape,
     sigmoid,
@@ -34,18 +38,20 @@ from .ops import (
     softmax,
     sqrt,
     step,
+    sub,
     sum,
     tanh,
     transpose,
     where,
 )
-from .ops import add, div, mul, neg, pow, sub
+from .serialize import load, save
 
 __version__ = "0.1.0"
 
 __all__ = [
     # the tensor and the graph
-    "Tensor", "tensor", "zeros", "ones", "randn", "graph", "no_grad", "is_grad_enabled",
+    "Tensor", "tensor", "zeros", "ones", "randn", "graph", "no_grad",
+    "is_grad_enabled",
     # operations, also available as Tensor methods and operators
     "abs", "exp", "log", "sqrt", "sign", "sigmoid", "tanh", "relu", "step", "softmax",
     "log_softmax", "sum", "mean", "max", "reshape", "transpose", "broadcast_to",
@@ -53,5 +59,6 @@ __all__ = [
     # networks, training and data
     "nn", "optim", "data", "datasets",
     # checking and debugging
-    "grad", "closed_form", "gradcheck", "detect_anomaly", "set_detect_anomaly", "save", "load",
+    "grad", "closed_form", "gradcheck", "detect_anomaly", "set_detect_anomaly",
+    "save", "load",
 ]

@@ -18,8 +18,7 @@ import contextlib
 
 import numpy as np
 
-from . import modes
-from . import naming
+from . import modes, naming
 from .naming import constant_text, equation
 from .tensor import Tensor
 

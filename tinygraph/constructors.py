@@ -23,7 +23,9 @@ def ones(*shape, requires_grad=False, name=None, dtype=np.float64):
     return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad, name)
 
 
-def randn(*shape, rng=None, seed=None, requires_grad=False, name=None, dtype=np.float64):
+def randn(
+    *shape, rng=None, seed=None, requires_grad=False, name=None, dtype=np.float64
+):
     """Standard normal entries, from ``rng`` (a ``numpy.random.Generator``)
     or a new generator seeded with ``seed``.
 

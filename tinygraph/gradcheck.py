@@ -151,9 +151,9 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
     return GradcheckResult(ok=True, max_error=worst)
 
 
-def _checked_inputs(inputs, Tensor):
+def _checked_inputs(inputs, tensor_class):
     """``inputs`` as a list of tensors, or an error saying what to pass."""
-    if isinstance(inputs, Tensor):
+    if isinstance(inputs, tensor_class):
         raise TypeError(
             f"gradcheck: inputs must be a list of tensors, got one tensor of "
             f"shape {inputs.shape}; write [x]"
@@ -165,7 +165,7 @@ def _checked_inputs(inputs, Tensor):
         )
     inputs = list(inputs)
     for i, x in enumerate(inputs):
-        if not isinstance(x, Tensor):
+        if not isinstance(x, tensor_class):
             what = (
                 f"a NumPy array of shape {x.shape}"
                 if isinstance(x, np.ndarray)

@@ -22,7 +22,15 @@ import numpy as np
 
 from . import anomaly, modes
 from .maths import numeric, tensors
-from .naming import equation, equations, labels, nodes, operand_text, operand_texts, returned
+from .naming import (
+    equation,
+    equations,
+    labels,
+    nodes,
+    operand_text,
+    operand_texts,
+    returned,
+)
 from .scopes import scope
 from .tensor import Tensor
 
@@ -125,7 +133,11 @@ def chain_rule(seeds, m, keep=None):
             like = x._data
             if not on_arrays:
                 dx = _fit_tensor(dx, x, node)
-            elif type(dx) is not np.ndarray or dx.shape != like.shape or dx.dtype != like.dtype:
+            elif (
+                type(dx) is not np.ndarray
+                or dx.shape != like.shape
+                or dx.dtype != like.dtype
+            ):
                 # Summed back over broadcast axes, cast to the input's dtype.
                 dx = _fit(dx, like, node, x)
             elif dx is g:
@@ -181,7 +193,8 @@ def _one_per_input(node, partials):
     op = node.op
     raise TypeError(
         f"{op.name}: {type(op).__name__}.backward must return a tuple with one "
-        f"gradient (or None) per input, {arity} here, but it returned {returned(partials)}"
+        f"gradient (or None) per input, {arity} here, but it returned "
+        f"{returned(partials)}"
     )
 
 
@@ -315,7 +328,9 @@ def backward_steps(root, grad=None):
         partials = _one_per_input(
             node, node.op.backward(numeric, step.grad, node._needs, *node._saved)
         )
-        for index, (x, needed, dx) in enumerate(zip(node.inputs, node._needs, partials)):
+        for index, (x, needed, dx) in enumerate(
+            zip(node.inputs, node._needs, partials)
+        ):
             if not needed:
                 continue
             raw = np.asarray(dx)
@@ -339,5 +354,7 @@ def _local_derivative(node, index, shape):
     """d(node)/d(input ``index``) entry by entry, when node's op is elementwise."""
     if not node.op.elementwise:
         return None
-    local = np.asarray(node.op.derivative(numeric, index, *node._saved), dtype=node.dtype)
+    local = np.asarray(
+        node.op.derivative(numeric, index, *node._saved), dtype=node.dtype
+    )
     return np.broadcast_to(local, shape) if local.shape != shape else local

@@ -44,7 +44,6 @@ from .modes import this_thread
 from .naming import describe, returned
 from .tensor import Tensor
 
-
 # The distinct ``needs`` tuples seen so far, each kept once, so that nodes
 # share one tuple per pattern, e.g. (True, False), rather than each having
 # its own.
@@ -192,7 +191,11 @@ def _hold(inputs):
 
 def _settings(op_class):
     """The names of an op's settings: the slots of its classes."""
-    return [name for cls in reversed(op_class.__mro__) for name in cls.__dict__.get("__slots__", ())]
+    return [
+        name
+        for cls in reversed(op_class.__mro__)
+        for name in cls.__dict__.get("__slots__", ())
+    ]
 
 
 def _constants_as_arrays(op, inputs):
@@ -228,10 +231,13 @@ def _constant_array(op, value, float_dtype):
             f"{op.name}: constant operand is not a rectangular array: {err}"
         ) from None
     except OverflowError as err:
-        raise ValueError(f"{op.name}: constant operand is out of range: {err}") from None
+        raise ValueError(
+            f"{op.name}: constant operand is out of range: {err}"
+        ) from None
     if array.dtype.kind not in "biuf":
         raise TypeError(
-            f"{op.name}: cannot use {type(value).__name__} of dtype {array.dtype} as an operand"
+            f"{op.name}: cannot use {type(value).__name__} of dtype {array.dtype} "
+            "as an operand"
         )
     if float_dtype is not None and array.dtype != float_dtype:
         array = _cast(op, array, float_dtype)

@@ -125,7 +125,11 @@ def _check_gradient(i, p):
     if grad is None:
         return
     values = p.numpy()
-    if type(grad) is np.ndarray and grad.shape == values.shape and grad.dtype == values.dtype:
+    if (
+        type(grad) is np.ndarray
+        and grad.shape == values.shape
+        and grad.dtype == values.dtype
+    ):
         return  # the usual case, checked first
     if not isinstance(grad, (np.ndarray, np.generic)):
         raise TypeError(

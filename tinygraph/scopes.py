@@ -10,7 +10,7 @@ Scopes are per thread (see ``modes``).
 from .modes import Modes, this_thread
 
 
-class scope:
+class scope:  # noqa: N801 - used like a function, as tg.no_grad() is
     """Tag the nodes made inside the block with ``name``.
 
     A plain class rather than ``contextlib.contextmanager``: every module
@@ -41,4 +41,6 @@ class scope:
 
     def __exit__(self, *exception):
         grad_enabled, detect_anomaly, _ = this_thread.modes
-        this_thread.modes = tuple.__new__(Modes, (grad_enabled, detect_anomaly, self.previous))
+        this_thread.modes = tuple.__new__(
+            Modes, (grad_enabled, detect_anomaly, self.previous)
+        )

@@ -41,9 +41,13 @@ def _to_array(data, dtype, name):
             f"(a ragged nested list?): {err}"
         ) from None
     except TypeError as err:
-        raise TypeError(f"{what}: cannot convert {type(data).__name__}: {err}") from None
+        raise TypeError(
+            f"{what}: cannot convert {type(data).__name__}: {err}"
+        ) from None
     except OverflowError as err:
-        raise ValueError(f"{what}: a number is out of range for the dtype: {err}") from None
+        raise ValueError(
+            f"{what}: a number is out of range for the dtype: {err}"
+        ) from None
     if array.dtype.kind not in _CONVERTIBLE_KINDS:
         raise TypeError(
             f"{what}: data must be numbers, got dtype {array.dtype} "
@@ -278,7 +282,9 @@ class Tensor:
     def __array__(self, dtype=None, copy=None):
         """``np.asarray(t)`` may share the data; ``np.array(t)`` copies it."""
         if copy is False and dtype is not None and dtype != self._data.dtype:
-            raise ValueError("a tensor cannot be converted to another dtype without a copy")
+            raise ValueError(
+                "a tensor cannot be converted to another dtype without a copy"
+            )
         if copy:
             return self._data.astype(dtype or self._data.dtype, copy=True)
         return self._data if dtype is None else self._data.astype(dtype, copy=False)
@@ -434,7 +440,9 @@ class Tensor:
         """``self <op>= other`` on the values, as PyTorch allows it: where no
         graph is being recorded through this tensor. The result is a new
         array, so a graph that used the old values keeps them."""
-        if self._op is not None or (self._requires_grad and modes.current().grad_enabled):
+        if self._op is not None or (
+            self._requires_grad and modes.current().grad_enabled
+        ):
             raise RuntimeError(
                 f"{_who(self.name)}: {symbol} would change a tensor that a recorded "
                 "graph depends on; update a parameter inside `with tg.no_grad():`, "
@@ -443,8 +451,9 @@ class Tensor:
         new = operation(self._data, _values(other))
         if new.shape != self._data.shape or new.dtype != self._data.dtype:
             raise ValueError(
-                f"{_who(self.name)}: {symbol} would change its shape {self.shape} or dtype "
-                f"{self.dtype} (to {new.shape}, {new.dtype}); in-place updates keep both"
+                f"{_who(self.name)}: {symbol} would change its shape {self.shape} "
+                f"or dtype {self.dtype} (to {new.shape}, {new.dtype}); in-place "
+                "updates keep both"
             )
         self._data = new
         self._held = False

@@ -74,7 +74,8 @@ def _is_basic(index):
     """Basic indexing (ints, slices) selects each entry at most once."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(
-        isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts
+        isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis
+        for p in parts
     )
 
 
@@ -98,7 +99,8 @@ def winner_share(x, axis):
 # The same pairs of shapes come back every training step.
 @lru_cache(maxsize=4096)
 def broadcast_axes(grad_shape, shape):
-    """The axes of ``grad_shape`` that broadcasting added to or stretched in ``shape``."""
+    """The axes of ``grad_shape`` that broadcasting added to or stretched in
+    ``shape``."""
     extra = len(grad_shape) - len(shape)
     stretched = (
         i + extra for i, n in enumerate(shape) if n == 1 and grad_shape[i + extra] != 1

@@ -44,7 +44,8 @@ _max_of_two = np.frompyfunc(sympy.Max, 2, 1)
 reshape, transpose, expand_dims, broadcast_to = (
     np.reshape, np.transpose, np.expand_dims, np.broadcast_to,
 )
-shape, ndim, sum, mT, sum_to = np.shape, np.ndim, numeric.sum, numeric.mT, numeric.sum_to
+shape, ndim = np.shape, np.ndim
+sum, mT, sum_to = numeric.sum, numeric.mT, numeric.sum_to
 
 
 def sigmoid(z):

@@ -13,7 +13,8 @@ from .. import ops
 from ..tensor import Tensor
 from . import numeric
 
-exp, log, sqrt, abs, sign, tanh = ops.exp, ops.log, ops.sqrt, ops.abs, ops.sign, ops.tanh
+exp, log, sqrt = ops.exp, ops.log, ops.sqrt
+abs, sign, tanh = ops.abs, ops.sign, ops.tanh
 sigmoid, where = ops.sigmoid, ops.where
 sum, broadcast_to, scatter = ops.sum, ops.broadcast_to, ops.scatter
 
@@ -74,7 +75,9 @@ def mT(x):
 def sum_to(g, target_shape):
     axes = numeric.broadcast_axes(shape(g), tuple(target_shape))
     summed = ops.sum(g, axis=axes, keepdims=True) if axes else g
-    return summed if shape(summed) == tuple(target_shape) else ops.reshape(summed, target_shape)
+    if shape(summed) == tuple(target_shape):
+        return summed
+    return ops.reshape(summed, target_shape)
 
 
 def winner_share(x, axis):

@@ -34,7 +34,9 @@ def _output(A, cost, what="A"):
         )
     if A.shape[1] == 0:
         # the costs average over the m examples: 0/0 has no meaning
-        raise ValueError(f"{cost}: {what} has no examples (shape {A.shape}); m must be >= 1")
+        raise ValueError(
+            f"{cost}: {what} has no examples (shape {A.shape}); m must be >= 1"
+        )
     return A
 
 
@@ -106,8 +108,9 @@ def _check_one_hot(Y, cost):
     # Fast test, run every step: with exactly m nonzero entries and no
     # column summing to anything but 1, each column holds a single nonzero,
     # and it is 1. (count_nonzero is one C call; .all() is slower here.)
+    m = data.shape[1]
     column_sums = data.sum(axis=0)
-    if np.count_nonzero(data) == data.shape[1] and not np.count_nonzero(column_sums != 1):
+    if np.count_nonzero(data) == m and not np.count_nonzero(column_sums != 1):
         return
     is_binary = (data == 0) | (data == 1)
     bad = np.flatnonzero(~is_binary.all(axis=0) | (column_sums != 1))
@@ -116,7 +119,7 @@ def _check_one_hot(Y, cost):
         raise ValueError(
             f"{cost}: Y must be one-hot, exactly one 1 per column and 0 "
             f"elsewhere, but column {column} is {data[:, column].tolist()} "
-            f"({bad.size} bad columns of {data.shape[1]}); integer labels k "
+            f"({bad.size} bad columns of {m}); integer labels k "
             f"become one-hot with np.eye(n_classes)[:, k]"
         )
 

@@ -4,20 +4,47 @@ Each op is a small class (its maths, its local derivative, its formula) in
 one of these modules, with a lower-case function that applies it.
 """
 
-from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Step, Tanh
-from .activation import log_softmax, relu, sigmoid, softmax, step, tanh
-from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
-from .arithmetic import add, div, mul, neg, pow, sub
-from .elementwise import Abs, Exp, Log, Sign, Sqrt
-from .elementwise import abs, exp, log, sign, sqrt
+from .activation import (
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Step,
+    Tanh,
+    log_softmax,
+    relu,
+    sigmoid,
+    softmax,
+    step,
+    tanh,
+)
+from .arithmetic import Add, Div, Mul, Neg, Pow, Sub, add, div, mul, neg, pow, sub
+from .elementwise import Abs, Exp, Log, Sign, Sqrt, abs, exp, log, sign, sqrt
 from .linalg import MatMul, matmul
-from .loss import Mix, NegMean, SigmoidCrossEntropy, SoftmaxCrossEntropy
-from .loss import mix, neg_mean, sigmoid_cross_entropy, softmax_cross_entropy
-from .reduce import Max, Mean, Sum
-from .reduce import max, mean, sum
+from .loss import (
+    Mix,
+    NegMean,
+    SigmoidCrossEntropy,
+    SoftmaxCrossEntropy,
+    mix,
+    neg_mean,
+    sigmoid_cross_entropy,
+    softmax_cross_entropy,
+)
+from .reduce import Max, Mean, Sum, max, mean, sum
 from .select import Where, where
-from .shape import BroadcastTo, GetItem, Reshape, Scatter, Transpose
-from .shape import broadcast_to, getitem, reshape, scatter, transpose
+from .shape import (
+    BroadcastTo,
+    GetItem,
+    Reshape,
+    Scatter,
+    Transpose,
+    broadcast_to,
+    getitem,
+    reshape,
+    scatter,
+    transpose,
+)
 
 __all__ = [
     # activation

@@ -132,7 +132,10 @@ class SoftmaxCrossEntropy(Op):
     """
 
     name = "cross_entropy_with_logits"
-    rules = ("({g} / m) * (softmax({0}) * sum({1}) - {1})", "-({g} / m) * log_softmax({0})")
+    rules = (
+        "({g} / m) * (softmax({0}) * sum({1}) - {1})",
+        "-({g} / m) * log_softmax({0})",
+    )
     keeps = True  # the softmax, which backward needs and forward has on the way
     __slots__ = ("axis", "one_hot")
 
@@ -156,7 +159,8 @@ class SoftmaxCrossEntropy(Op):
         total = exp.sum(axis=self.axis, keepdims=True)
         log_a = shifted - np.log(total)
         m = self.examples(z.shape)
-        cost = -np.vdot(y, log_a) / m  # sum(Y log A) over every entry, as one dot product
+        # sum(Y log A) over every entry, as one dot product
+        cost = -np.vdot(y, log_a) / m
         if not np.isfinite(cost):
             cost = self._careful_cost(y, log_a, m)
         return np.asarray(cost, dtype=log_a.dtype), exp / total

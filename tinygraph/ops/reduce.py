@@ -77,7 +77,8 @@ class Mean(_Reduction):
         return int(np.prod([shape[a] for a in axes]))
 
     def maths(self, m, x):
-        return m.sum(x, axis=self._axis_for(m.ndim(x)), keepdims=self.keepdims) / self.count(m, x)
+        total = m.sum(x, axis=self._axis_for(m.ndim(x)), keepdims=self.keepdims)
+        return total / self.count(m, x)
 
     def forward(self, x):
         return x.mean(axis=self._axis_for(x.ndim), keepdims=self.keepdims)

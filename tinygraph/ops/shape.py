@@ -162,7 +162,9 @@ def _permutation(axes, ndim, x):
     permutation of ``0 .. ndim-1`` (backward inverts it with argsort, which
     is only right for non-negative axes)."""
     try:
-        normalized = tuple(int(a) % ndim if -ndim <= int(a) < ndim else None for a in axes)
+        normalized = tuple(
+            int(a) % ndim if -ndim <= int(a) < ndim else None for a in axes
+        )
     except (TypeError, ZeroDivisionError):
         normalized = (None,)
     if None in normalized or sorted(normalized) != list(range(ndim)):
@@ -190,5 +192,7 @@ def getitem(x, index):
     if isinstance(index, list):
         index = np.asarray(index)
     if isinstance(index, np.ndarray) and index.dtype.kind == "f":
-        raise IndexError(f"getitem: index arrays must be integers or booleans, got {index.dtype}")
+        raise IndexError(
+            f"getitem: index arrays must be integers or booleans, got {index.dtype}"
+        )
     return GetItem(index).apply(x)
