@@ -19,6 +19,7 @@ import tinygraph as tg
 from .facts import collect
 from .values import array_inline, shape_text
 
+
 @dataclass
 class Term:
     """One contribution to a node's gradient: what one consumer sends back."""
@@ -121,7 +122,9 @@ def rule_text(facts, consumer, argument):
         rule = rules[argument]
     else:
         rule = "{g} pushed back through " + facts.equation(consumer)
-    return rule.format(*operands, g=facts.grad_name(consumer), out=facts.labels[consumer])
+    return rule.format(
+        *operands, g=facts.grad_name(consumer), out=facts.labels[consumer]
+    )
 
 
 def _numbers(term):
