@@ -10,10 +10,13 @@ import re
 import numpy as np
 
 # Arrays with at most this many entries, in at most this many rows, are
-# printed entry by entry; a bias column of 8 is summarised, not 8 lines tall.
-FULL_LIMIT = 12
+# printed entry by entry (a 4 x 4 matrix in full); a bias column of 8 is
+# summarised, not 8 lines tall.
+FULL_LIMIT = 16
 ROW_LIMIT = 4
 PRECISION = 4
+# A statistic within this fraction of the largest entry is rounding noise.
+NOISE = 1e-12
 
 
 def shape_text(shape):
@@ -45,12 +48,25 @@ def array_lines(array, limit=FULL_LIMIT):
 
 
 def summary_lines(array):
-    """``mean .. norm ..`` and ``min .. max ..``: what a large array looks like."""
+    """``mean .. norm ..`` and ``min .. max ..``: what a large array looks like.
+
+    A statistic that is only rounding noise next to the array's entries
+    (the mean of a softmax gradient's column, say, -1.5e-18 for entries
+    near 0.1) reads as 0: it is 0, up to floating point.
+
+    >>> summary_lines(np.array([0.1, 0.2, -0.3] * 5))
+    ['mean 0  norm 0.8367', 'min -0.3  max 0.2']
+    """
     array = np.asarray(array, dtype=np.float64)
     if array.size == 0:
         return ["(empty)"]
-    mean, norm = number_text(array.mean()), number_text(np.linalg.norm(array))
-    low, high = number_text(array.min()), number_text(array.max())
+    scale = np.max(np.abs(array))
+
+    def text(x):
+        return number_text(0.0 if abs(x) <= NOISE * scale else x)
+
+    mean, norm = text(array.mean()), text(np.linalg.norm(array))
+    low, high = text(array.min()), text(array.max())
     return [f"mean {mean}  norm {norm}", f"min {low}  max {high}"]
 
 
