@@ -93,16 +93,17 @@ def chain_rule(seeds, m, keep=None):
     # Visit the nodes latest-made first. Every consumer of a node was made
     # after it, so by the time a node comes up, all the gradient it will get
     # has arrived (PyTorch's engine orders its queue the same way). Only
-    # nodes that receive a gradient are ever queued. (id breaks ties between
-    # copies of one tensor, which share its creation number.)
-    queue = [(-node._order, id(node), node) for node in seeds]
+    # nodes that receive a gradient are ever queued. (Creation numbers are
+    # unique, a copied or unpickled tensor being a new leaf with its own, so
+    # the queue never has to compare two tensors.)
+    queue = [(-node._order, node) for node in seeds]
     heapify(queue)
     # An op may pass its upstream gradient on unchanged (addition does), so
     # the same array can reach a leaf; a leaf gets its own copy of such an
     # array, so that updating ``leaf.grad`` in place is safe.
     passed_on = set()
     while queue:
-        node = heappop(queue)[2]
+        node = heappop(queue)[1]
         g = grads.pop(node)
         if check and not np.isfinite(g).all():
             anomaly.check_sum(node, g, next(iter(seeds)))
@@ -149,7 +150,7 @@ def chain_rule(seeds, m, keep=None):
                 grads[x] = _add(grads[x], dx) if on_arrays else grads[x] + dx
             else:
                 grads[x] = dx
-                heappush(queue, (-x._order, id(x), x))
+                heappush(queue, (-x._order, x))
 
 
 def _live_values(node):

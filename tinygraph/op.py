@@ -44,6 +44,9 @@ from .modes import this_thread
 from .naming import describe, returned
 from .tensor import Tensor
 
+# Looked up once: it runs for every operation.
+_new_node = Tensor._from_op
+
 # The distinct ``needs`` tuples seen so far, each kept once, so that nodes
 # share one tuple per pattern, e.g. (True, False), rather than each having
 # its own.
@@ -121,11 +124,11 @@ class Op:
             saved = (out, *arrays)
             if self.keeps:
                 saved += (kept,)
-            result = Tensor._from_op(out, self, inputs, needs, saved, scope)
+            result = _new_node(out, self, inputs, needs, saved, scope)
             if not all_held:
                 _hold(inputs)
         else:
-            result = Tensor._from_op(out, scope=scope)
+            result = _new_node(out, None, (), (), None, scope)
         if checking:
             anomaly.check_forward(self, result, inputs)
         return result
