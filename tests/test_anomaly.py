@@ -16,7 +16,9 @@ from tinygraph import anomaly
 @pytest.fixture(autouse=True)
 def anomaly_off_afterwards():
     yield
-    assert tg.anomaly.is_anomaly_enabled() is False, "a test left anomaly detection switched on"
+    assert tg.anomaly.is_anomaly_enabled() is False, (
+        "a test left anomaly detection switched on"
+    )
 
 
 # ----- forward pass -----------------------------------------------------

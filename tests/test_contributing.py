@@ -43,5 +43,9 @@ def test_the_guides_outer_op_against_finite_differences(guide):
     b = tg.tensor(b0, requires_grad=True)
     G = np.random.default_rng(0).normal(size=(3, 2))
     guide["Outer"]().apply(a, b).backward(G)
-    np.testing.assert_allclose(a.grad, numeric_grad(np.outer, [a0, b0], 0, G), atol=1e-8)
-    np.testing.assert_allclose(b.grad, numeric_grad(np.outer, [a0, b0], 1, G), atol=1e-8)
+    np.testing.assert_allclose(
+        a.grad, numeric_grad(np.outer, [a0, b0], 0, G), atol=1e-8
+    )
+    np.testing.assert_allclose(
+        b.grad, numeric_grad(np.outer, [a0, b0], 1, G), atol=1e-8
+    )

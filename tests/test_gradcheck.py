@@ -20,7 +20,9 @@ class WrongSquare(Op):
 
 
 def test_gradcheck_passes_on_correct_gradients():
-    x = tg.tensor(np.random.default_rng(0).uniform(0.5, 2, size=(3, 2)), requires_grad=True)
+    x = tg.tensor(
+        np.random.default_rng(0).uniform(0.5, 2, size=(3, 2)), requires_grad=True
+    )
     w = tg.tensor(np.random.default_rng(1).normal(size=(2, 2)), requires_grad=True)
     result = tg.gradcheck(lambda x, w: (x @ w).tanh() * x.sum(), [x, w])
     assert result and "passed" in str(result)
@@ -60,7 +62,10 @@ class ReturnsAPair(Op):
 
 def test_an_op_whose_forward_breaks_the_contract_is_named():
     x = tg.tensor([1.0, 2.0], requires_grad=True)
-    expected = r"pair: ReturnsAPair.forward must return the output array, but it returned 2 values"
+    expected = (
+        r"pair: ReturnsAPair.forward must return the output array, "
+        r"but it returned 2 values"
+    )
     with pytest.raises(TypeError, match=expected):
         ReturnsAPair().apply(x)
 
@@ -80,7 +85,9 @@ class ForgetsTheTuple(Op):
 def test_an_op_whose_backward_breaks_the_contract_is_named():
     x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = ForgetsTheTuple().apply(x).sum()
-    expected = r"bare: ForgetsTheTuple.backward must return a tuple .* 1 here, .* a ndarray"
+    expected = (
+        r"bare: ForgetsTheTuple.backward must return a tuple .* 1 here, .* a ndarray"
+    )
     with pytest.raises(TypeError, match=expected):
         y.backward()
     with pytest.raises(TypeError, match=expected):

@@ -242,7 +242,9 @@ def test_no_grad_restores_state_after_an_exception():
 
 def test_backward_on_non_scalar_needs_explicit_gradient():
     y = tg.tensor([1.0, 2.0], requires_grad=True, name="y") * 2
-    with pytest.raises(ValueError, match=r"explicit upstream gradient.*\(2,\)|\(2,\).*explicit"):
+    with pytest.raises(
+        ValueError, match=r"explicit upstream gradient.*\(2,\)|\(2,\).*explicit"
+    ):
         y.backward()
 
 

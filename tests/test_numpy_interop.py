@@ -206,7 +206,9 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(
-    "name, call, advice", REFUSED, ids=[f"{i}-{n}" for i, (n, _, _) in enumerate(REFUSED)]
+    "name, call, advice",
+    REFUSED,
+    ids=[f"{i}-{n}" for i, (n, _, _) in enumerate(REFUSED)],
 )
 def test_what_tinygraph_cannot_do_is_refused_with_what_to_write(name, call, advice):
     W = tg.tensor(np.arange(1.0, 7.0).reshape(2, 3), requires_grad=True, name="W")

@@ -366,13 +366,15 @@ COSTS = {
     "cross_entropy": (np_cross_entropy, False),
     "binary_cross_entropy_with_logits": (
         lambda Z, Y: fused_mean(
-            weighted(Y, np_log_sigmoid(Z)) + weighted(1 - Y, np_log_sigmoid(-Z)), Z.shape[1]
+            weighted(Y, np_log_sigmoid(Z)) + weighted(1 - Y, np_log_sigmoid(-Z)),
+            Z.shape[1],
         ),
         True,
     ),
     "multilabel_bce_with_logits": (
         lambda Z, Y: fused_mean(
-            weighted(Y, np_log_sigmoid(Z)) + weighted(1 - Y, np_log_sigmoid(-Z)), Z.shape[1]
+            weighted(Y, np_log_sigmoid(Z)) + weighted(1 - Y, np_log_sigmoid(-Z)),
+            Z.shape[1],
         ),
         False,
     ),

@@ -21,7 +21,9 @@ def test_readme_has_examples():
 
 
 @pytest.mark.parametrize("code, shown", examples(), ids=lambda v: (v or "")[:30])
-def test_readme_example_runs_and_prints_what_is_shown(code, shown, tmp_path, monkeypatch):
+def test_readme_example_runs_and_prints_what_is_shown(
+    code, shown, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):

@@ -484,9 +484,9 @@ def test_save_refuses_a_socket_and_a_symlink_to_it(tmp_path):
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(path))
         (tmp_path / "link").symlink_to(path)
-        for given in (path, tmp_path / "link"):
+        for destination in (path, tmp_path / "link"):
             with pytest.raises(ValueError, match=r"save: '.*' is a socket"):
-                tg.save(TwoTensors([1.0], [2.0]), given)
+                tg.save(TwoTensors([1.0], [2.0]), destination)
         assert stat.S_ISSOCK(os.lstat(path).st_mode)
         assert (tmp_path / "link").is_symlink()
         assert sorted(os.listdir(tmp_path)) == ["link", "sock"]
@@ -494,9 +494,9 @@ def test_save_refuses_a_socket_and_a_symlink_to_it(tmp_path):
 
 def test_save_to_a_directory_says_it_is_one_and_writes_nothing(tmp_path):
     (tmp_path / "out").mkdir()
-    for given in (tmp_path / "out", str(tmp_path / "out") + os.sep):
+    for destination in (tmp_path / "out", str(tmp_path / "out") + os.sep):
         with pytest.raises(IsADirectoryError, match=r"save: '.*out/?' .*a directory"):
-            tg.save(make_net(0), given)
+            tg.save(make_net(0), destination)
     with pytest.raises(IsADirectoryError, match=r"save: '.*new/' .* a directory"):
         tg.save(make_net(0), str(tmp_path / "new") + os.sep)
     assert os.listdir(tmp_path) == ["out"]

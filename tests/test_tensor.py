@@ -5,7 +5,6 @@ import pytest
 
 import tinygraph as tg
 
-
 # ----- construction and dtypes ---------------------------------------------
 
 
@@ -111,7 +110,9 @@ def test_float64_array_constant_does_not_upcast_float32():
 def test_module_level_functions_match_methods():
     x = tg.tensor([[0.5, 1.5], [2.0, 0.25]])
     for name in ["exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "step"]:
-        np.testing.assert_array_equal(getattr(tg, name)(x).data, getattr(x, name)().data)
+        np.testing.assert_array_equal(
+            getattr(tg, name)(x).data, getattr(x, name)().data
+        )
     np.testing.assert_array_equal(tg.sum(x, axis=0).data, x.sum(axis=0).data)
     np.testing.assert_array_equal(tg.mean(x).data, x.mean().data)
     np.testing.assert_array_equal(tg.max(x, axis=1).data, x.max(axis=1).data)

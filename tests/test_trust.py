@@ -47,7 +47,9 @@ def test_transpose_with_negative_axes_of_a_row():
 
 def test_transpose_refuses_axes_that_are_not_a_permutation():
     x = tg.tensor(np.ones((2, 3)), name="x")
-    with pytest.raises(ValueError, match=r"transpose: .*'x' of shape \(2, 3\).*\(0, 0\)"):
+    with pytest.raises(
+        ValueError, match=r"transpose: .*'x' of shape \(2, 3\).*\(0, 0\)"
+    ):
         x.transpose(0, 0)
     with pytest.raises(ValueError, match="transpose"):
         x.transpose(0, 2)
@@ -89,7 +91,9 @@ def _expected_grads(W0, X0):
 
 
 @pytest.mark.parametrize("mutate", ["subtract", "set_entry", "rebind"])
-def test_changing_a_leaf_between_forward_and_backward_never_changes_the_gradient(mutate):
+def test_changing_a_leaf_between_forward_and_backward_never_changes_the_gradient(
+    mutate,
+):
     rng = np.random.default_rng(1)
     W0, X0 = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
     W, X, J = _matmul_cost(W0, X0)
@@ -172,7 +176,10 @@ def test_no_grad_in_one_thread_does_not_stop_another_from_recording():
         results["enabled"] = tg.is_grad_enabled()
         recorded.set()
 
-    threads = [threading.Thread(target=pauses_in_no_grad), threading.Thread(target=records)]
+    threads = [
+        threading.Thread(target=pauses_in_no_grad),
+        threading.Thread(target=records),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -182,7 +189,7 @@ def test_no_grad_in_one_thread_does_not_stop_another_from_recording():
 
 
 def test_overlapping_no_grad_blocks_in_two_threads_leave_recording_on():
-    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    first_in, second_in, first_out = (threading.Event() for _ in range(3))
 
     def first():
         with tg.no_grad():
@@ -440,7 +447,9 @@ def test_an_error_in_a_custom_forward_keeps_the_authors_traceback():
         _RaisingOp().apply(tg.tensor([1.0]))
     cause = info.value.__cause__
     assert isinstance(cause, ValueError)
-    assert "_RaisingOp" in "".join(str(f) for f in info.traceback) or cause.__traceback__
+    assert (
+        "_RaisingOp" in "".join(str(f) for f in info.traceback) or cause.__traceback__
+    )
 
 
 # ----- smaller --------------------------------------------------------------

@@ -38,17 +38,29 @@ class OpCase:
     tol: float = 1e-6
 
 
-BINARY = [(3, 4), (3, 4)], [(3, 4), (4,)], [(3, 1), (1, 4)], [(2, 3, 4), (3, 1)], [(), (2, 3)]
+BINARY = (
+    [(3, 4), (3, 4)],
+    [(3, 4), (4,)],
+    [(3, 1), (1, 4)],
+    [(2, 3, 4), (3, 1)],
+    [(), (2, 3)],
+)
 UNARY = [[(5,)], [(3, 4)], [(2, 3, 4)], [()]]
-MASK = np.array([[True, False, True, True], [False, True, False, True], [True, True, False, False]])
+MASK = np.array(
+    [[True, False, True, True], [False, True, False, True], [True, True, False, False]]
+)
 PICK = np.array([0, 2, 0, 0])
 
 CASES = [
     OpCase("add", lambda a, b: a + b, np.add, list(BINARY), ops.Add),
     OpCase("sub", lambda a, b: a - b, np.subtract, list(BINARY), ops.Sub),
     OpCase("mul", lambda a, b: a * b, np.multiply, list(BINARY), ops.Mul),
-    OpCase("div", lambda a, b: a / b, np.divide, list(BINARY), ops.Div, low=0.5, high=2.0),
-    OpCase("pow", lambda a, b: a**b, np.power, list(BINARY), ops.Pow, low=0.5, high=2.0),
+    OpCase(
+        "div", lambda a, b: a / b, np.divide, list(BINARY), ops.Div, low=0.5, high=2.0
+    ),
+    OpCase(
+        "pow", lambda a, b: a**b, np.power, list(BINARY), ops.Pow, low=0.5, high=2.0
+    ),
     OpCase("neg", lambda a: -a, np.negative, UNARY, ops.Neg),
     OpCase("exp", tg.exp, np.exp, UNARY, ops.Exp),
     OpCase("log", tg.log, np.log, UNARY, ops.Log, low=0.2, high=3.0),
@@ -59,7 +71,13 @@ CASES = [
     OpCase("tanh", tg.tanh, np.tanh, UNARY, ops.Tanh),
     OpCase("relu", tg.relu, lambda z: np.maximum(z, 0), UNARY, ops.ReLU),
     OpCase("step", tg.step, lambda z: (z >= 0).astype(float), UNARY, ops.Step),
-    OpCase("softmax", lambda z: z.softmax(axis=0), np_softmax, [[(4, 3)], [(5,)]], ops.Softmax),
+    OpCase(
+        "softmax",
+        lambda z: z.softmax(axis=0),
+        np_softmax,
+        [[(4, 3)], [(5,)]],
+        ops.Softmax,
+    ),
     OpCase(
         "softmax axis 1",
         lambda z: tg.softmax(z, axis=1),
@@ -76,7 +94,11 @@ CASES = [
     ),
     OpCase("sum", lambda x: x.sum(), np.sum, UNARY, ops.Sum),
     OpCase(
-        "sum axis 0", lambda x: x.sum(axis=0), lambda x: x.sum(axis=0), [[(3, 4)], [(2, 3, 4)]], ops.Sum
+        "sum axis 0",
+        lambda x: x.sum(axis=0),
+        lambda x: x.sum(axis=0),
+        [[(3, 4)], [(2, 3, 4)]],
+        ops.Sum,
     ),
     OpCase(
         "sum axis 1 keepdims",
@@ -93,7 +115,13 @@ CASES = [
         ops.Sum,
     ),
     OpCase("mean", lambda x: x.mean(), np.mean, UNARY, ops.Mean),
-    OpCase("mean axis 1", lambda x: x.mean(axis=1), lambda x: x.mean(axis=1), [[(3, 4)]], ops.Mean),
+    OpCase(
+        "mean axis 1",
+        lambda x: x.mean(axis=1),
+        lambda x: x.mean(axis=1),
+        [[(3, 4)]],
+        ops.Mean,
+    ),
     OpCase(
         "mean axis 0 keepdims",
         lambda x: x.mean(axis=0, keepdims=True),
@@ -102,7 +130,13 @@ CASES = [
         ops.Mean,
     ),
     OpCase("max", lambda x: x.max(), np.max, [[(5,)], [(3, 4)]], ops.Max),
-    OpCase("max axis 0", lambda x: x.max(axis=0), lambda x: x.max(axis=0), [[(3, 4)]], ops.Max),
+    OpCase(
+        "max axis 0",
+        lambda x: x.max(axis=0),
+        lambda x: x.max(axis=0),
+        [[(3, 4)]],
+        ops.Max,
+    ),
     OpCase(
         "max axis 1 keepdims",
         lambda x: x.max(axis=1, keepdims=True),
@@ -111,7 +145,11 @@ CASES = [
         ops.Max,
     ),
     OpCase(
-        "reshape", lambda x: x.reshape(6, 2), lambda x: x.reshape(6, 2), [[(3, 4)]], ops.Reshape
+        "reshape",
+        lambda x: x.reshape(6, 2),
+        lambda x: x.reshape(6, 2),
+        [[(3, 4)]],
+        ops.Reshape,
     ),
     OpCase(
         "reshape tuple",
@@ -120,7 +158,9 @@ CASES = [
         [[(3, 4)]],
         ops.Reshape,
     ),
-    OpCase("transpose", lambda x: x.T, np.transpose, [[(3, 4)], [(2, 3, 4)]], ops.Transpose),
+    OpCase(
+        "transpose", lambda x: x.T, np.transpose, [[(3, 4)], [(2, 3, 4)]], ops.Transpose
+    ),
     OpCase(
         "transpose axes",
         lambda x: x.transpose(1, 0, 2),
@@ -143,7 +183,13 @@ CASES = [
         ops.BroadcastTo,
     ),
     OpCase("getitem row", lambda x: x[1], lambda x: x[1], [[(3, 4)]], ops.GetItem),
-    OpCase("getitem slice", lambda x: x[:, 1:3], lambda x: x[:, 1:3], [[(3, 4)]], ops.GetItem),
+    OpCase(
+        "getitem slice",
+        lambda x: x[:, 1:3],
+        lambda x: x[:, 1:3],
+        [[(3, 4)]],
+        ops.GetItem,
+    ),
     OpCase(
         "getitem repeated index",
         lambda x: x[PICK],
@@ -151,7 +197,9 @@ CASES = [
         [[(3, 4)], [(5,)]],
         ops.GetItem,
     ),
-    OpCase("getitem mask", lambda x: x[MASK], lambda x: x[MASK], [[(3, 4)]], ops.GetItem),
+    OpCase(
+        "getitem mask", lambda x: x[MASK], lambda x: x[MASK], [[(3, 4)]], ops.GetItem
+    ),
     OpCase(
         "scatter",
         lambda x: tg.ops.scatter(x, PICK, (3, 4)),
@@ -159,10 +207,26 @@ CASES = [
         [[(4, 4)]],
         ops.Scatter,
     ),
-    OpCase("matmul", lambda a, b: a @ b, np.matmul, [[(3, 4), (4, 2)], [(1, 5), (5, 1)]], ops.MatMul),
-    OpCase("matmul vector right", lambda a, b: a @ b, np.matmul, [[(3, 4), (4,)]], ops.MatMul),
     OpCase(
-        "matmul vector left", lambda a, b: a @ b, np.matmul, [[(4,), (4, 2)], [(4,), (4,)]], ops.MatMul
+        "matmul",
+        lambda a, b: a @ b,
+        np.matmul,
+        [[(3, 4), (4, 2)], [(1, 5), (5, 1)]],
+        ops.MatMul,
+    ),
+    OpCase(
+        "matmul vector right",
+        lambda a, b: a @ b,
+        np.matmul,
+        [[(3, 4), (4,)]],
+        ops.MatMul,
+    ),
+    OpCase(
+        "matmul vector left",
+        lambda a, b: a @ b,
+        np.matmul,
+        [[(4,), (4, 2)], [(4,), (4,)]],
+        ops.MatMul,
     ),
     OpCase(
         "matmul batched broadcast",
@@ -202,8 +266,10 @@ CASES = [
     OpCase(
         "bce_with_logits",
         lambda z, y: tg.ops.sigmoid_cross_entropy(z, y),
-        lambda z, y: -(y * np.log(np_sigmoid(z)) + (1 - y) * np.log(1 - np_sigmoid(z))).sum()
-        / z.shape[-1],
+        lambda z, y: (
+            -(y * np.log(np_sigmoid(z)) + (1 - y) * np.log(1 - np_sigmoid(z))).sum()
+            / z.shape[-1]
+        ),
         [[(1, 4), (1, 4)], [(3, 4), (3, 4)]],
         ops.SigmoidCrossEntropy,
     ),
@@ -235,7 +301,9 @@ def test_op_forward_matches_numpy(case, shapes):
     rng = np.random.default_rng(0)
     arrays = [rng.uniform(case.low, case.high, size=s) for s in shapes]
     out = case.op(*[tg.tensor(a) for a in arrays])
-    np.testing.assert_allclose(out.data, case.reference(*arrays), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        out.data, case.reference(*arrays), rtol=1e-12, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("case, shapes", PARAMS)
@@ -260,7 +328,9 @@ def test_op_gradient_matches_finite_differences(case, shapes):
 @pytest.mark.parametrize("case, shapes", PARAMS)
 def test_op_keeps_float32(case, shapes):
     rng = np.random.default_rng(2)
-    arrays = [rng.uniform(case.low, case.high, size=s).astype(np.float32) for s in shapes]
+    arrays = [
+        rng.uniform(case.low, case.high, size=s).astype(np.float32) for s in shapes
+    ]
     tensors = [tg.tensor(a, requires_grad=True) for a in arrays]
     out = case.op(*tensors)
     assert out.dtype == np.float32
@@ -368,7 +438,8 @@ def test_third_derivatives_of_tanh_and_sigmoid():
 
 
 SYMBOLIC = [
-    pytest.param(case, case.shapes[0], id=f"{case.name}-{case.shapes[0]}") for case in CASES
+    pytest.param(case, case.shapes[0], id=f"{case.name}-{case.shapes[0]}")
+    for case in CASES
 ]
 
 
@@ -438,7 +509,8 @@ def _concrete_ops():
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("tinygraph.ops") and not sub.__name__.startswith("_"):
+            public = not sub.__name__.startswith("_")
+            if public and sub.__module__.startswith("tinygraph.ops"):
                 found.add(sub)
     return found
 
@@ -456,7 +528,10 @@ def test_every_op_has_a_row_a_function_and_its_readings():
         functions = [
             name
             for name, f in inspect.getmembers(ops, inspect.isfunction)
-            if name in ops.__all__ and cls.__name__ in inspect.getsource(inspect.getmodule(f))
+            if name in ops.__all__
+            and cls.__name__ in inspect.getsource(inspect.getmodule(f))
             and f.__module__ == cls.__module__
         ]
-        assert functions, f"{cls.__name__} has no function in tinygraph.ops that applies it"
+        assert functions, (
+            f"{cls.__name__} has no function in tinygraph.ops that applies it"
+        )

@@ -24,7 +24,9 @@ def pytest_collection_modifyitems(items):
 def needs_dot():
     """Skip, saying why, when Graphviz's ``dot`` program is not installed."""
     if shutil.which("dot") is None:
-        pytest.skip("Graphviz's `dot` is missing: run `bash scripts/ensure_graphviz.sh`")
+        pytest.skip(
+            "Graphviz's `dot` is missing: run `bash scripts/ensure_graphviz.sh`"
+        )
 
 
 class BCE:

@@ -81,8 +81,9 @@ def test_draw_kinds_are_told_apart_with_a_legend(needs_dot):
     source = visualize.draw(J).source
     assert "input or constant" in source and "parameter (leaf" in source
     assert "cost (the root" in source and "intermediate" in source
-    x_line = next(line for line in source.splitlines() if line.lstrip().startswith("n0 "))
-    w_line = next(line for line in source.splitlines() if line.lstrip().startswith("n1 "))
+    lines = [line.lstrip() for line in source.splitlines()]
+    x_line = next(line for line in lines if line.startswith("n0 "))
+    w_line = next(line for line in lines if line.startswith("n1 "))
     # X (input) and W1 (parameter) differ in shape and fill colour.
     assert "shape=note" in x_line and "shape=box" in w_line
     assert re.search(r"fillcolor=\"([^\"]+)\"", x_line).group(1) != re.search(
@@ -93,7 +94,9 @@ def test_draw_kinds_are_told_apart_with_a_legend(needs_dot):
 def test_draw_groups_each_scope_into_a_labelled_cluster():
     J = scoped_network(layers=2).J
     source = visualize.draw(J, max_nodes=None).source
-    labels = re.findall(r"subgraph cluster_\d+ \{\s*[^\n]* label=(\"[^\"]+\"|\S+)", source)
+    labels = re.findall(
+        r"subgraph cluster_\d+ \{\s*[^\n]* label=(\"[^\"]+\"|\S+)", source
+    )
     assert [label.strip('"') for label in labels] == ["Layer 1", "Layer 2", "cost"]
     # The matmul of layer 2 sits inside the second cluster.
     layer2 = source.split("label=\"Layer 2\"")[1].split("}")[0]

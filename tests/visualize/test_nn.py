@@ -27,7 +27,8 @@ def mlp_cost():
 def test_mlp_full_drawing_has_a_cluster_per_layer(mlp_cost):
     source = visualize.draw(mlp_cost, max_nodes=None).source
     for k in (1, 2, 3):
-        assert re.search(rf"subgraph cluster_\d+ \{{\s*[^\n]*label=\"Layer {k}\"", source)
+        cluster = rf"subgraph cluster_\d+ \{{\s*[^\n]*label=\"Layer {k}\""
+        assert re.search(cluster, source)
 
 
 def test_mlp_default_drawing_fits_as_one_box_per_layer(mlp_cost, needs_dot):

@@ -28,7 +28,8 @@ def test_step_through_has_one_frame_per_node(bce, tmp_path, needs_dot):
     assert visualize.step_through(bce.J, path) == path
     text, frames = page_frames(path)
     labels = tg.graph.labels(bce.J)
-    assert [f["label"] for f in frames] == [labels[n] for n in tg.graph.nodes(bce.J)][::-1]
+    backward_order = tg.graph.nodes(bce.J)[::-1]
+    assert [f["label"] for f in frames] == [labels[n] for n in backward_order]
     # Each frame's box is in the inline drawing.
     for frame in frames:
         assert f'<g id="{frame["node"]}" class="node">' in text
@@ -52,7 +53,8 @@ def _write(bce, tmp_path):
 def test_step_through_is_self_contained(bce, tmp_path, needs_dot):
     text = _write(bce, tmp_path).read_text(encoding="utf-8")
     assert "<svg" in text and "<?xml" not in text
-    assert not re.search(r"<script[^>]+src=|<link|@import|https?://(?!www\.w3\.org)", text)
+    fetches = r"<script[^>]+src=|<link|@import|https?://(?!www\.w3\.org)"
+    assert not re.search(fetches, text)
     for control in ('id="prev"', 'id="next"', 'id="play"', "ArrowRight", "ArrowLeft"):
         assert control in text
 

@@ -12,7 +12,9 @@ import visualize
 @pytest.mark.parametrize("ext, magic", [
     ("svg", b"<?xml"), ("png", b"\x89PNG"), ("pdf", b"%PDF"),
 ])
-def test_render_writes_the_format_of_the_extension(bce, tmp_path, needs_dot, ext, magic):
+def test_render_writes_the_format_of_the_extension(
+    bce, tmp_path, needs_dot, ext, magic
+):
     path = tmp_path / f"graph.{ext}"
     assert visualize.render(bce.J, str(path)) == str(path)
     assert path.read_bytes().startswith(magic)
