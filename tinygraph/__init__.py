@@ -14,6 +14,7 @@ from .tensor import Tensor, tensor  # isort: skip
 from . import closed_form, data, datasets, graph, nn, optim
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .constructors import ones, randn, zeros
+from .functional import hessian, jacobian, jvp, vjp
 from .grad_mode import is_grad_enabled, no_grad
 from .gradcheck import gradcheck
 from .gradients import grad
@@ -60,5 +61,6 @@ __all__ = [
     "nn", "optim", "data", "datasets",
     # checking and debugging
     "grad", "closed_form", "gradcheck", "detect_anomaly", "set_detect_anomaly",
+    "jacobian", "hessian", "vjp", "jvp",
     "save", "load",
 ]
