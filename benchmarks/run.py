@@ -221,7 +221,8 @@ def deep_chain(lengths, timing):
     x0 = chain.start_value()
     runs = {}
     for n in lengths:
-        numpy_run, tinygraph_run = chain.numpy_chain(x0, n), chain.tinygraph_chain(x0, n)
+        numpy_run = chain.numpy_chain(x0, n)
+        tinygraph_run = chain.tinygraph_chain(x0, n)
         check_agree(
             f"deep_chain {n} gradient",
             {"numpy": numpy_run()[1], "tinygraph": tinygraph_run()[1]},
@@ -282,9 +283,8 @@ def scaling(sizes, batch_sizes, timing, implementations):
     for m in batch_sizes:
         medians, samples = time_steps(sizes, m, np.float64, implementations, timing)
         rows.append([f"{m}"] + ratio_cells(medians, samples, names, 1e3, "{:.3g} ms"))
-    print(
-        f"## scaling: the medium step ({'-'.join(map(str, sizes))}, float64) as m doubles\n"
-    )
+    shape = "-".join(map(str, sizes))
+    print(f"## scaling: the medium step ({shape}, float64) as m doubles\n")
     print(table(["m"] + names, rows) + "\n")
     return rows
 
