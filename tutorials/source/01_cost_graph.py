@@ -182,7 +182,8 @@ print("wrote", page)
 # \frac{\partial J}{\partial u_{2,i}} = -\frac{1}{m}y_i,$$
 #
 # $$\frac{\partial J}{\partial u_{1,i}} = -\frac{1}{m}\frac{1-y_i}{1-a_i},\qquad
-# \frac{\partial J}{\partial u_{0,i}} = \frac{1}{m}\Big(\frac{1-y_i}{1-a_i}-\frac{y_i}{a_i}\Big).$$
+# \frac{\partial J}{\partial u_{0,i}}
+# = \frac{1}{m}\Big(\frac{1-y_i}{1-a_i}-\frac{y_i}{a_i}\Big).$$
 #
 # We write each one as NumPy and compare it with the gradient autodiff
 # stored on the node. An `assert` fails loudly if any disagrees.
@@ -260,7 +261,8 @@ print("every dJ/du_k of tg.nn's graph agrees with the notes")
 # In a network, `A = sigmoid(Z)`. The notes multiply `dJ/dA` by the sigmoid's
 # derivative `a(1 - a)` and the fractions cancel:
 #
-# $$\frac{\partial J}{\partial z_i} = \frac{1}{m}\Big(\frac{1-y_i}{1-a_i}-\frac{y_i}{a_i}\Big)a_i(1-a_i)
+# $$\frac{\partial J}{\partial z_i}
+# = \frac{1}{m}\Big(\frac{1-y_i}{1-a_i}-\frac{y_i}{a_i}\Big)a_i(1-a_i)
 # = \frac{1}{m}(a_i - y_i).$$
 #
 # We put a sigmoid node in front of the same graph and compare.

@@ -169,8 +169,10 @@ assert close(jac_autodiff.sum(axis=0), np.zeros(3))
 # Because `z_k` reaches the cost through **every** `a_j`, the chain rule sums
 # over `j`:
 #
-# $$\frac{\partial J}{\partial z_{k}} = \sum_j \frac{\partial J}{\partial a_{j}}\frac{\partial a_j}{\partial z_k}
-# = a_k\Big(\frac{\partial J}{\partial a_k} - \sum_p \frac{\partial J}{\partial a_p}a_p\Big).$$
+# $$\frac{\partial J}{\partial z_{k}}
+# = \sum_j \frac{\partial J}{\partial a_{j}}\frac{\partial a_j}{\partial z_k}
+# = a_k\Big(\frac{\partial J}{\partial a_k} -
+# \sum_p \frac{\partial J}{\partial a_p}a_p\Big).$$
 #
 # With `dJ/da_p = -(1/m) y_p / a_p` the sum is `-(1/m) sum_p y_p = -1/m`
 # (one-hot labels), and what is left is `(1/m)(a_k - y_k)`. Three ways to get

@@ -49,16 +49,18 @@ print("column sums of A  :", A.sum(axis=0))
 # %% [markdown]
 # ## The cost and its graph
 #
-# $$J = \sum_j\Big(-\frac1m\sum_i \big(y_{j,i}\log a_{j,i} + (1-y_{j,i})\log(1-a_{j,i})\big)\Big)$$
+# $$J = \sum_j\Big(-\frac1m\sum_i \big(y_{j,i}\log a_{j,i} +
+# (1-y_{j,i})\log(1-a_{j,i})\big)\Big)$$
 #
 # The notes' u-variables are those of the binary cost (notebook 1), with one
-# more step: `u5` averages each label's row, `u6` adds the labels up.
+# more step: `u5` averages each label's row (tinygraph: a sum `s4`, then the
+# scaling), `u6` adds the labels up.
 #
 # | notes | |
 # | --- | --- |
 # | `u0 = a`, `u1 = 1 - u0`, `u2 = log u0`, `u3 = log u1` | |
 # | `u4 = y u2 + (1 - y) u3` | |
-# | `u5,j = -(1/m) sum_i u4,j,i` | one cost per label (tinygraph: a sum `s4`, then the scaling) |
+# | `u5,j = -(1/m) sum_i u4,j,i` | one cost per label |
 # | `u6 = sum_j u5,j` | `J` |
 
 
@@ -187,7 +189,7 @@ net = tg.nn.Sequential(
     tg.nn.Linear(2, 16, rng=0), tg.nn.Tanh(), tg.nn.Linear(16, 3, rng=1)
 )
 costs = []
-for epoch in range(400):
+for _ in range(400):  # epochs
     J_train = tg.nn.multilabel_bce_with_logits(net(X_train), Y_train)
     for p in net.parameters():
         p.zero_grad()

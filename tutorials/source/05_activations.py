@@ -228,7 +228,8 @@ ax.set_ylabel("output a (target 0)")
 ax.legend()
 plt.show()
 print(
-    f"after 50 epochs: quadratic a = {a_quad[50]:.3f}, cross-entropy a = {a_xent[50]:.3f}"
+    f"after 50 epochs: quadratic a = {a_quad[50]:.3f}, "
+    f"cross-entropy a = {a_xent[50]:.3f}"
 )
 assert a_xent[50] < a_quad[50]
 

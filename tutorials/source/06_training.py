@@ -122,7 +122,8 @@ runs = {
 results = {name: train(size, lr, epochs) for name, (size, lr) in runs.items()}
 for name, h in results.items():
     print(
-        f"{name:16s} cost after {epochs} epochs {h[-1, 0]:.3f}, test accuracy {h[-1, 1]:.3f}"
+        f"{name:16s} cost after {epochs} epochs {h[-1, 0]:.3f}, "
+        f"test accuracy {h[-1, 1]:.3f}"
     )
 
 # %%

@@ -35,9 +35,12 @@ np.set_printoptions(precision=4, suppress=True)
 # The notes add a term to the cost that grows with the weights (not the
 # biases):
 #
-# $$J_{L2} = J + \frac{\lambda}{2m}\sum_w w^2, \qquad \frac{\partial}{\partial w}\frac{\lambda}{2m}\sum w^2 = \frac{\lambda}{m}w,$$
+# $$J_{L2} = J + \frac{\lambda}{2m}\sum_w w^2, \qquad
+# \frac{\partial}{\partial w}\frac{\lambda}{2m}\sum w^2 = \frac{\lambda}{m}w,$$
 #
-# $$J_{L1} = J + \frac{\lambda}{m}\sum_w |w|, \qquad \frac{\partial}{\partial w}\frac{\lambda}{m}\sum |w| = \frac{\lambda}{m}\,\mathrm{sign}(w).$$
+# $$J_{L1} = J + \frac{\lambda}{m}\sum_w |w|, \qquad
+# \frac{\partial}{\partial w}\frac{\lambda}{m}\sum |w|
+# = \frac{\lambda}{m}\,\mathrm{sign}(w).$$
 
 # %%
 rng = np.random.default_rng(7)
@@ -190,7 +193,8 @@ near_zero = {name: np.mean(np.abs(Wd) < 1e-2) for name, Wd in first.items()}
 for name, share in near_zero.items():
     print(f"{name:9s}: {share:.0%} of first-layer weights within 0.01 of zero")
 print(
-    f"L1: training {tr_l1:.3f}, held-out {te_l1:.3f};  L2: training {tr_l2:.3f}, held-out {te_l2:.3f}"
+    f"L1: training {tr_l1:.3f}, held-out {te_l1:.3f};  "
+    f"L2: training {tr_l2:.3f}, held-out {te_l2:.3f}"
 )
 assert near_zero["L1 (λ=1)"] > 2 * near_zero["L2 (λ=3)"]
 
@@ -225,7 +229,8 @@ ps = [0.0, 0.2, 0.5]
 drop_runs = [fit(dropout=p) for p in ps]
 for p, r in zip(ps, drop_runs):
     print(
-        f"dropout p = {p}: training {r[2]:.3f}, held-out {r[3]:.3f}, gap {r[2] - r[3]:.3f}"
+        f"dropout p = {p}: training {r[2]:.3f}, held-out {r[3]:.3f}, "
+        f"gap {r[2] - r[3]:.3f}"
     )
 gaps = [r[2] - r[3] for r in drop_runs]
 assert min(gaps[1:]) < gaps[0]

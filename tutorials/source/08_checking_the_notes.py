@@ -642,7 +642,8 @@ for v in verdicts:
 display(Markdown("\n".join(rows)))
 wrong = [v["key"] for v in verdicts if not v["holds"]]
 print(
-    f"{len(verdicts)} claims checked: {len(verdicts) - len(wrong)} hold, {len(wrong)} do not."
+    f"{len(verdicts)} claims checked: {len(verdicts) - len(wrong)} hold, "
+    f"{len(wrong)} do not."
 )
 
 # %% [markdown]
