@@ -179,7 +179,7 @@ class SoftmaxCrossEntropy(Op):
         return -terms.sum()
 
     def backward(self, m, g, needs, out, z, y, kept=None):
-        scale = g / self.examples(m.shape(z))  # J is a scalar: one number
+        scale = g / self.examples(z.shape)  # J is a scalar: one number
         grad_z = grad_y = None
         if needs[0]:
             # the notes' A, kept by the numeric forward pass
