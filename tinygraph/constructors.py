@@ -1,6 +1,11 @@
 """Tensors made from a shape: ``zeros``, ``ones`` and ``randn``."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .tensor import Tensor
 
@@ -13,19 +18,34 @@ def _shape(shape):
     return tuple(int(n) for n in shape)
 
 
-def zeros(*shape, requires_grad=False, name=None, dtype=np.float64):
+def zeros(
+    *shape: int | Sequence[int],
+    requires_grad: bool = False,
+    name: str | None = None,
+    dtype: DTypeLike = np.float64,
+) -> Tensor:
     """A tensor of zeros: ``tg.zeros(2, 3)`` or ``tg.zeros((2, 3))``."""
     return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad, name)
 
 
-def ones(*shape, requires_grad=False, name=None, dtype=np.float64):
+def ones(
+    *shape: int | Sequence[int],
+    requires_grad: bool = False,
+    name: str | None = None,
+    dtype: DTypeLike = np.float64,
+) -> Tensor:
     """A tensor of ones: ``tg.ones(2, 3)`` or ``tg.ones((2, 3))``."""
     return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad, name)
 
 
 def randn(
-    *shape, rng=None, seed=None, requires_grad=False, name=None, dtype=np.float64
-):
+    *shape: int | Sequence[int],
+    rng: np.random.Generator | None = None,
+    seed: int | None = None,
+    requires_grad: bool = False,
+    name: str | None = None,
+    dtype: DTypeLike = np.float64,
+) -> Tensor:
     """Standard normal entries, from ``rng`` (a ``numpy.random.Generator``)
     or a new generator seeded with ``seed``.
 

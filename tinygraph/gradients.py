@@ -15,6 +15,8 @@ array([ 3., 12.])
 array([ 6., 12.])
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,10 +24,15 @@ import numpy as np
 from . import graph
 from .maths import numeric, tensors
 from .naming import describe
-from .tensor import Tensor
+from .tensor import Tensor, TensorLike
 
 
-def grad(outputs, inputs, grad_outputs=None, create_graph=False):
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Tensor | np.ndarray | Sequence[TensorLike | None] | None = None,
+    create_graph: bool = False,
+) -> tuple[np.ndarray | Tensor, ...]:
     """The gradients of ``outputs`` with respect to each of ``inputs``.
 
     ``outputs`` is a tensor or a list of them (their gradients add up);
@@ -38,10 +45,11 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False):
     outputs = _as_list(outputs, "outputs")
     inputs = _as_list(inputs, "inputs")
     grad_outputs = _upstream(outputs, grad_outputs, create_graph)
-    seeds = {}
+    seeds: dict[Tensor, np.ndarray | Tensor] = {}
     for output, seed in zip(outputs, grad_outputs):
         seeds[output] = seed if output not in seeds else seeds[output] + seed
-    found = {}  # every node's gradient, filled in by the chain rule
+    # every node's gradient, filled in by the chain rule
+    found: dict[Tensor, np.ndarray | Tensor] = {}
 
     graph.chain_rule(seeds, tensors if create_graph else numeric, found.__setitem__)
     return tuple(_result(found.get(x), x, create_graph) for x in inputs)

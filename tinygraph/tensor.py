@@ -6,11 +6,19 @@ new tensor's ``op`` and knows its own local derivative. ``backward()`` hands
 the graph to ``tinygraph.graph``, which walks it in reverse.
 """
 
+from __future__ import annotations
+
 import itertools
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import modes
+
+if TYPE_CHECKING:
+    from .op import Op
 
 # Creation order doubles as a topological order: a tensor is always made
 # after its inputs. It also numbers the u-variables the way code is written.
@@ -97,19 +105,34 @@ class Tensor:
     array([2., 4., 6.])
     """
 
+    # What a reader may look at; the underscored slots are the engine's.
+    grad: np.ndarray | None  # dJ/d(this tensor), filled in by backward()
+    name: str | None
+    scope: tuple[str, ...]
+
     # A node keeps its own inputs (``_arity`` of them) and the arrays its
     # forward pass used (``_saved``); the op itself is shared by every node
     # it makes. One or two inputs sit in slots of their own rather than in a
     # tuple: then each node is one object for Python's cycle collector,
     # which walks a long graph again and again while it grows (see
     # deep_chain in benchmarks/README.md).
+    _op: Op | None
+    _input0: TensorLike
+    _input1: TensorLike
+    _more_inputs: tuple[TensorLike, ...]
     __slots__ = (
         "_data", "grad", "_requires_grad", "name", "scope", "_order", "_held",
         "_op", "_arity", "_input0", "_input1", "_more_inputs", "_needs", "_saved",
         "__weakref__",
     )
 
-    def __init__(self, data, requires_grad=False, name=None, dtype=None):
+    def __init__(
+        self,
+        data: ArrayLike,
+        requires_grad: bool = False,
+        name: str | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
         array = _to_array(data, dtype, name)
         if requires_grad:
             _check_float(array, name, "its data")
@@ -153,12 +176,12 @@ class Tensor:
     # ----- the graph -------------------------------------------------------
 
     @property
-    def op(self):
+    def op(self) -> Op | None:
         """The operation that made this tensor, or None for a leaf."""
         return self._op
 
     @property
-    def inputs(self):
+    def inputs(self) -> tuple[TensorLike, ...]:
         """The operands this tensor was computed from, tensors and constants,
         in argument order (empty for a leaf)."""
         arity = self._arity
@@ -171,12 +194,12 @@ class Tensor:
         return self._more_inputs
 
     @property
-    def parents(self):
+    def parents(self) -> tuple[Tensor, ...]:
         """The tensors this one was computed from, in argument order."""
         return tuple(x for x in self.inputs if isinstance(x, Tensor))
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         return self._op is None
 
     # ----- the values, and who may change them ---------------------------
@@ -190,7 +213,7 @@ class Tensor:
     # works, and can never change what a graph computes its gradients from.
 
     @property
-    def data(self):
+    def data(self) -> np.ndarray:
         """The values, a NumPy array (writable; see the note above)."""
         if self._held:
             self._data = self._data.copy()
@@ -198,7 +221,7 @@ class Tensor:
         return self._data
 
     @data.setter
-    def data(self, array):
+    def data(self, array: TensorLike) -> None:
         if isinstance(array, Tensor):
             array = array._data
         if type(array) is not np.ndarray:
@@ -209,12 +232,12 @@ class Tensor:
         self._held = False
 
     @property
-    def requires_grad(self):
+    def requires_grad(self) -> bool:
         """Whether gradients flow to this tensor (set it on leaves only)."""
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, flag):
+    def requires_grad(self, flag: bool) -> None:
         if self._op is not None:
             raise RuntimeError(
                 f"{_who(self.name)}: requires_grad can only be changed on a leaf; "
@@ -224,19 +247,19 @@ class Tensor:
             _check_float(self._data, self.name, "its data")
         self._requires_grad = bool(flag)
 
-    def named(self, name):
+    def named(self, name: str) -> Tensor:
         """Set ``self.name`` and return ``self``: ``Z = (W @ X + b).named("Z1")``."""
         self.name = name
         return self
 
-    def backward(self, grad=None):
+    def backward(self, grad: TensorLike | None = None) -> None:
         """Backpropagate from this tensor; see ``tinygraph.graph.backward``."""
         _graph.backward(self, grad)
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         self.grad = None
 
-    def detach(self):
+    def detach(self) -> Tensor:
         """The same data as a new leaf that records nothing."""
         return Tensor._from_op(self.data)
 
@@ -249,22 +272,22 @@ class Tensor:
     # ----- array facts -----------------------------------------------------
 
     @property
-    def shape(self):
+    def shape(self) -> tuple[int, ...]:
         return self._data.shape
 
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         return self._data.ndim
 
     @property
-    def size(self):
+    def size(self) -> int:
         return self._data.size
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype:
         return self._data.dtype
 
-    def item(self):
+    def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
             raise ValueError(
@@ -274,12 +297,14 @@ class Tensor:
             )
         return self._data.item()
 
-    def numpy(self):
+    def numpy(self) -> np.ndarray:
         """The underlying array, shared, not copied (as ``np.asarray(t)``);
         read-only while a recorded graph holds it (see ``Tensor.data``)."""
         return self._data
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(
+        self, dtype: DTypeLike | None = None, copy: bool | None = None
+    ) -> np.ndarray:
         """``np.asarray(t)`` may share the data; ``np.array(t)`` copies it."""
         if copy is False and dtype is not None and dtype != self._data.dtype:
             raise ValueError(
@@ -299,27 +324,27 @@ class Tensor:
 
     # ----- Python's protocols, as in PyTorch -----------------------------
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self._data)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         """Iterate over the first axis; each item is recorded as ``t[i]``."""
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self._data)))
 
-    def __contains__(self, value):
+    def __contains__(self, value: TensorLike) -> bool:
         return bool((self._data == _values(value)).any())
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self._scalar("bool"))
 
-    def __float__(self):
+    def __float__(self) -> float:
         return float(self._scalar("float"))
 
-    def __int__(self):
+    def __int__(self) -> int:
         return int(self._scalar("int"))
 
     def _scalar(self, what):
@@ -334,41 +359,41 @@ class Tensor:
     # Tensors hash by identity (they key dicts), while == compares entries.
     __hash__ = object.__hash__
 
-    def __eq__(self, other):
+    def __eq__(self, other: TensorLike) -> Tensor:  # type: ignore[override]
         return _compare(np.equal, self, other)
 
-    def __ne__(self, other):
+    def __ne__(self, other: TensorLike) -> Tensor:  # type: ignore[override]
         return _compare(np.not_equal, self, other)
 
-    def __lt__(self, other):
+    def __lt__(self, other: TensorLike) -> Tensor:
         return _compare(np.less, self, other)
 
-    def __le__(self, other):
+    def __le__(self, other: TensorLike) -> Tensor:
         return _compare(np.less_equal, self, other)
 
-    def __gt__(self, other):
+    def __gt__(self, other: TensorLike) -> Tensor:
         return _compare(np.greater, self, other)
 
-    def __ge__(self, other):
+    def __ge__(self, other: TensorLike) -> Tensor:
         return _compare(np.greater_equal, self, other)
 
     # Logical operators on boolean tensors (masks), entry by entry.
-    def __and__(self, other):
+    def __and__(self, other: TensorLike) -> Tensor:
         return _compare(np.logical_and, self, other)
 
-    def __rand__(self, other):
+    def __rand__(self, other: TensorLike) -> Tensor:
         return _compare(np.logical_and, other, self)
 
-    def __or__(self, other):
+    def __or__(self, other: TensorLike) -> Tensor:
         return _compare(np.logical_or, self, other)
 
-    def __ror__(self, other):
+    def __ror__(self, other: TensorLike) -> Tensor:
         return _compare(np.logical_or, other, self)
 
-    def __invert__(self):
+    def __invert__(self) -> Tensor:
         return Tensor._from_op(np.logical_not(self._data))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         body = np.array2string(self._data, prefix="tensor(", separator=", ")
         extras = ""
         if self.name is not None:
@@ -383,57 +408,57 @@ class Tensor:
 
     # ----- arithmetic operators ------------------------------------------
 
-    def __add__(self, other):
+    def __add__(self, other: TensorLike) -> Tensor:
         return _ops.add(self, other)
 
-    def __radd__(self, other):
+    def __radd__(self, other: TensorLike) -> Tensor:
         return _ops.add(other, self)
 
-    def __sub__(self, other):
+    def __sub__(self, other: TensorLike) -> Tensor:
         return _ops.sub(self, other)
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: TensorLike) -> Tensor:
         return _ops.sub(other, self)
 
-    def __mul__(self, other):
+    def __mul__(self, other: TensorLike) -> Tensor:
         return _ops.mul(self, other)
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: TensorLike) -> Tensor:
         return _ops.mul(other, self)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: TensorLike) -> Tensor:
         return _ops.div(self, other)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: TensorLike) -> Tensor:
         return _ops.div(other, self)
 
-    def __pow__(self, other):
+    def __pow__(self, other: TensorLike) -> Tensor:
         return _ops.pow(self, other)
 
-    def __rpow__(self, other):
+    def __rpow__(self, other: TensorLike) -> Tensor:
         return _ops.pow(other, self)
 
-    def __matmul__(self, other):
+    def __matmul__(self, other: TensorLike) -> Tensor:
         return _ops.matmul(self, other)
 
-    def __rmatmul__(self, other):
+    def __rmatmul__(self, other: TensorLike) -> Tensor:
         return _ops.matmul(other, self)
 
-    def __neg__(self):
+    def __neg__(self) -> Tensor:
         return _ops.neg(self)
 
     # ----- in-place arithmetic, for updates: ``with tg.no_grad(): W -= lr * W.grad``
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: TensorLike) -> Tensor:
         return self._update(np.add, other, "+=")
 
-    def __isub__(self, other):
+    def __isub__(self, other: TensorLike) -> Tensor:
         return self._update(np.subtract, other, "-=")
 
-    def __imul__(self, other):
+    def __imul__(self, other: TensorLike) -> Tensor:
         return self._update(np.multiply, other, "*=")
 
-    def __itruediv__(self, other):
+    def __itruediv__(self, other: TensorLike) -> Tensor:
         return self._update(np.true_divide, other, "/=")
 
     def _update(self, operation, other, symbol):
@@ -459,65 +484,76 @@ class Tensor:
         self._held = False
         return self
 
-    def __getitem__(self, index):
+    def __getitem__(self, index) -> Tensor:
         return _ops.getitem(self, index)
 
     # ----- methods (each is also a module-level function) ----------------
 
-    def exp(self):
+    def exp(self) -> Tensor:
         return _ops.exp(self)
 
-    def log(self):
+    def log(self) -> Tensor:
         return _ops.log(self)
 
-    def sqrt(self):
+    def sqrt(self) -> Tensor:
         return _ops.sqrt(self)
 
-    def abs(self):
+    def abs(self) -> Tensor:
         return _ops.abs(self)
 
-    def sign(self):
+    def sign(self) -> Tensor:
         return _ops.sign(self)
 
-    def sigmoid(self):
+    def sigmoid(self) -> Tensor:
         return _ops.sigmoid(self)
 
-    def tanh(self):
+    def tanh(self) -> Tensor:
         return _ops.tanh(self)
 
-    def relu(self):
+    def relu(self) -> Tensor:
         return _ops.relu(self)
 
-    def step(self):
+    def step(self) -> Tensor:
         return _ops.step(self)
 
-    def softmax(self, axis=0):
+    def softmax(self, axis: int = 0) -> Tensor:
         return _ops.softmax(self, axis)
 
-    def log_softmax(self, axis=0):
+    def log_softmax(self, axis: int = 0) -> Tensor:
         return _ops.log_softmax(self, axis)
 
-    def sum(self, axis=None, keepdims=False):
+    def sum(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    ) -> Tensor:
         return _ops.sum(self, axis, keepdims)
 
-    def mean(self, axis=None, keepdims=False):
+    def mean(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    ) -> Tensor:
         return _ops.mean(self, axis, keepdims)
 
-    def max(self, axis=None, keepdims=False):
+    def max(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    ) -> Tensor:
         return _ops.max(self, axis, keepdims)
 
-    def reshape(self, *shape):
+    def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         return _ops.reshape(self, *shape)
 
-    def transpose(self, *axes):
+    def transpose(self, *axes: int | Sequence[int]) -> Tensor:
         return _ops.transpose(self, *axes)
 
-    def broadcast_to(self, shape):
+    def broadcast_to(self, shape: int | Sequence[int]) -> Tensor:
         return _ops.broadcast_to(self, shape)
 
     @property
-    def T(self):
+    def T(self) -> Tensor:
         return _ops.transpose(self)
+
+
+# What an operation takes: a tensor, or a constant (a number, a nested list,
+# a NumPy array), which never becomes a node and gets no gradient.
+TensorLike = Tensor | ArrayLike
 
 
 def _values(x):
@@ -548,7 +584,12 @@ def _leaf(data, requires_grad, name, grad):
     return t
 
 
-def tensor(data, requires_grad=False, name=None, dtype=None):
+def tensor(
+    data: ArrayLike,
+    requires_grad: bool = False,
+    name: str | None = None,
+    dtype: DTypeLike | None = None,
+) -> Tensor:
     """Make a leaf tensor.
 
     Python numbers, lists and integer or boolean arrays become float64; a
@@ -565,4 +606,4 @@ from . import graph as _graph  # noqa: E402
 from . import numpy_interop as _numpy_interop  # noqa: E402
 from . import ops as _ops  # noqa: E402
 
-__all__ = ["Tensor", "tensor"]
+__all__ = ["Tensor", "TensorLike", "tensor"]

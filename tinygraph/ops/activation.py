@@ -4,9 +4,12 @@ Step, sigmoid, tanh and ReLU act entry by entry; softmax and log-softmax
 act along one axis (axis 0, the classes, in the features x examples layout).
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from ..op import Elementwise, Op
+from ..tensor import Tensor, TensorLike
 
 
 class Sigmoid(Elementwise):
@@ -111,25 +114,25 @@ class LogSoftmax(Op):
 _sigmoid, _tanh, _relu, _step = Sigmoid(), Tanh(), ReLU(), Step()
 
 
-def sigmoid(z):
+def sigmoid(z: TensorLike) -> Tensor:
     return _sigmoid.apply(z)
 
 
-def tanh(z):
+def tanh(z: TensorLike) -> Tensor:
     return _tanh.apply(z)
 
 
-def relu(z):
+def relu(z: TensorLike) -> Tensor:
     return _relu.apply(z)
 
 
-def step(z):
+def step(z: TensorLike) -> Tensor:
     return _step.apply(z)
 
 
-def softmax(z, axis=0):
+def softmax(z: TensorLike, axis: int = 0) -> Tensor:
     return Softmax(axis).apply(z)
 
 
-def log_softmax(z, axis=0):
+def log_softmax(z: TensorLike, axis: int = 0) -> Tensor:
     return LogSoftmax(axis).apply(z)

@@ -5,9 +5,12 @@ driver sums each gradient back to its operand's shape, so the derivatives
 below are written per entry.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from ..op import Elementwise
+from ..tensor import Tensor, TensorLike
 
 
 class Add(Elementwise):
@@ -95,25 +98,25 @@ class Neg(Elementwise):
 _add, _sub, _mul, _div, _pow, _neg = Add(), Sub(), Mul(), Div(), Pow(), Neg()
 
 
-def add(a, b):
+def add(a: TensorLike, b: TensorLike) -> Tensor:
     return _add.apply(a, b)
 
 
-def sub(a, b):
+def sub(a: TensorLike, b: TensorLike) -> Tensor:
     return _sub.apply(a, b)
 
 
-def mul(a, b):
+def mul(a: TensorLike, b: TensorLike) -> Tensor:
     return _mul.apply(a, b)
 
 
-def div(a, b):
+def div(a: TensorLike, b: TensorLike) -> Tensor:
     return _div.apply(a, b)
 
 
-def pow(a, b):
+def pow(a: TensorLike, b: TensorLike) -> Tensor:
     return _pow.apply(a, b)
 
 
-def neg(a):
+def neg(a: TensorLike) -> Tensor:
     return _neg.apply(a)

@@ -1,6 +1,9 @@
 """Elementwise functions of one tensor: exp, log, sqrt, abs, sign."""
 
+from __future__ import annotations
+
 from ..op import Elementwise
+from ..tensor import Tensor, TensorLike
 
 
 class Exp(Elementwise):
@@ -71,21 +74,21 @@ class Sign(Elementwise):
 _exp, _log, _sqrt, _abs, _sign = Exp(), Log(), Sqrt(), Abs(), Sign()
 
 
-def exp(x):
+def exp(x: TensorLike) -> Tensor:
     return _exp.apply(x)
 
 
-def log(x):
+def log(x: TensorLike) -> Tensor:
     return _log.apply(x)
 
 
-def sqrt(x):
+def sqrt(x: TensorLike) -> Tensor:
     return _sqrt.apply(x)
 
 
-def abs(x):
+def abs(x: TensorLike) -> Tensor:
     return _abs.apply(x)
 
 
-def sign(x):
+def sign(x: TensorLike) -> Tensor:
     return _sign.apply(x)

@@ -1,9 +1,12 @@
 """Matrix multiplication, the heart of a dense layer: Z = W @ A + b."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ..naming import describe
 from ..op import Op
+from ..tensor import Tensor, TensorLike
 
 
 class MatMul(Op):
@@ -50,7 +53,7 @@ class MatMul(Op):
 _matmul = MatMul()
 
 
-def matmul(a, b):
+def matmul(a: TensorLike, b: TensorLike) -> Tensor:
     try:
         return _matmul.apply(a, b)
     except ValueError:

@@ -14,6 +14,8 @@ Layout: features x examples, so ``m`` is the number of columns and softmax
 runs over axis 0 (the classes).
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -21,6 +23,7 @@ import numpy as np
 from ..maths import numeric
 from ..naming import describe
 from ..op import Elementwise, Op
+from ..tensor import Tensor, TensorLike
 
 
 def _examples(shape):
@@ -196,11 +199,11 @@ class SoftmaxCrossEntropy(Op):
 _mix, _sigmoid_cross_entropy = Mix(), SigmoidCrossEntropy()
 
 
-def mix(y, a, b):
+def mix(y: TensorLike, a: TensorLike, b: TensorLike) -> Tensor:
     return _mix.apply(y, a, b)
 
 
-def neg_mean(x, axis=None):
+def neg_mean(x: TensorLike, axis: int | tuple[int, ...] | None = None) -> Tensor:
     """-(1/n) sum(x) over ``axis``, n the number of entries averaged."""
     shape = np.shape(x)
     axes = range(len(shape)) if axis is None else np.atleast_1d(axis)
@@ -213,9 +216,11 @@ def neg_mean(x, axis=None):
     return NegMean(axis, count).apply(x)
 
 
-def sigmoid_cross_entropy(z, y):
+def sigmoid_cross_entropy(z: TensorLike, y: TensorLike) -> Tensor:
     return _sigmoid_cross_entropy.apply(z, y)
 
 
-def softmax_cross_entropy(z, y, axis=0, one_hot=False):
+def softmax_cross_entropy(
+    z: TensorLike, y: TensorLike, axis: int = 0, one_hot: bool = False
+) -> Tensor:
     return SoftmaxCrossEntropy(axis, one_hot).apply(z, y)

@@ -5,9 +5,12 @@ for sum (each entry counts once), divided by the count for mean, and only to
 the largest entries for max.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from ..op import Op
+from ..tensor import Tensor, TensorLike
 
 
 def _axis_text(op):
@@ -107,13 +110,19 @@ class Max(_Reduction):
         return (self.expand(m, g, x) * m.winner_share(x, self._axis_for(m.ndim(x))),)
 
 
-def sum(x, axis=None, keepdims=False):
+def sum(
+    x: TensorLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Tensor:
     return Sum(axis, keepdims).apply(x)
 
 
-def mean(x, axis=None, keepdims=False):
+def mean(
+    x: TensorLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Tensor:
     return Mean(axis, keepdims).apply(x)
 
 
-def max(x, axis=None, keepdims=False):
+def max(
+    x: TensorLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Tensor:
     return Max(axis, keepdims).apply(x)

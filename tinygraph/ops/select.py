@@ -1,6 +1,9 @@
 """Choosing entries: ``where(cond, a, b)``."""
 
+from __future__ import annotations
+
 from ..op import Elementwise
+from ..tensor import Tensor, TensorLike
 
 
 class Where(Elementwise):
@@ -19,5 +22,5 @@ class Where(Elementwise):
 _where = Where()
 
 
-def where(cond, a, b):
+def where(cond: TensorLike, a: TensorLike, b: TensorLike) -> Tensor:
     return _where.apply(cond, a, b)

@@ -5,11 +5,15 @@ gradient back: reshape it, transpose it the other way, or scatter it into
 the indexed places (adding where an index repeats).
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
 
 from ..naming import describe
 from ..op import Op
-from ..tensor import Tensor
+from ..tensor import Tensor, TensorLike
 
 
 class Reshape(Op):
@@ -143,13 +147,13 @@ class Scatter(Op):
         return (g[self.index],)
 
 
-def reshape(x, *shape):
+def reshape(x: TensorLike, *shape: int | Sequence[int]) -> Tensor:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     return Reshape(shape).apply(x)
 
 
-def transpose(x, *axes):
+def transpose(x: TensorLike, *axes: int | Sequence[int]) -> Tensor:
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
     if axes:
@@ -176,15 +180,15 @@ def _permutation(axes, ndim, x):
     return normalized
 
 
-def broadcast_to(x, shape):
+def broadcast_to(x: TensorLike, shape: int | Sequence[int]) -> Tensor:
     return BroadcastTo(shape).apply(x)
 
 
-def scatter(x, index, shape):
+def scatter(x: TensorLike, index, shape: Sequence[int]) -> Tensor:
     return Scatter(index, shape).apply(x)
 
 
-def getitem(x, index):
+def getitem(x: TensorLike, index) -> Tensor:
     if isinstance(index, Tensor):
         index = index.data
     if isinstance(index, tuple):
