@@ -5,11 +5,14 @@ example in one batch) is batch gradient descent, 1 is online (stochastic)
 gradient descent, anything between is mini-batch gradient descent.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Iterator
 
 import numpy as np
 
-from .tensor import Tensor
+from .tensor import Tensor, TensorLike
 
 
 def _columns_of(data, name):
@@ -29,7 +32,13 @@ def _take(data, array, columns):
     return chosen
 
 
-def batches(X, Y, batch_size, shuffle=True, rng=None):
+def batches(
+    X: TensorLike,
+    Y: TensorLike,
+    batch_size: int,
+    shuffle: bool = True,
+    rng: int | np.random.Generator | None = None,
+) -> Iterator[tuple[Tensor | np.ndarray, Tensor | np.ndarray]]:
     """Yield ``(X_batch, Y_batch)`` pairs of columns, covering every example once.
 
     Parameters

@@ -6,7 +6,10 @@ notes' gradient descent; which examples go into each gradient (all of them,
 one, or a mini-batch) is up to the caller, see ``tg.data.batches``.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -46,9 +49,17 @@ class SGD:
     array([0.8])
     """
 
-    def __init__(self, params, lr, momentum=0.0):
+    params: list[Tensor]
+    lr: float
+    momentum: float
+    velocities: list[np.ndarray]  # V, one per parameter
+
+    def __init__(
+        self, params: Iterable[Tensor], lr: float, momentum: float = 0.0
+    ) -> None:
         self.params = list(params)
-        position = {}  # each tensor's first position (tensors hash by identity)
+        # each tensor's first position (tensors hash by identity)
+        position: dict[Tensor, int] = {}
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor):
                 raise TypeError(
@@ -88,7 +99,7 @@ class SGD:
         self.momentum = float(momentum)
         self.velocities = [np.zeros_like(p.data) for p in self.params]
 
-    def step(self):
+    def step(self) -> None:
         """Move every parameter that has a gradient one step downhill.
 
         Every gradient is checked before any parameter moves, so a bad one
@@ -109,7 +120,7 @@ class SGD:
             v -= self.lr * p.grad
             p.data = p.numpy() + v
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Forget the gradients, which would otherwise add up across backward()."""
         for p in self.params:
             p.grad = None

@@ -6,36 +6,39 @@ the features x examples layout). Each function is one node of the graph,
 the engine's op of the same name; ``identity`` adds no node at all.
 """
 
+from __future__ import annotations
+
 from .. import ops
+from ..tensor import Tensor, TensorLike
 from .module import Module
 
 
-def identity(z):
+def identity(z: TensorLike) -> TensorLike:
     """g(z) = z, g'(z) = 1: returns ``z`` itself, adding no node."""
     return z
 
 
-def step(z):
+def step(z: TensorLike) -> Tensor:
     """g(z) = 1 where z >= 0, else 0; g'(z) = 0, so nothing flows back."""
     return ops.step(z)
 
 
-def sigmoid(z):
+def sigmoid(z: TensorLike) -> Tensor:
     """g(z) = 1 / (1 + exp(-z)), g'(z) = g(z) (1 - g(z))."""
     return ops.sigmoid(z)
 
 
-def tanh(z):
+def tanh(z: TensorLike) -> Tensor:
     """g(z) = tanh(z), g'(z) = 1 - tanh(z)^2."""
     return ops.tanh(z)
 
 
-def relu(z):
+def relu(z: TensorLike) -> Tensor:
     """g(z) = max(0, z), g'(z) = 1 for z > 0, else 0."""
     return ops.relu(z)
 
 
-def softmax(z, axis=0):
+def softmax(z: TensorLike, axis: int = 0) -> Tensor:
     """a_j = exp(z_j) / sum_k exp(z_k) along ``axis`` (the classes)."""
     return ops.softmax(z, axis)
 
@@ -49,7 +52,7 @@ class Identity(Module):
     True
     """
 
-    def forward(self, z):
+    def forward(self, z: TensorLike) -> TensorLike:
         return identity(z)
 
 
@@ -61,7 +64,7 @@ class Step(Module):
     array([[0., 1., 1.]])
     """
 
-    def forward(self, z):
+    def forward(self, z: TensorLike) -> Tensor:
         return step(z)
 
 
@@ -73,7 +76,7 @@ class Sigmoid(Module):
     array([[0.5]])
     """
 
-    def forward(self, z):
+    def forward(self, z: TensorLike) -> Tensor:
         return sigmoid(z)
 
 
@@ -85,7 +88,7 @@ class Tanh(Module):
     array([[0.]])
     """
 
-    def forward(self, z):
+    def forward(self, z: TensorLike) -> Tensor:
         return tanh(z)
 
 
@@ -97,7 +100,7 @@ class ReLU(Module):
     array([[0., 3.]])
     """
 
-    def forward(self, z):
+    def forward(self, z: TensorLike) -> Tensor:
         return relu(z)
 
 
@@ -110,12 +113,12 @@ class Softmax(Module):
            [0.5]])
     """
 
-    def __init__(self, axis=0):
+    def __init__(self, axis: int = 0) -> None:
         super().__init__()
         self.axis = axis
 
-    def forward(self, z):
+    def forward(self, z: TensorLike) -> Tensor:
         return softmax(z, self.axis)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"axis={self.axis}"

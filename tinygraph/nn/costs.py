@@ -17,13 +17,15 @@ the fused forms; draw with the composed ones.
 constant of the graph, shown as a leaf named "Y".
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from .. import ops
-from ..tensor import Tensor
+from ..tensor import Tensor, TensorLike
 
 
-def _output(A, cost, what="A"):
+def _output(A: TensorLike, cost: str, what: str = "A") -> Tensor:
     """``A`` as a tensor of shape (outputs, m)."""
     if not isinstance(A, Tensor):
         A = Tensor(A)
@@ -40,7 +42,7 @@ def _output(A, cost, what="A"):
     return A
 
 
-def _target(Y, A, cost, what="A"):
+def _target(Y: TensorLike, A: Tensor, cost: str, what: str = "A") -> Tensor:
     """``Y`` as a graph leaf named "Y", checked against ``A``'s shape."""
     data = Y.numpy() if isinstance(Y, Tensor) else np.asarray(Y)
     if data.dtype.kind not in "biuf":
@@ -127,7 +129,7 @@ def _check_one_hot(Y, cost):
 # ----- costs on outputs, as the notes write them ---------------------------
 
 
-def mse(A, Y):
+def mse(A: TensorLike, Y: TensorLike) -> Tensor:
     """The quadratic cost J = 1/(2m) sum (A - Y)^2, summed over outputs too.
 
     dJ/dA = (A - Y) / m: with an identity output layer that is the
@@ -146,7 +148,7 @@ def mse(A, Y):
     return ((A - Y) ** 2).sum() / (2 * m)
 
 
-def binary_cross_entropy(A, Y):
+def binary_cross_entropy(A: TensorLike, Y: TensorLike) -> Tensor:
     """J = -1/m sum(Y log A + (1 - Y) log(1 - A)) for one sigmoid output row.
 
     A has shape (1, m) and holds probabilities; Y has labels in [0, 1].
@@ -167,7 +169,7 @@ def binary_cross_entropy(A, Y):
     return ops.neg_mean(_log_likelihoods(A, Y))
 
 
-def multilabel_bce(A, Y):
+def multilabel_bce(A: TensorLike, Y: TensorLike) -> Tensor:
     """Multi-label cross-entropy: one binary cross-entropy per output row,
     summed over the rows, J = sum_j -1/m sum_i (y log a + (1 - y) log(1 - a)).
 
@@ -196,7 +198,7 @@ def _log_likelihoods(A, Y):
     return ops.mix(Y, log_a, log_one_minus_a)
 
 
-def cross_entropy(A, Y):
+def cross_entropy(A: TensorLike, Y: TensorLike) -> Tensor:
     """Softmax log-loss J = -1/m sum_i sum_j y_ji log a_ji against one-hot Y.
 
     A holds the softmax probabilities, one column per example. The graph is
@@ -220,7 +222,7 @@ def cross_entropy(A, Y):
 # ----- the stable forms, on logits -----------------------------------------
 
 
-def binary_cross_entropy_with_logits(Z, Y):
+def binary_cross_entropy_with_logits(Z: TensorLike, Y: TensorLike) -> Tensor:
     """``binary_cross_entropy(sigmoid(Z), Y)`` computed from the logits Z.
 
     Each term is log(1 + exp(z)) - y z, written with log-sigmoid so that no
@@ -240,7 +242,7 @@ def binary_cross_entropy_with_logits(Z, Y):
     return ops.sigmoid_cross_entropy(Z, Y)
 
 
-def multilabel_bce_with_logits(Z, Y):
+def multilabel_bce_with_logits(Z: TensorLike, Y: TensorLike) -> Tensor:
     """``multilabel_bce(sigmoid(Z), Y)`` computed stably from the logits Z.
 
     >>> import tinygraph as tg
@@ -255,7 +257,7 @@ def multilabel_bce_with_logits(Z, Y):
     return ops.sigmoid_cross_entropy(Z, Y)
 
 
-def cross_entropy_with_logits(Z, Y):
+def cross_entropy_with_logits(Z: TensorLike, Y: TensorLike) -> Tensor:
     """``cross_entropy(softmax(Z), Y)`` computed from the logits Z with
     log-softmax; dJ/dZ = (softmax(Z) - Y) / m. It is finite for any finite
     logits, and a masked class (logit -inf) whose label is 0 adds nothing.

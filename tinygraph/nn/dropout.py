@@ -6,11 +6,13 @@ E[mask * a / q] = a, and evaluation needs no rescaling: in ``eval()``
 dropout is the identity.
 """
 
+from __future__ import annotations
+
 import numbers
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, TensorLike
 from .layers import as_generator
 from .module import Module
 
@@ -23,7 +25,12 @@ def _check_p(p):
     return float(p)
 
 
-def dropout(A, p, training=True, rng=None):
+def dropout(
+    A: TensorLike,
+    p: float,
+    training: bool = True,
+    rng: int | np.random.Generator | None = None,
+) -> TensorLike:
     """Zero each entry of ``A`` with probability ``p`` and scale the rest by
     1 / (1 - p); return ``A`` unchanged when not ``training`` or ``p == 0``.
 
@@ -65,13 +72,15 @@ class Dropout(Module):
     True
     """
 
-    def __init__(self, p=0.5, rng=None):
+    def __init__(
+        self, p: float = 0.5, rng: int | np.random.Generator | None = None
+    ) -> None:
         super().__init__()
         self.p = _check_p(p)
         self.rng = as_generator(rng, "Dropout")
 
-    def forward(self, A):
+    def forward(self, A: TensorLike) -> TensorLike:
         return dropout(A, self.p, training=self.training, rng=self.rng)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}"

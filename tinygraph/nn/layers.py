@@ -5,11 +5,15 @@ Layout is the notes': a batch is features x examples, and layer l computes
 (n_out, 1), broadcast over the m columns.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Iterator
 
 import numpy as np
+from numpy.typing import DTypeLike
 
-from ..tensor import Tensor
+from ..tensor import Tensor, TensorLike
 from .module import Module
 
 _INITS = ("xavier", "he")
@@ -61,8 +65,14 @@ class Linear(Module):
     """
 
     def __init__(
-        self, n_in, n_out, rng=None, init="xavier", name=None, dtype=np.float64
-    ):
+        self,
+        n_in: int,
+        n_out: int,
+        rng: int | np.random.Generator | None = None,
+        init: str = "xavier",
+        name: str | None = None,
+        dtype: DTypeLike = np.float64,
+    ) -> None:
         super().__init__()
         self.n_in = _positive_int(n_in, "n_in", "Linear")
         self.n_out = _positive_int(n_out, "n_out", "Linear")
@@ -77,12 +87,12 @@ class Linear(Module):
             np.zeros((self.n_out, 1), dtype=dtype), requires_grad=True, name="b"
         )
         self.init = init
-        self.symbol = None
-        self.output_name = None
+        self.symbol: str | None = None
+        self.output_name: str | None = None
         if name is not None:
             self.set_symbol(str(name))
 
-    def set_symbol(self, symbol):
+    def set_symbol(self, symbol: str) -> None:
         """Name the parameters ``W<symbol>``, ``b<symbol>`` and the output
         ``Z<symbol>``; the layer's nodes are drawn as "Layer <symbol>"."""
         self.symbol = symbol
@@ -91,7 +101,7 @@ class Linear(Module):
         self.label = f"Layer {symbol}"
         self.output_name = f"Z{symbol}"
 
-    def forward(self, A):
+    def forward(self, A: TensorLike) -> Tensor:
         rows = A.shape if isinstance(A, Tensor) else np.shape(A)
         if len(rows) != 2 or rows[0] != self.n_in:
             raise ValueError(
@@ -103,7 +113,7 @@ class Linear(Module):
         Z.name = self.output_name
         return Z
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.n_in}, {self.n_out}, init={self.init!r}"
 
 
@@ -130,7 +140,7 @@ class Sequential(Module):
     'A2'
     """
 
-    def __init__(self, *modules):
+    def __init__(self, *modules: Module) -> None:
         super().__init__()
         for i, module in enumerate(modules):
             if not isinstance(module, Module):
@@ -146,7 +156,7 @@ class Sequential(Module):
         self.modules = list(modules)
         self.label = None  # a container: its layers open their own scopes
         # The layer each module belongs to (its Linear's symbol), or None.
-        self.layer_of = []
+        self.layer_of: list[str | None] = []
         layer = None
         count = 0
         for module in self.modules:
@@ -168,21 +178,21 @@ class Sequential(Module):
             for i, (module, layer) in enumerate(zip(self.modules, self.layer_of))
         ]
 
-    def named_children(self):
+    def named_children(self) -> list[tuple[str, Module]]:
         return [(str(i), module) for i, module in enumerate(self.modules)]
 
-    def forward(self, A):
+    def forward(self, A: TensorLike) -> TensorLike:
         for module, name in zip(self.modules, self.output_names):
             A = module(A)
             if name is not None and isinstance(A, Tensor) and A.name is None:
                 A.name = name
         return A
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> Module:
         return self.modules[index]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self.modules)

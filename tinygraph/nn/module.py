@@ -7,6 +7,10 @@ they were set, and runs ``forward`` when called. Calling a module opens a
 can group each layer's nodes.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from ..scopes import scope
 from ..tensor import Tensor
 
@@ -32,15 +36,15 @@ class Module:
     array([6.])
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.training = True
         # The scope label of this module's nodes; None opens no scope.
-        self.label = type(self).__name__
+        self.label: str | None = type(self).__name__
 
-    def forward(self, *inputs):
+    def forward(self, *inputs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
-    def __call__(self, *inputs):
+    def __call__(self, *inputs: Any) -> Any:
         label = getattr(self, "label", type(self).__name__)
         if label is None:
             return self.forward(*inputs)
@@ -49,7 +53,7 @@ class Module:
 
     # ----- what the module holds -----------------------------------------
 
-    def named_children(self):
+    def named_children(self) -> list[tuple[str, Module]]:
         """``(name, module)`` for each direct submodule, in the order set."""
         children = []
         for name, value in vars(self).items():
@@ -63,10 +67,10 @@ class Module:
                 )
         return children
 
-    def children(self):
+    def children(self) -> list[Module]:
         return [module for _, module in self.named_children()]
 
-    def named_parameters(self):
+    def named_parameters(self) -> list[tuple[str, Tensor]]:
         """``(name, tensor)`` for every parameter, this module's own first,
         then each child's under ``child_name.``; each tensor appears once."""
         result = []
@@ -82,29 +86,29 @@ class Module:
                     result.append((f"{child_name}.{name}", value))
         return result
 
-    def parameters(self):
+    def parameters(self) -> list[Tensor]:
         """Every parameter tensor, in the order of ``named_parameters()``."""
         return [value for _, value in self.named_parameters()]
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Clear the gradient of every parameter."""
         for p in self.parameters():
             p.grad = None
 
     # ----- training and evaluation mode ------------------------------------
 
-    def train(self, mode=True):
+    def train(self, mode: bool = True) -> Module:
         """Switch this module and all its children to training mode."""
         self.training = bool(mode)
         for child in self.children():
             child.train(mode)
         return self
 
-    def eval(self):
+    def eval(self) -> Module:
         """Switch to evaluation mode (dropout off), children included."""
         return self.train(False)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         children = self.named_children()
         if not children:
             return f"{type(self).__name__}({self.extra_repr()})"
@@ -113,5 +117,5 @@ class Module:
         ]
         return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return ""

@@ -6,12 +6,15 @@ lam/m sum_w |w| with derivative lam/m sign(w). The notes penalise the
 weights only, so pass the weight matrices, not the biases.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Iterable
 
 from ..tensor import Tensor
 
 
-def _checked(params, lam, m, who):
+def _checked(params: Iterable[Tensor], lam: float, m: int, who: str) -> list[Tensor]:
     params = list(params)
     for i, p in enumerate(params):
         if not isinstance(p, Tensor):
@@ -27,7 +30,7 @@ def _checked(params, lam, m, who):
     return params
 
 
-def l2_penalty(params, lam, m):
+def l2_penalty(params: Iterable[Tensor], lam: float, m: int) -> Tensor:
     """lam/(2m) sum_w w^2 over every entry of every tensor in ``params``.
 
     >>> import tinygraph as tg
@@ -44,7 +47,7 @@ def l2_penalty(params, lam, m):
     return total * (lam / (2 * m))
 
 
-def l1_penalty(params, lam, m):
+def l1_penalty(params: Iterable[Tensor], lam: float, m: int) -> Tensor:
     """lam/m sum_w |w| over every entry of every tensor in ``params``.
 
     Its derivative lam/m sign(w) is taken as 0 at w = 0.
