@@ -29,14 +29,14 @@ class GradcheckResult:
 
     ok: bool
     max_error: float
-    input_index: int = None
-    input_name: str = None
-    entry: tuple = None
-    output_entry: tuple = None
-    analytic: float = None
-    numeric: float = None
-    error: float = None
-    note: str = None
+    input_index: int | None = None
+    input_name: str | None = None
+    entry: tuple | None = None
+    output_entry: tuple | None = None
+    analytic: float | None = None
+    numeric: float | None = None
+    error: float | None = None
+    note: str | None = None
 
     def __bool__(self):
         return self.ok

@@ -24,6 +24,8 @@ TypeError: np.sort does not work on tensors (tensor of shape (2,)); tinygraph ha
 import functools
 import inspect
 import operator
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -87,7 +89,7 @@ def _dot(a, b):
 
 # Other functions. Each takes the arguments it can honour, under NumPy's
 # names; any other argument is refused.
-_FUNCTIONS = {
+_FUNCTIONS: dict[Callable[..., Any], Callable[..., Tensor]] = {
     np.sum: lambda a, axis=None, keepdims=False: ops.sum(a, axis, keepdims),
     np.mean: lambda a, axis=None, keepdims=False: ops.mean(a, axis, keepdims),
     np.max: lambda a, axis=None, keepdims=False: ops.max(a, axis, keepdims),

@@ -50,7 +50,7 @@ _new_node = Tensor._from_op
 # The distinct ``needs`` tuples seen so far, each kept once, so that nodes
 # share one tuple per pattern, e.g. (True, False), rather than each having
 # its own.
-_shared_needs = {}
+_shared_needs: dict[tuple[bool, ...], tuple[bool, ...]] = {}
 
 
 class Op:
@@ -60,7 +60,7 @@ class Op:
 
     name = "op"
     formula = "op({0})"
-    rules = ()
+    rules: tuple[str, ...] = ()
     elementwise = False
 
     # The numeric forward pass, ``forward(*arrays)``, for an op that needs
