@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .tensor import Tensor, tensor
+
 
 @dataclass
 class GradcheckResult:
@@ -83,8 +85,6 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
     >>> bool(tg.gradcheck(lambda t: (t * t.log()).sum(), [x]))
     True
     """
-    from .tensor import Tensor, tensor
-
     originals = _checked_inputs(inputs, Tensor)
     # float64 copies, so the differences are not drowned by float32 rounding;
     # the numerical side perturbs these arrays and never a tensor's own data.
