@@ -14,8 +14,10 @@ broadcast pairs included. For each case:
 And every Op subclass in the package must have a row here.
 """
 
+import importlib
 import inspect
-from dataclasses import dataclass
+import pkgutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,18 +27,7 @@ from tests.helpers import np_log_softmax, np_sigmoid, np_softmax, numeric_grad
 from tinygraph import ops
 from tinygraph.op import Elementwise, Op
 
-
-@dataclass
-class OpCase:
-    name: str
-    op: object  # tensors -> tensor
-    reference: object  # arrays -> array
-    shapes: list  # list of tuples of operand shapes
-    op_class: type  # the Op subclass this case exercises
-    low: float = -2.0
-    high: float = 2.0
-    tol: float = 1e-6
-
+from .op_case import OpCase
 
 BINARY = (
     [(3, 4), (3, 4)],
@@ -281,6 +272,13 @@ CASES = [
         ops.SoftmaxCrossEntropy,
     ),
 ]
+
+
+# Rows for more ops live beside this file in cases_*.py, one module per
+# group of ops, each with a CASES list of its own.
+for _module in pkgutil.iter_modules([str(Path(__file__).parent)], "tests.ops."):
+    if _module.name.rpartition(".")[2].startswith("cases_"):
+        CASES += importlib.import_module(_module.name).CASES
 
 
 def _np_scatter(x, index, shape):
