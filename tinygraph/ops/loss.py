@@ -164,7 +164,7 @@ class SoftmaxCrossEntropy(Op):
         m = self.examples(z.shape)
         # sum(Y log A) over every entry, as one dot product
         cost = -np.vdot(y, log_a) / m
-        if not np.isfinite(cost):
+        if not math.isfinite(cost):
             cost = self._careful_cost(y, log_a, m)
         return np.asarray(cost, dtype=log_a.dtype), exp / total
 
