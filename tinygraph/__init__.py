@@ -21,14 +21,20 @@ from .gradients import grad
 from .ops import (
     abs,
     add,
+    argmax,
+    argmin,
     broadcast_to,
+    clip,
     div,
     exp,
     log,
     log_softmax,
     matmul,
     max,
+    maximum,
     mean,
+    min,
+    minimum,
     mul,
     neg,
     pow,
@@ -57,6 +63,7 @@ __all__ = [
     "abs", "exp", "log", "sqrt", "sign", "sigmoid", "tanh", "relu", "step", "softmax",
     "log_softmax", "sum", "mean", "max", "reshape", "transpose", "broadcast_to",
     "matmul", "where", "add", "sub", "mul", "div", "pow", "neg",
+    "maximum", "minimum", "clip", "min", "argmax", "argmin",
     # networks, training and data
     "nn", "optim", "data", "datasets",
     # checking and debugging

@@ -6,7 +6,7 @@ through ``Tensor.__array_ufunc__`` (NEP 13), other functions (``np.sum``)
 through ``Tensor.__array_function__`` (NEP 18). Both come here.
 
 A function tinygraph has runs as its op, so the graph records it. One whose
-result carries no gradient (``np.argmax``, ``np.shape``) reads the values.
+result carries no gradient (``np.shape``, ``np.all``) reads the values.
 Any other raises a TypeError saying what to write instead: turning the
 tensor into an array would quietly return a plain array, and no gradient
 would flow back through it.
@@ -60,6 +60,8 @@ _UFUNCS = {
     np.sqrt: ops.sqrt,
     np.absolute: ops.abs,  # also np.abs
     np.tanh: ops.tanh,
+    np.maximum: ops.maximum,
+    np.minimum: ops.minimum,
     np.less: _comparison(operator.lt, operator.gt),
     np.less_equal: _comparison(operator.le, operator.ge),
     np.greater: _comparison(operator.gt, operator.lt),
@@ -97,12 +99,20 @@ _FUNCTIONS: dict[Callable[..., Any], Callable[..., Tensor]] = {
     np.reshape: lambda a, shape: ops.reshape(a, shape),
     np.transpose: lambda a, axes=None: ops.transpose(a, axes or ()),  # () reverses
     np.dot: _dot,
+    np.min: lambda a, axis=None, keepdims=False: ops.min(a, axis, keepdims),
+    np.amin: lambda a, axis=None, keepdims=False: ops.min(a, axis, keepdims),
+    np.clip: lambda a, a_min=None, a_max=None, min=None, max=None: ops.clip(
+        a, a_min if min is None else min, a_max if max is None else max
+    ),
+    # Integer tensors that record nothing, as comparisons are.
+    np.argmax: lambda a, axis=None, keepdims=False: ops.argmax(a, axis, keepdims),
+    np.argmin: lambda a, axis=None, keepdims=False: ops.argmin(a, axis, keepdims),
 }
 
 # Functions whose results carry no gradient (shapes, indices, truth values)
 # run on the tensors' values: there is no graph for them to cut.
 _READ_OUTS = {
-    np.shape, np.ndim, np.size, np.argmax, np.argmin, np.all, np.any,
+    np.shape, np.ndim, np.size, np.all, np.any,
     np.allclose, np.isclose, np.array_equal, np.count_nonzero,
 }
 
@@ -136,9 +146,13 @@ _SPELLINGS = {
     np.dot: "a @ b or tg.matmul(a, b)",
     np.square: "t ** 2",
     np.reciprocal: "1 / t",
-    np.maximum: "tg.relu(t) for np.maximum(t, 0)",
-    np.min: "-tg.max(-t, axis) for the smallest entries",
-    np.amin: "-tg.max(-t, axis) for the smallest entries",
+    np.maximum: "tg.maximum(a, b)",
+    np.minimum: "tg.minimum(a, b)",
+    np.min: "tg.min(t, axis, keepdims) or t.min(axis, keepdims)",
+    np.amin: "tg.min(t, axis, keepdims) or t.min(axis, keepdims)",
+    np.clip: "tg.clip(t, min, max) or t.clip(min, max)",
+    np.argmax: "tg.argmax(t, axis) or t.argmax(axis)",
+    np.argmin: "tg.argmin(t, axis) or t.argmin(axis)",
     np.var: "((t - t.mean(axis, keepdims=True)) ** 2).mean(axis)",
     np.std: "((t - t.mean(axis, keepdims=True)) ** 2).mean(axis).sqrt()",
     np.ravel: "t.reshape(-1)",

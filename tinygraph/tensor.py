@@ -537,6 +537,28 @@ class Tensor:
     ) -> Tensor:
         return _ops.max(self, axis, keepdims)
 
+    def min(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    ) -> Tensor:
+        return _ops.min(self, axis, keepdims)
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        return _ops.argmax(self, axis, keepdims)
+
+    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        return _ops.argmin(self, axis, keepdims)
+
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+        return _ops.clip(self, min, max)
+
+    clamp = clip  # PyTorch's name
+
+    def maximum(self, other: TensorLike) -> Tensor:
+        return _ops.maximum(self, other)
+
+    def minimum(self, other: TensorLike) -> Tensor:
+        return _ops.minimum(self, other)
+
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         return _ops.reshape(self, *shape)
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 
 exp, log, sqrt, abs, sign, tanh = np.exp, np.log, np.sqrt, np.abs, np.sign, np.tanh
-maximum, where = np.maximum, np.where
+maximum, minimum, where = np.maximum, np.minimum, np.where
 equal, greater_equal, logical_and = np.equal, np.greater_equal, np.logical_and
 reshape, transpose, expand_dims, broadcast_to = (
     np.reshape, np.transpose, np.expand_dims, np.broadcast_to,

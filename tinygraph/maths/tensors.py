@@ -17,6 +17,7 @@ exp, log, sqrt = ops.exp, ops.log, ops.sqrt
 abs, sign, tanh = ops.abs, ops.sign, ops.tanh
 sigmoid, where = ops.sigmoid, ops.where
 sum, broadcast_to, scatter = ops.sum, ops.broadcast_to, ops.scatter
+maximum, minimum = ops.maximum, ops.minimum
 
 
 # Comparisons give boolean tensors, which record nothing.

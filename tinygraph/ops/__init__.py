@@ -31,8 +31,19 @@ from .loss import (
     sigmoid_cross_entropy,
     softmax_cross_entropy,
 )
-from .reduce import Max, Mean, Sum, max, mean, sum
-from .select import Where, where
+from .reduce import Max, Mean, Min, Sum, max, mean, min, sum
+from .select import (
+    Clip,
+    Maximum,
+    Minimum,
+    Where,
+    argmax,
+    argmin,
+    clip,
+    maximum,
+    minimum,
+    where,
+)
 from .shape import (
     BroadcastTo,
     GetItem,
@@ -60,9 +71,10 @@ __all__ = [
     "Mix", "NegMean", "SigmoidCrossEntropy", "SoftmaxCrossEntropy",
     "mix", "neg_mean", "sigmoid_cross_entropy", "softmax_cross_entropy",
     # reduce
-    "Max", "Mean", "Sum", "max", "mean", "sum",
+    "Max", "Mean", "Sum", "max", "mean", "sum", "Min", "min",
     # select
     "Where", "where",
+    "Clip", "Maximum", "Minimum", "argmax", "argmin", "clip", "maximum", "minimum",
     # shape
     "BroadcastTo", "GetItem", "Reshape", "Scatter", "Transpose",
     "broadcast_to", "getitem", "reshape", "scatter", "transpose",

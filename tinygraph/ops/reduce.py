@@ -1,8 +1,8 @@
-"""Reductions: sum, mean and max over all entries or along axes.
+"""Reductions: sum, mean, max and min over all entries or along axes.
 
 Backward spreads the upstream gradient back over the reduced axes: equally
 for sum (each entry counts once), divided by the count for mean, and only to
-the largest entries for max.
+the largest (smallest) entries for max (min).
 """
 
 from __future__ import annotations
@@ -110,6 +110,24 @@ class Max(_Reduction):
         return (self.expand(m, g, x) * m.winner_share(x, self._axis_for(m.ndim(x))),)
 
 
+class Min(_Reduction):
+    """min(x) = -max(-x): d/dx = 1 at the minimum, 0 elsewhere; ties share it
+    equally (and a NaN is the minimum of its slice, as in NumPy)."""
+
+    name = "min"
+    rules = ("{g} sent to the smallest entries, shared equally between ties",)
+
+    def maths(self, m, x):
+        return -m.max(-x, axis=self._axis_for(m.ndim(x)), keepdims=self.keepdims)
+
+    def forward(self, x):
+        return x.min(axis=self._axis_for(x.ndim), keepdims=self.keepdims)
+
+    def backward(self, m, g, needs, out, x):
+        # The smallest entries of x are the largest of -x.
+        return (self.expand(m, g, x) * m.winner_share(-x, self._axis_for(m.ndim(x))),)
+
+
 def sum(
     x: TensorLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
 ) -> Tensor:
@@ -126,3 +144,9 @@ def max(
     x: TensorLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
 ) -> Tensor:
     return Max(axis, keepdims).apply(x)
+
+
+def min(
+    x: TensorLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Tensor:
+    return Min(axis, keepdims).apply(x)
