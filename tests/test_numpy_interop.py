@@ -200,10 +200,10 @@ REFUSED = [
     ("np.where", lambda W, a: np.where(a > 0, W, 0), LEAVE),
     ("np.sort", lambda W, a: np.sort(W), LEAVE),
     ("np.linalg.norm", lambda W, a: np.linalg.norm(W), LEAVE),
-    ("np.sin", lambda W, a: np.sin(W), LEAVE),
+    ("np.sin", lambda W, a: np.sin(W, out=a), OUT),
     ("np.floor_divide", lambda W, a: a // W, LEAVE),
-    ("np.std", lambda W, a: np.std(W), "use ((t - t.mean(axis, keepdims=True)) ** 2)"),
-    ("np.square", lambda W, a: np.square(W), "use t ** 2"),
+    ("np.std", lambda W, a: np.std(W, dtype=np.float32), "dtype=; use tg.std(t, axis"),
+    ("np.pad", lambda W, a: np.pad(W, 1, mode="edge"), "mode=; use tg.pad(t"),
     ("np.maximum.reduce", lambda W, a: np.maximum.reduce(W), "use t.max(axis=0)"),
     ("np.clip", lambda W, a: np.clip(W, 0, 1, out=a), OUT),
     ("np.exp", lambda W, a: np.exp(W, out=a), OUT),
@@ -219,8 +219,8 @@ REFUSED = [
     ("np.add.outer", lambda W, a: np.add.outer(W, a), LEAVE),
     ("np.add.at", lambda W, a: np.add.at(a, 0, W), LEAVE),
     ("np.multiply.accumulate", lambda W, a: np.multiply.accumulate(W), LEAVE),
-    ("np.dot", lambda W, a: np.dot(W, np.ones((3, 2, 2))), "shape (3, 2, 2)"),
-    ("np.dot", lambda W, a: np.dot(2.0, W), "for a scalar use a * b"),
+    ("np.dot", lambda W, a: np.dot(W, a.T, out=np.ones((2, 2))), OUT),
+    ("np.round", lambda W, a: np.round(W, 2), "decimals=; use tg.round(t)"),
 ]
 
 
@@ -246,3 +246,37 @@ def test_in_place_operator_on_an_array_is_refused_and_changes_nothing():
     with pytest.raises(TypeError, match=r"np\.add on .*out=.*write arr = arr \+ t"):
         a += x
     np.testing.assert_array_equal(a, np.ones(3))
+
+
+# ----- statistics, shapes, elementwise maths and contractions (issue 16) ----
+
+MAPPED = [
+    ("np.var", lambda x: np.var(x, axis=0, ddof=1), tg.ops.Var),
+    ("np.std", lambda x: np.std(x, keepdims=True), tg.ops.Std),
+    ("np.prod", lambda x: np.prod(x, axis=1), tg.ops.Prod),
+    ("np.cumsum", lambda x: np.cumsum(x, axis=0), tg.ops.Cumsum),
+    ("np.sin", np.sin, tg.ops.Sin),
+    ("np.cos", np.cos, tg.ops.Cos),
+    ("np.square", np.square, tg.ops.Square),
+    ("np.round", np.round, tg.ops.Round),
+    ("np.squeeze", lambda x: np.squeeze(x[None]), tg.ops.Reshape),
+    ("np.expand_dims", lambda x: np.expand_dims(x, 1), tg.ops.Reshape),
+    ("np.swapaxes", lambda x: np.swapaxes(x, 0, 1), tg.ops.Transpose),
+    ("np.tile", lambda x: np.tile(x, (2, 1)), tg.ops.Tile),
+    ("np.pad", lambda x: np.pad(x, 1, constant_values=2.0), tg.ops.Pad),
+    ("np.dot", lambda x: np.dot(x[None], x.T), tg.ops.Einsum),
+    ("np.outer", lambda x: np.outer(x, x), tg.ops.Einsum),
+    ("np.tensordot", lambda x: np.tensordot(x, x, axes=([0], [0])), tg.ops.Einsum),
+    ("np.einsum", lambda x: np.einsum("ij,kj->ik", x, x), tg.ops.Einsum),
+]
+
+
+@pytest.mark.parametrize("name, call, op_class", MAPPED, ids=[n for n, _, _ in MAPPED])
+def test_numpy_functions_of_issue_16_run_as_their_ops(name, call, op_class):
+    x0 = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
+    x = tg.tensor(x0, requires_grad=True)
+    result = call(x)
+    assert isinstance(result, tg.Tensor) and isinstance(result.op, op_class), name
+    np.testing.assert_allclose(result.data, call(x0), rtol=1e-12)
+    result.backward(np.ones(result.shape))
+    assert x.grad is not None and x.grad.shape == x0.shape

@@ -60,6 +60,21 @@ _UFUNCS = {
     np.sqrt: ops.sqrt,
     np.absolute: ops.abs,  # also np.abs
     np.tanh: ops.tanh,
+    np.sin: ops.sin,
+    np.cos: ops.cos,
+    np.tan: ops.tan,
+    np.sinh: ops.sinh,
+    np.cosh: ops.cosh,
+    np.square: ops.square,
+    np.reciprocal: ops.reciprocal,
+    np.floor: ops.floor,
+    np.ceil: ops.ceil,
+    np.rint: ops.round,  # halves to even, as np.round
+    np.maximum: ops.maximum,
+    np.minimum: ops.minimum,
+    np.log1p: ops.log1p,
+    np.expm1: ops.expm1,
+    np.logaddexp: ops.logaddexp,
     np.maximum: ops.maximum,
     np.minimum: ops.minimum,
     np.less: _comparison(operator.lt, operator.gt),
@@ -76,17 +91,14 @@ def _values(x):
     return np.asarray(x) if isinstance(x, Tensor) else x
 
 
-def _dot(a, b):
-    """np.dot is ``a @ b`` when each side is a vector or a matrix."""
-    if all(1 <= np.ndim(_values(x)) <= 2 for x in (a, b)):
-        return ops.matmul(a, b)
-    # NOTE: beyond two axes np.dot sums over other axes than matmul, which
-    # multiplies stacks of matrices; so a @ b is no answer there.
-    raise TypeError(
-        f"np.dot of {describe(a)} and {describe(b)}: tinygraph has np.dot only "
-        f"for vectors and matrices, as a @ b (tg.matmul); for a scalar use a * b; "
-        f"beyond two axes {_instead('np.dot', None)}"
-    )
+def _pad(array, pad_width, mode="constant", kwargs=None):
+    """np.pad with a constant border (its only mode tinygraph has)."""
+    extra = dict(kwargs or {})
+    value = extra.pop("constant_values", 0)
+    if mode != "constant" or extra:
+        refused = ([] if mode == "constant" else ["mode"]) + list(extra)
+        raise _cannot_honour("np.pad", describe(array), refused, np.pad)
+    return ops.pad(array, pad_width, value)
 
 
 # Other functions. Each takes the arguments it can honour, under NumPy's
@@ -98,7 +110,7 @@ _FUNCTIONS: dict[Callable[..., Any], Callable[..., Tensor]] = {
     np.amax: lambda a, axis=None, keepdims=False: ops.max(a, axis, keepdims),
     np.reshape: lambda a, shape: ops.reshape(a, shape),
     np.transpose: lambda a, axes=None: ops.transpose(a, axes or ()),  # () reverses
-    np.dot: _dot,
+    np.dot: ops.dot,
     np.min: lambda a, axis=None, keepdims=False: ops.min(a, axis, keepdims),
     np.amin: lambda a, axis=None, keepdims=False: ops.min(a, axis, keepdims),
     np.clip: lambda a, a_min=None, a_max=None, min=None, max=None: ops.clip(
@@ -107,6 +119,26 @@ _FUNCTIONS: dict[Callable[..., Any], Callable[..., Tensor]] = {
     # Integer tensors that record nothing, as comparisons are.
     np.argmax: lambda a, axis=None, keepdims=False: ops.argmax(a, axis, keepdims),
     np.argmin: lambda a, axis=None, keepdims=False: ops.argmin(a, axis, keepdims),
+    # Statistics, shapes, rounding and contractions.
+    np.var: lambda a, axis=None, ddof=0, keepdims=False, correction=None: ops.var(
+        a, axis, ddof, keepdims, correction=correction
+    ),
+    np.std: lambda a, axis=None, ddof=0, keepdims=False, correction=None: ops.std(
+        a, axis, ddof, keepdims, correction=correction
+    ),
+    np.prod: lambda a, axis=None, keepdims=False: ops.prod(a, axis, keepdims),
+    np.cumsum: lambda a, axis=None: ops.cumsum(a, axis),
+    np.round: lambda a: ops.round(a),  # decimals=0 only
+    np.around: lambda a: ops.round(a),
+    np.squeeze: lambda a, axis=None: ops.squeeze(a, axis),
+    np.expand_dims: lambda a, axis: ops.expand_dims(a, axis),
+    np.swapaxes: lambda a, axis1, axis2: ops.swapaxes(a, axis1, axis2),
+    np.tile: lambda A, reps: ops.tile(A, reps),
+    np.pad: _pad,
+    np.outer: lambda a, b: ops.outer(a, b),
+    np.tensordot: lambda a, b, axes=2: ops.tensordot(a, b, axes),
+    # optimize= changes only the order of the sums, not the result.
+    np.einsum: lambda operands, optimize=False: ops.einsum(*operands),
 }
 
 # Functions whose results carry no gradient (shapes, indices, truth values)
@@ -143,9 +175,9 @@ _SPELLINGS = {
     np.amax: "tg.max(t, axis, keepdims) or t.max(axis, keepdims)",
     np.reshape: "tg.reshape(t, shape) or t.reshape(shape)",
     np.transpose: "tg.transpose(t, axes), t.transpose(axes) or t.T",
-    np.dot: "a @ b or tg.matmul(a, b)",
-    np.square: "t ** 2",
-    np.reciprocal: "1 / t",
+    np.dot: "tg.dot(a, b), or a @ b for vectors and matrices",
+    np.square: "tg.square(t) or t.square()",
+    np.reciprocal: "tg.reciprocal(t) or t.reciprocal()",
     np.maximum: "tg.maximum(a, b)",
     np.minimum: "tg.minimum(a, b)",
     np.min: "tg.min(t, axis, keepdims) or t.min(axis, keepdims)",
@@ -153,12 +185,23 @@ _SPELLINGS = {
     np.clip: "tg.clip(t, min, max) or t.clip(min, max)",
     np.argmax: "tg.argmax(t, axis) or t.argmax(axis)",
     np.argmin: "tg.argmin(t, axis) or t.argmin(axis)",
-    np.var: "((t - t.mean(axis, keepdims=True)) ** 2).mean(axis)",
-    np.std: "((t - t.mean(axis, keepdims=True)) ** 2).mean(axis).sqrt()",
+    np.var: "tg.var(t, axis, ddof, keepdims) or t.var(axis, ddof, keepdims)",
+    np.std: "tg.std(t, axis, ddof, keepdims) or t.std(axis, ddof, keepdims)",
     np.ravel: "t.reshape(-1)",
-    np.squeeze: "t.reshape(shape)",
-    np.expand_dims: "t.reshape(shape)",
-    np.swapaxes: "t.transpose(axes)",
+    np.squeeze: "tg.squeeze(t, axis) or t.squeeze(axis)",
+    np.expand_dims: "tg.expand_dims(t, axis) or t.unsqueeze(axis)",
+    np.swapaxes: "tg.swapaxes(t, axis1, axis2) or t.swapaxes(axis1, axis2)",
+    np.prod: "tg.prod(t, axis, keepdims) or t.prod(axis, keepdims)",
+    np.cumsum: "tg.cumsum(t, axis) or t.cumsum(axis)",
+    np.round: "tg.round(t) or t.round() (to whole numbers)",
+    np.around: "tg.round(t) or t.round() (to whole numbers)",
+    np.tile: "tg.tile(t, reps) or t.repeat(*reps)",
+    np.pad: "tg.pad(t, pad_width, constant_values)",
+    np.outer: "tg.outer(a, b)",
+    np.tensordot: "tg.tensordot(a, b, axes)",
+    np.einsum: "tg.einsum(subscripts, *operands)",
+    np.sin: "tg.sin(t) or t.sin()",
+    np.cos: "tg.cos(t) or t.cos()",
     (np.add, "reduce"): "t.sum(axis=0)",
     (np.maximum, "reduce"): "t.max(axis=0)",
 }

@@ -572,6 +572,88 @@ class Tensor:
     def T(self) -> Tensor:
         return _ops.transpose(self)
 
+    # ----- statistics, shapes and elementwise maths (issue 16) -----------
+
+    def var(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        ddof: int = 0,
+        keepdims: bool = False,
+        *,
+        correction: int | None = None,
+    ) -> Tensor:
+        return _ops.var(self, axis, ddof, keepdims, correction=correction)
+
+    def std(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        ddof: int = 0,
+        keepdims: bool = False,
+        *,
+        correction: int | None = None,
+    ) -> Tensor:
+        return _ops.std(self, axis, ddof, keepdims, correction=correction)
+
+    def prod(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        return _ops.prod(self, axis, keepdims)
+
+    def cumsum(self, axis: int | None = None) -> Tensor:
+        return _ops.cumsum(self, axis)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _ops.flatten(self, start_dim, end_dim)
+
+    def squeeze(self, axis: int | Sequence[int] | None = None) -> Tensor:
+        return _ops.squeeze(self, axis)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return _ops.unsqueeze(self, dim)
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        return _ops.swapaxes(self, axis1, axis2)
+
+    def expand(self, *shape: int | Sequence[int]) -> Tensor:
+        return _ops.expand(self, *shape)
+
+    def repeat(self, *sizes: int | Sequence[int]) -> Tensor:
+        return _ops.repeat(self, *sizes)
+
+    def sin(self) -> Tensor:
+        return _ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return _ops.cos(self)
+
+    def tan(self) -> Tensor:
+        return _ops.tan(self)
+
+    def sinh(self) -> Tensor:
+        return _ops.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return _ops.cosh(self)
+
+    def square(self) -> Tensor:
+        return _ops.square(self)
+
+    def reciprocal(self) -> Tensor:
+        return _ops.reciprocal(self)
+
+    def floor(self) -> Tensor:
+        return _ops.floor(self)
+
+    def ceil(self) -> Tensor:
+        return _ops.ceil(self)
+
+    def round(self) -> Tensor:
+        return _ops.round(self)
+
+    def dot(self, other: TensorLike) -> Tensor:
+        return _ops.dot(self, other)
+
+    def outer(self, other: TensorLike) -> Tensor:
+        return _ops.outer(self, other)
+
 
 # What an operation takes: a tensor, or a constant (a number, a nested list,
 # a NumPy array), which never becomes a node and gets no gradient.

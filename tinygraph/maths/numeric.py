@@ -16,6 +16,13 @@ reshape, transpose, expand_dims, broadcast_to = (
     np.reshape, np.transpose, np.expand_dims, np.broadcast_to,
 )
 shape, ndim = np.shape, np.ndim
+sin, cos, tan, sinh, cosh = np.sin, np.cos, np.tan, np.sinh, np.cosh
+floor, ceil, round = np.floor, np.ceil, np.round
+cumsum, einsum = np.cumsum, np.einsum
+
+
+def prod(x, axis=None, keepdims=False):
+    return np.prod(x, axis=axis, keepdims=keepdims)
 
 
 def positive(x):

@@ -46,6 +46,37 @@ reshape, transpose, expand_dims, broadcast_to = (
 )
 shape, ndim = np.shape, np.ndim
 sum, mT, sum_to = numeric.sum, numeric.mT, numeric.sum_to
+sin, cos, tan = _entrywise(sympy.sin), _entrywise(sympy.cos), _entrywise(sympy.tan)
+sinh, cosh = _entrywise(sympy.sinh), _entrywise(sympy.cosh)
+prod, cumsum, einsum = numeric.prod, np.cumsum, np.einsum  # on object arrays
+
+
+# Rounding is constant between its jumps: SymPy's diff leaves floor(x)'s
+# derivative unevaluated, so these say it is 0 (where it exists).
+class _Floor(sympy.floor):
+    def fdiff(self, argindex=1):
+        return sympy.Integer(0)
+
+
+class _Ceiling(sympy.ceiling):
+    def fdiff(self, argindex=1):
+        return sympy.Integer(0)
+
+
+class _Round(sympy.Function):
+    """Round to the nearest integer, halves to even (as NumPy)."""
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number:
+            return sympy.Integer(int(np.round(float(x))))
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.Integer(0)
+
+
+floor, ceil, round = _entrywise(_Floor), _entrywise(_Ceiling), _entrywise(_Round)
 
 
 def sigmoid(z):

@@ -17,6 +17,9 @@ exp, log, sqrt = ops.exp, ops.log, ops.sqrt
 abs, sign, tanh = ops.abs, ops.sign, ops.tanh
 sigmoid, where = ops.sigmoid, ops.where
 sum, broadcast_to, scatter = ops.sum, ops.broadcast_to, ops.scatter
+sin, cos, tan, sinh, cosh = ops.sin, ops.cos, ops.tan, ops.sinh, ops.cosh
+floor, ceil, round = ops.floor, ops.ceil, ops.round
+prod, cumsum, einsum = ops.prod, ops.cumsum, ops.einsum
 maximum, minimum = ops.maximum, ops.minimum
 
 

@@ -20,7 +20,7 @@ from .activation import (
 )
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub, add, div, mul, neg, pow, sub
 from .elementwise import Abs, Exp, Log, Sign, Sqrt, abs, exp, log, sign, sqrt
-from .linalg import MatMul, matmul
+from .linalg import Einsum, MatMul, dot, einsum, matmul, outer, tensordot
 from .loss import (
     Mix,
     NegMean,
@@ -47,14 +47,48 @@ from .select import (
 from .shape import (
     BroadcastTo,
     GetItem,
+    Pad,
     Reshape,
     Scatter,
+    Tile,
     Transpose,
     broadcast_to,
+    expand,
+    expand_dims,
+    flatten,
     getitem,
+    pad,
+    repeat,
     reshape,
     scatter,
+    squeeze,
+    swapaxes,
+    tile,
     transpose,
+    unsqueeze,
+)
+from .statistics import Cumsum, Prod, Std, Var, cumsum, prod, std, var
+from .trig import (
+    Ceil,
+    Cos,
+    Cosh,
+    Floor,
+    Reciprocal,
+    Round,
+    Sin,
+    Sinh,
+    Square,
+    Tan,
+    ceil,
+    cos,
+    cosh,
+    floor,
+    reciprocal,
+    round,
+    sin,
+    sinh,
+    square,
+    tan,
 )
 
 __all__ = [
@@ -67,6 +101,7 @@ __all__ = [
     "Abs", "Exp", "Log", "Sign", "Sqrt", "abs", "exp", "log", "sign", "sqrt",
     # linalg
     "MatMul", "matmul",
+    "Einsum", "dot", "einsum", "outer", "tensordot",
     # loss
     "Mix", "NegMean", "SigmoidCrossEntropy", "SoftmaxCrossEntropy",
     "mix", "neg_mean", "sigmoid_cross_entropy", "softmax_cross_entropy",
@@ -78,4 +113,12 @@ __all__ = [
     # shape
     "BroadcastTo", "GetItem", "Reshape", "Scatter", "Transpose",
     "broadcast_to", "getitem", "reshape", "scatter", "transpose",
+    "Pad", "Tile", "expand", "expand_dims", "flatten", "pad", "repeat", "squeeze",
+    "swapaxes", "tile", "unsqueeze",
+    # statistics
+    "Cumsum", "Prod", "Std", "Var", "cumsum", "prod", "std", "var",
+    # trig (and other elementwise maths)
+    "Ceil", "Cos", "Cosh", "Floor", "Reciprocal", "Round", "Sin", "Sinh", "Square",
+    "Tan", "ceil", "cos", "cosh", "floor", "reciprocal", "round", "sin", "sinh",
+    "square", "tan",
 ]

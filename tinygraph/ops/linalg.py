@@ -1,4 +1,5 @@
-"""Matrix multiplication, the heart of a dense layer: Z = W @ A + b."""
+"""Matrix multiplication, the heart of a dense layer: Z = W @ A + b; and
+contractions (einsum, with tensordot, dot and outer written as einsums)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import numpy as np
 from ..naming import describe
 from ..op import Op
 from ..tensor import Tensor, TensorLike
+from .shape import reshape
 
 
 class MatMul(Op):
@@ -77,3 +79,145 @@ def _check_shapes(a, b):
             f"matmul: cannot multiply {describe(a)} by {describe(b)}: "
             f"the inner dimensions {inner_a} and {inner_b} differ"
         ) from None
+
+
+# ----- contractions: einsum, and tensordot, dot and outer written as one ----
+
+
+class Einsum(Op):
+    """out = einsum('ij,jk->ik', A, B): a sum of products over the letters
+    missing from the output. dJ/dA = einsum('jk,ik->ij', B, G): the same sum
+    with A's subscripts and the output's swapped, G = dJ/d(out).
+
+    Each operand's letters must differ (no diagonals) and the output is
+    given after ``->``; NumPy's ``...`` is not supported.
+    """
+
+    name = "einsum"
+    rules = ("einsum of {g} with the other operands, to this operand's subscripts",)
+    __slots__ = ("subscripts", "inputs", "output")
+
+    def __init__(self, subscripts):
+        self.subscripts = subscripts
+        self.inputs, self.output = _parse(subscripts)
+
+    def render(self, *operands):
+        return f"einsum('{self.subscripts}', {', '.join(operands)})"
+
+    def maths(self, m, *xs):
+        return m.einsum(self.subscripts, *xs)
+
+    def backward(self, m, g, needs, out, *xs):
+        grads = []
+        for i, needed in enumerate(needs):
+            if not needed:
+                grads.append(None)
+                continue
+            others = self.inputs[:i] + self.inputs[i + 1 :] + (self.output,)
+            operands = xs[:i] + xs[i + 1 :] + (g,)
+            seen = set("".join(others))
+            kept = "".join(c for c in self.inputs[i] if c in seen)
+            grad = m.einsum(",".join(others) + "->" + kept, *operands)
+            if kept != self.inputs[i]:
+                # A letter summed in this operand alone ('ij->j'): out does
+                # not change with which entry along it moves, so each gets G.
+                lost = tuple(k for k, c in enumerate(self.inputs[i]) if c not in seen)
+                grad = m.broadcast_to(m.expand_dims(grad, lost), m.shape(xs[i]))
+            grads.append(grad)
+        return tuple(grads)
+
+
+def _parse(subscripts):
+    """'ij,jk->ik' as (('ij', 'jk'), 'ik'), refusing what Einsum cannot do."""
+    left, arrow, output = subscripts.replace(" ", "").partition("->")
+    inputs = tuple(left.split(","))
+    letters = "".join(inputs) + output
+    problem = None
+    if not arrow:
+        problem = "give the output's subscripts after '->'"
+    elif not all(c.isalpha() for c in letters):
+        problem = "use letters only ('...' is not supported)"
+    elif any(len(set(s)) != len(s) for s in (*inputs, output)):
+        problem = "a letter may appear only once in each operand and the output"
+    elif not set(output) <= set("".join(inputs)):
+        problem = "each output letter must appear in an operand"
+    if problem:
+        raise ValueError(f"einsum: cannot use subscripts {subscripts!r}: {problem}")
+    return inputs, output
+
+
+def einsum(subscripts: str, *operands: TensorLike) -> Tensor:
+    einsum_op = Einsum(subscripts)
+    if len(operands) != len(einsum_op.inputs):
+        raise ValueError(
+            f"einsum: subscripts {subscripts!r} name {len(einsum_op.inputs)} "
+            f"operands, but {len(operands)} were given"
+        )
+    return einsum_op.apply(*operands)
+
+
+def _ndim(x):
+    return np.ndim(x.data if isinstance(x, Tensor) else x)
+
+
+def tensordot(a: TensorLike, b: TensorLike, axes=2) -> Tensor:
+    """Sum of a * b over the pairs of ``axes`` (the last ``axes`` of a with the
+    first of b, for an int), as NumPy's tensordot; recorded as an einsum.
+
+    >>> tensordot(np.ones((2, 3)), np.ones((3, 4)), axes=1).shape
+    (2, 4)
+    """
+    shape_a, shape_b = np.shape(_values(a)), np.shape(_values(b))
+    if isinstance(axes, int):
+        axes_a, axes_b = range(len(shape_a) - axes, len(shape_a)), range(axes)
+    else:
+        axes_a, axes_b = (np.atleast_1d(side).tolist() for side in axes)
+    axes_a = [k % max(len(shape_a), 1) for k in axes_a]
+    axes_b = [k % max(len(shape_b), 1) for k in axes_b]
+    pairs = list(zip(axes_a, axes_b))
+    if len(axes_a) != len(axes_b) or any(
+        p >= len(shape_a) or q >= len(shape_b) or shape_a[p] != shape_b[q]
+        for p, q in pairs
+    ):
+        raise ValueError(
+            f"tensordot: cannot contract {describe(a)} with {describe(b)} over "
+            f"axes {axes}: the paired axes must exist and have the same lengths"
+        )
+    letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    sub_a = [next(letters) for _ in shape_a]
+    sub_b = [next(letters) for _ in shape_b]
+    for p, q in pairs:
+        sub_b[q] = sub_a[p]  # a shared letter is summed over
+    free = [c for k, c in enumerate(sub_a) if k not in axes_a]
+    free += [c for k, c in enumerate(sub_b) if k not in axes_b]
+    subscripts = f"{''.join(sub_a)},{''.join(sub_b)}->{''.join(free)}"
+    return Einsum(subscripts).apply(a, b)
+
+
+def dot(a: TensorLike, b: TensorLike) -> Tensor:
+    """NumPy's dot: a's last axis against b's second-to-last (its only one,
+    for a vector); a product when either is a scalar. For vectors and
+    matrices that is a @ b, and recorded as matmul.
+
+    >>> dot([1.0, 2.0], [3.0, 4.0]).item()
+    11.0
+    """
+    if 1 <= _ndim(a) <= 2 and 1 <= _ndim(b) <= 2:
+        return matmul(a, b)
+    if _ndim(a) == 0 or _ndim(b) == 0:
+        return tensordot(a, b, axes=0)
+    return tensordot(a, b, axes=([-1], [max(_ndim(b) - 2, 0)]))
+
+
+def outer(a: TensorLike, b: TensorLike) -> Tensor:
+    """a bᵀ for a and b read as flat vectors (as NumPy's outer).
+
+    >>> outer([1.0, 2.0], [3.0, 4.0, 5.0]).shape
+    (2, 3)
+    """
+    a, b = (x if _ndim(x) == 1 else reshape(x, -1) for x in (a, b))
+    return tensordot(a, b, axes=0)
+
+
+def _values(x):
+    return x.data if isinstance(x, Tensor) else x

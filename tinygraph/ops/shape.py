@@ -1,4 +1,5 @@
-"""Shape operations: reshape, transpose, broadcasting and indexing.
+"""Shape operations: reshape, transpose, broadcasting, tiling, padding and
+indexing.
 
 They move entries around without changing them, so backward moves the
 gradient back: reshape it, transpose it the other way, or scatter it into
@@ -79,6 +80,77 @@ class BroadcastTo(Op):
 
     def backward(self, m, g, needs, out, x):
         return (m.sum_to(g, m.shape(x)),)
+
+
+class Tile(Op):
+    """x copied ``reps`` times along each axis (NumPy's tile, PyTorch's
+    repeat); the gradient adds up the copies.
+
+    Each axis of length s copied r times is read as a pair of axes (r, s):
+    forward broadcasts x along the r axes, backward sums g over them.
+    """
+
+    name = "tile"
+    rules = ("{g} summed over the copies",)
+    __slots__ = ("reps",)
+
+    def __init__(self, reps):
+        self.reps = tuple(reps)
+
+    def render(self, x):
+        return f"tile({x}, {self.reps})"
+
+    def pairs(self, shape):
+        """x's shape and the reps, padded to one length with leading 1s (as
+        NumPy does), and the (r, s) pairs."""
+        k = max(len(shape), len(self.reps))
+        shape = (1,) * (k - len(shape)) + tuple(shape)
+        reps = (1,) * (k - len(self.reps)) + self.reps
+        return shape, tuple(n for r, s in zip(reps, shape) for n in (r, s))
+
+    def maths(self, m, x):
+        shape, pairs = self.pairs(m.shape(x))
+        spread = m.reshape(x, tuple(n for s in shape for n in (1, s)))
+        copies = m.broadcast_to(spread, pairs)
+        return m.reshape(copies, tuple(r * s for r, s in zip(pairs[::2], pairs[1::2])))
+
+    def backward(self, m, g, needs, out, x):
+        _, pairs = self.pairs(m.shape(x))
+        summed = m.sum(m.reshape(g, pairs), axis=tuple(range(0, len(pairs), 2)))
+        return (m.reshape(summed, m.shape(x)),)
+
+
+class Pad(Op):
+    """x with a border of ``value`` around it (NumPy's constant pad); the
+    gradient is g with the border cut off."""
+
+    name = "pad"
+    rules = ("{g} with the border cut off",)
+    __slots__ = ("widths", "value")
+
+    def __init__(self, widths, value=0):
+        self.widths, self.value = widths, value
+
+    def render(self, x):
+        value = f", {self.value}" if self.value else ""
+        return f"pad({x}, {self.widths}{value})"
+
+    def inside(self, shape):
+        """Where x sits in the padded output."""
+        return tuple(slice(b, b + n) for (b, _), n in zip(self.widths, shape))
+
+    def maths(self, m, x):
+        shape = m.shape(x)
+        padded = tuple(b + n + a for (b, a), n in zip(self.widths, shape))
+        out = m.scatter(x, self.inside(shape), padded)  # zeros around x
+        if self.value:
+            border = np.ones(padded, dtype=bool)
+            border[self.inside(shape)] = False
+            out = m.where(border, self.value, out)
+        return out
+
+    def backward(self, m, g, needs, out, x):
+        return (g[self.inside(m.shape(x))],)
 
 
 def _slice_text(part):
@@ -200,3 +272,137 @@ def getitem(x: TensorLike, index) -> Tensor:
             f"getitem: index arrays must be integers or booleans, got {index.dtype}"
         )
     return GetItem(index).apply(x)
+
+
+# ----- functions that are a reshape, a transpose or a broadcast -------------
+
+
+def _shape(x):
+    return np.shape(x.data if isinstance(x, Tensor) else x)
+
+
+def flatten(x: TensorLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Axes ``start_dim`` to ``end_dim`` merged into one (PyTorch's flatten):
+    a reshape.
+
+    >>> flatten(np.ones((2, 3, 4)), 1).shape
+    (2, 12)
+    """
+    shape = _shape(x) or (1,)
+    start, end = (_axis("flatten", x, a, len(shape)) for a in (start_dim, end_dim))
+    merged = int(np.prod(shape[start : end + 1]))
+    return reshape(x, shape[:start] + (merged,) + shape[end + 1 :])
+
+
+def squeeze(x: TensorLike, axis: int | Sequence[int] | None = None) -> Tensor:
+    """x without its axes of length 1 (only ``axis``, if given): a reshape."""
+    shape = _shape(x)
+    if axis is None:
+        drop = [k for k, n in enumerate(shape) if n == 1]
+    else:
+        drop = [_axis("squeeze", x, a, len(shape)) for a in np.atleast_1d(axis)]
+    for k in drop:
+        if shape[k] != 1:
+            raise ValueError(
+                f"squeeze: cannot squeeze axis {k} of {describe(x)}: "
+                f"its length is {shape[k]}, not 1"
+            )
+    return reshape(x, tuple(n for k, n in enumerate(shape) if k not in drop))
+
+
+def expand_dims(x: TensorLike, axis: int | Sequence[int]) -> Tensor:
+    """x with new axes of length 1 at ``axis`` (NumPy's expand_dims): a reshape."""
+    shape = _shape(x)
+    try:
+        new_shape = np.expand_dims(np.empty(shape, dtype=bool), axis).shape
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            f"expand_dims: cannot add axis {axis} to {describe(x)}: {err}"
+        ) from None
+    return reshape(x, new_shape)
+
+
+def unsqueeze(x: TensorLike, dim: int) -> Tensor:
+    """PyTorch's name for expand_dims with one axis."""
+    return expand_dims(x, dim)
+
+
+def swapaxes(x: TensorLike, axis1: int, axis2: int) -> Tensor:
+    """x with two axes swapped: a transpose."""
+    ndim = len(_shape(x))
+    axes = list(range(ndim))
+    a, b = (_axis("swapaxes", x, k, ndim) for k in (axis1, axis2))
+    axes[a], axes[b] = axes[b], axes[a]
+    return transpose(x, axes)
+
+
+def expand(x: TensorLike, *shape: int | Sequence[int]) -> Tensor:
+    """PyTorch's name for broadcast_to; -1 keeps that axis's length."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    old = _shape(x)
+    offset = len(shape) - len(old)
+    target = tuple(
+        old[k - offset] if n == -1 and k >= offset else n for k, n in enumerate(shape)
+    )
+    return broadcast_to(x, target)
+
+
+def tile(x: TensorLike, reps: int | Sequence[int]) -> Tensor:
+    """x copied ``reps`` times along each axis, as NumPy's tile.
+
+    >>> tile([1.0, 2.0], 2).data
+    array([1., 2., 1., 2.])
+    """
+    reps = tuple(int(r) for r in np.atleast_1d(reps))
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: cannot copy {describe(x)} {reps} times")
+    return Tile(reps).apply(x)
+
+
+def repeat(x: TensorLike, *sizes: int | Sequence[int]) -> Tensor:
+    """PyTorch's repeat: tile (not NumPy's repeat, which repeats each entry)."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    if len(sizes) < len(_shape(x)):
+        raise ValueError(
+            f"repeat: {describe(x)} needs a number of copies for each of its "
+            f"{len(_shape(x))} axes, got {sizes}"
+        )
+    return tile(x, sizes)
+
+
+def pad(x: TensorLike, pad_width, constant_values: float = 0) -> Tensor:
+    """x with a border of ``constant_values``: ``pad_width`` as NumPy's (an
+    int, a (before, after) pair, or one pair per axis).
+
+    >>> pad([1.0, 2.0], (1, 2)).data
+    array([0., 1., 2., 0., 0.])
+    """
+    ndim = len(_shape(x))
+    try:
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (ndim, 2))
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            f"pad: cannot pad {describe(x)} by {pad_width}: give an int, a "
+            f"(before, after) pair, or one pair for each axis ({err})"
+        ) from None
+    if (widths < 0).any():
+        raise ValueError(
+            f"pad: cannot pad {describe(x)} by negative widths {pad_width}"
+        )
+    widths = tuple((int(b), int(a)) for b, a in widths)
+    if not isinstance(constant_values, (int, float, np.number)):
+        raise TypeError(
+            f"pad: constant_values must be one number, not {constant_values!r}"
+        )
+    return Pad(widths, constant_values).apply(x)
+
+
+def _axis(op_name, x, axis, ndim):
+    """``axis`` counted from 0, or the error naming the op and x's shape."""
+    if not -ndim <= int(axis) < ndim:
+        raise ValueError(
+            f"{op_name}: {describe(x)} has no axis {axis} (it has {ndim})"
+        )
+    return int(axis) % ndim
