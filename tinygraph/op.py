@@ -111,19 +111,16 @@ class Op:
             kind = ValueError if isinstance(err, OverflowError) else type(err)
             # Chained, so the traceback still shows the line that raised.
             raise kind(f"{self.name}: cannot apply to {operands}: {err}") from err
-        if self.keeps:
-            out, kept = out
+        kept = None
         if type(out) is not np.ndarray:
-            out = _as_output(self, out)
+            out, kept = _output_and_kept(self, out)
         recording, checking, scope = this_thread.modes
         if recording and True in needs:
             needs = tuple(needs)
             needs = _shared_needs.setdefault(needs, needs)
             # The node keeps the arrays this forward pass used: backward
             # reads these, whatever happens to the tensors afterwards.
-            saved = (out, *arrays)
-            if self.keeps:
-                saved += (kept,)
+            saved = (out, *arrays) if kept is None else (out, *arrays, kept)
             result = _new_node(out, self, inputs, needs, saved, scope)
             if not all_held:
                 _hold(inputs)
@@ -170,15 +167,20 @@ def _times(g, local):
     return g if type(local) is int and local == 1 else g * local
 
 
-def _as_output(op, out):
-    """A forward's result as an array; a tuple is a mistake (forward returns
-    only the output: the engine keeps the inputs for backward itself)."""
+def _output_and_kept(op, out):
+    """A forward's result that is not simply an array: the output and the
+    value an op with ``keeps`` returns beside it, or a number as an array; a
+    tuple from any other op is a mistake (forward returns only the output:
+    the engine keeps the inputs for backward itself)."""
+    if op.keeps:
+        out, kept = out
+        return np.asarray(out), kept
     if isinstance(out, tuple):
         raise TypeError(
             f"{op.name}: {type(op).__name__}.forward must return the output array, "
             f"but it returned {returned(out)}"
         )
-    return np.asarray(out)
+    return np.asarray(out), None
 
 
 def _hold(inputs):
