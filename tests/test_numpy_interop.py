@@ -71,6 +71,10 @@ CALLS = [
     Call("np.clip, max only", lambda x: np.clip(x, None, 0.5), "clip", [(5,)], "t"),
     Call("np.min", lambda x: np.min(x, axis=1), "min", [(3, 4)], "t"),
     Call("np.amin", lambda x: np.amin(x, 0, keepdims=True), "min", [(3, 4)], "t"),
+    Call("np.log1p", np.log1p, "log1p", [(3, 4)], "t", -0.5, 2.0),
+    Call("np.expm1", np.expm1, "expm1", [(3, 4)], "t"),
+    Call("np.logaddexp", np.logaddexp, "logaddexp", [(3, 4), (4,)], "tt"),
+    Call("np.logaddexp, array first", np.logaddexp, "logaddexp", [(3, 1), (4,)], "at"),
 ]
 
 

@@ -522,6 +522,20 @@ class Tensor:
     def log_softmax(self, axis: int = 0) -> Tensor:
         return _ops.log_softmax(self, axis)
 
+    def logsumexp(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    ) -> Tensor:
+        return _ops.logsumexp(self, axis, keepdims)
+
+    def log1p(self) -> Tensor:
+        return _ops.log1p(self)
+
+    def expm1(self) -> Tensor:
+        return _ops.expm1(self)
+
+    def logaddexp(self, other: TensorLike) -> Tensor:
+        return _ops.logaddexp(self, other)
+
     def sum(
         self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
     ) -> Tensor:

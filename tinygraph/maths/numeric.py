@@ -11,6 +11,7 @@ import numpy as np
 
 exp, log, sqrt, abs, sign, tanh = np.exp, np.log, np.sqrt, np.abs, np.sign, np.tanh
 maximum, minimum, where = np.maximum, np.minimum, np.where
+log1p, expm1 = np.log1p, np.expm1
 equal, greater_equal, logical_and = np.equal, np.greater_equal, np.logical_and
 reshape, transpose, expand_dims, broadcast_to = (
     np.reshape, np.transpose, np.expand_dims, np.broadcast_to,

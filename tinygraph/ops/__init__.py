@@ -31,6 +31,20 @@ from .loss import (
     sigmoid_cross_entropy,
     softmax_cross_entropy,
 )
+from .numerics import (
+    Expm1,
+    Log1p,
+    LogAddExp,
+    LogSigmoid,
+    LogSumExp,
+    Softplus,
+    expm1,
+    log1p,
+    log_sigmoid,
+    logaddexp,
+    logsumexp,
+    softplus,
+)
 from .reduce import Max, Mean, Min, Sum, max, mean, min, sum
 from .select import (
     Clip,
@@ -105,6 +119,9 @@ __all__ = [
     # loss
     "Mix", "NegMean", "SigmoidCrossEntropy", "SoftmaxCrossEntropy",
     "mix", "neg_mean", "sigmoid_cross_entropy", "softmax_cross_entropy",
+    # numerics
+    "Expm1", "Log1p", "LogAddExp", "LogSigmoid", "LogSumExp", "Softplus",
+    "expm1", "log1p", "log_sigmoid", "logaddexp", "logsumexp", "softplus",
     # reduce
     "Max", "Mean", "Sum", "max", "mean", "sum", "Min", "min",
     # select
