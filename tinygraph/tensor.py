@@ -533,6 +533,9 @@ class Tensor:
     def expm1(self) -> Tensor:
         return _ops.expm1(self)
 
+    def erf(self) -> Tensor:
+        return _ops.erf(self)
+
     def logaddexp(self, other: TensorLike) -> Tensor:
         return _ops.logaddexp(self, other)
 

@@ -5,6 +5,7 @@ the plain formula would overflow, so ``backward()`` makes the same NumPy
 calls as a hand-written backward pass would.
 """
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -12,6 +13,16 @@ import numpy as np
 exp, log, sqrt, abs, sign, tanh = np.exp, np.log, np.sqrt, np.abs, np.sign, np.tanh
 maximum, minimum, where = np.maximum, np.minimum, np.where
 log1p, expm1 = np.log1p, np.expm1
+_erf_of_each = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(x):
+    """The error function, entry by entry. NumPy has none, so Python's
+    math.erf runs on each entry: exact, but a Python loop (slow when large)."""
+    x = np.asarray(x)
+    return np.asarray(_erf_of_each(x), dtype=np.result_type(x, 1.0))
+
+
 equal, greater_equal, logical_and = np.equal, np.greater_equal, np.logical_and
 reshape, transpose, expand_dims, broadcast_to = (
     np.reshape, np.transpose, np.expand_dims, np.broadcast_to,

@@ -39,6 +39,7 @@ maximum, minimum = _entrywise(sympy.Max), _entrywise(sympy.Min)
 # SymPy has no log1p or expm1: on symbols the plain formulas lose nothing.
 log1p = _entrywise(lambda x: sympy.log(1 + x))
 expm1 = _entrywise(lambda x: sympy.exp(x) - 1)
+erf = _entrywise(sympy.erf)
 positive = _entrywise(lambda x: sympy.Heaviside(x, 0))  # 1 for x > 0, 0 for x <= 0
 where = _entrywise(lambda cond, a, b: sympy.Piecewise((a, cond), (b, True)))
 equal, greater_equal = _entrywise(sympy.Eq), _entrywise(sympy.Ge)

@@ -21,7 +21,7 @@ sin, cos, tan, sinh, cosh = ops.sin, ops.cos, ops.tan, ops.sinh, ops.cosh
 floor, ceil, round = ops.floor, ops.ceil, ops.round
 prod, cumsum, einsum = ops.prod, ops.cumsum, ops.einsum
 maximum, minimum = ops.maximum, ops.minimum
-log1p, expm1 = ops.log1p, ops.expm1
+log1p, expm1, erf = ops.log1p, ops.expm1, ops.erf
 
 
 # Comparisons give boolean tensors, which record nothing.

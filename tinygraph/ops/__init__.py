@@ -5,16 +5,28 @@ one of these modules, with a lower-case function that applies it.
 """
 
 from .activation import (
+    ELU,
+    GELU,
+    Hardtanh,
+    LeakyReLU,
     LogSoftmax,
     ReLU,
     Sigmoid,
+    SiLU,
     Softmax,
+    Softsign,
     Step,
     Tanh,
+    elu,
+    gelu,
+    hardtanh,
+    leaky_relu,
     log_softmax,
     relu,
     sigmoid,
+    silu,
     softmax,
+    softsign,
     step,
     tanh,
 )
@@ -32,12 +44,14 @@ from .loss import (
     softmax_cross_entropy,
 )
 from .numerics import (
+    Erf,
     Expm1,
     Log1p,
     LogAddExp,
     LogSigmoid,
     LogSumExp,
     Softplus,
+    erf,
     expm1,
     log1p,
     log_sigmoid,
@@ -109,6 +123,8 @@ __all__ = [
     # activation
     "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Step", "Tanh",
     "log_softmax", "relu", "sigmoid", "softmax", "step", "tanh",
+    "ELU", "GELU", "Hardtanh", "LeakyReLU", "SiLU", "Softsign",
+    "elu", "gelu", "hardtanh", "leaky_relu", "silu", "softsign",
     # arithmetic
     "Add", "Div", "Mul", "Neg", "Pow", "Sub", "add", "div", "mul", "neg", "pow", "sub",
     # elementwise
@@ -122,6 +138,7 @@ __all__ = [
     # numerics
     "Expm1", "Log1p", "LogAddExp", "LogSigmoid", "LogSumExp", "Softplus",
     "expm1", "log1p", "log_sigmoid", "logaddexp", "logsumexp", "softplus",
+    "Erf", "erf",
     # reduce
     "Max", "Mean", "Sum", "max", "mean", "sum", "Min", "min",
     # select

@@ -2,9 +2,13 @@
 
 Step, sigmoid, tanh and ReLU act entry by entry; softmax and log-softmax
 act along one axis (axis 0, the classes, in the features x examples layout).
+Beyond the notes, as PyTorch has them: leaky ReLU, ELU, GELU, SiLU,
+softsign and hardtanh, entry by entry.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -110,8 +114,116 @@ class LogSoftmax(Op):
         return (g - m.exp(out) * m.sum(g, axis=self.axis, keepdims=True),)
 
 
+# ----- more activations (PyTorch's torch.nn.functional) ------------------
+
+
+class LeakyReLU(Elementwise):
+    """z where z > 0, else s z (s the negative slope): d/dz = 1 where z > 0,
+    else s (s at z = 0, as PyTorch)."""
+
+    name = "leaky_relu"
+    __slots__ = ("negative_slope",)
+
+    def __init__(self, negative_slope=0.01):
+        self.negative_slope = negative_slope
+
+    def render(self, z):
+        return f"leaky_relu({z}, {self.negative_slope})"
+
+    def maths(self, m, z):
+        return m.where(m.greater_equal(0, z), self.negative_slope * z, z)
+
+    def derivative(self, m, i, out, z):
+        return m.where(m.greater_equal(0, z), self.negative_slope, 1)
+
+
+class ELU(Elementwise):
+    """z where z > 0, else α (exp(z) - 1): d/dz = 1 where z > 0, else
+    α exp(z) = out + α."""
+
+    name = "elu"
+    __slots__ = ("alpha",)
+
+    def __init__(self, alpha=1.0):
+        self.alpha = alpha
+
+    def render(self, z):
+        return f"elu({z}, {self.alpha})"
+
+    def maths(self, m, z):
+        # NOTE: min(z, 0), so the branch not taken cannot overflow for large z.
+        negative = self.alpha * m.expm1(m.minimum(z, 0))
+        return m.where(m.greater_equal(0, z), negative, z)
+
+    def derivative(self, m, i, out, z):
+        return m.where(m.greater_equal(0, z), out + self.alpha, 1)
+
+
+class GELU(Elementwise):
+    """z Φ(z), Φ(z) = (1 + erf(z / √2)) / 2 the normal distribution function
+    (the exact form, PyTorch's default): d/dz = Φ(z) + z φ(z), with the normal
+    density φ(z) = exp(-z² / 2) / √(2π)."""
+
+    name, formula = "gelu", "gelu({0})"
+
+    def maths(self, m, z):
+        return z * (1 + m.erf(z / math.sqrt(2))) / 2
+
+    def derivative(self, m, i, out, z):
+        cdf = (1 + m.erf(z / math.sqrt(2))) / 2
+        return cdf + z * m.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+
+
+class SiLU(Elementwise):
+    """z σ(z) (also called swish): d/dz = σ(z) + z σ(z) (1 - σ(z))
+    = σ(z) + out (1 - σ(z))."""
+
+    name, formula = "silu", "silu({0})"
+
+    def maths(self, m, z):
+        return z * m.sigmoid(z)
+
+    def derivative(self, m, i, out, z):
+        s = m.sigmoid(z)
+        return s + out * (1 - s)
+
+
+class Softsign(Elementwise):
+    """z / (1 + |z|): d/dz = 1 / (1 + |z|)²."""
+
+    name, formula = "softsign", "softsign({0})"
+
+    def maths(self, m, z):
+        return z / (1 + m.abs(z))
+
+    def derivative(self, m, i, out, z):
+        return 1 / ((1 + m.abs(z)) * (1 + m.abs(z)))
+
+
+class Hardtanh(Elementwise):
+    """z clipped to [low, high]: d/dz = 1 strictly inside, 0 outside and at
+    the bounds themselves (as PyTorch's hardtanh, unlike its clamp)."""
+
+    name = "hardtanh"
+    __slots__ = ("min_val", "max_val")
+
+    def __init__(self, min_val=-1.0, max_val=1.0):
+        self.min_val, self.max_val = min_val, max_val
+
+    def render(self, z):
+        return f"hardtanh({z}, {self.min_val}, {self.max_val})"
+
+    def maths(self, m, z):
+        return m.minimum(m.maximum(z, self.min_val), self.max_val)
+
+    def derivative(self, m, i, out, z):
+        at_or_above = m.where(m.greater_equal(z, self.max_val), 0, 1)
+        return m.where(m.greater_equal(self.min_val, z), 0, at_or_above)
+
+
 # These ops have no settings, so one of each serves every node.
 _sigmoid, _tanh, _relu, _step = Sigmoid(), Tanh(), ReLU(), Step()
+_gelu, _silu, _softsign = GELU(), SiLU(), Softsign()
 
 
 def sigmoid(z: TensorLike) -> Tensor:
@@ -136,3 +248,27 @@ def softmax(z: TensorLike, axis: int = 0) -> Tensor:
 
 def log_softmax(z: TensorLike, axis: int = 0) -> Tensor:
     return LogSoftmax(axis).apply(z)
+
+
+def leaky_relu(z: TensorLike, negative_slope: float = 0.01) -> Tensor:
+    return LeakyReLU(negative_slope).apply(z)
+
+
+def elu(z: TensorLike, alpha: float = 1.0) -> Tensor:
+    return ELU(alpha).apply(z)
+
+
+def gelu(z: TensorLike) -> Tensor:
+    return _gelu.apply(z)
+
+
+def silu(z: TensorLike) -> Tensor:
+    return _silu.apply(z)
+
+
+def softsign(z: TensorLike) -> Tensor:
+    return _softsign.apply(z)
+
+
+def hardtanh(z: TensorLike, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return Hardtanh(min_val, max_val).apply(z)

@@ -2,11 +2,14 @@
 
 log1p and expm1 keep the digits of log(1 + x) and exp(x) - 1 for small x;
 logsumexp, logaddexp, softplus and log_sigmoid stay finite for large |x|.
+erf, the error function, is here too: NumPy has none, and GELU needs it.
 Each writes the plain formula as its maths (the symbolic reading shows it)
 and, where NumPy needs it, the stable one as its forward pass.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -111,8 +114,21 @@ class LogSigmoid(Elementwise):
         return m.sigmoid(-z)
 
 
+class Erf(Elementwise):
+    """The error function erf(x) = 2/√π ∫₀ˣ exp(-t²) dt: d/dx = 2/√π exp(-x²).
+    (GELU's derivative needs it as an op, to be differentiated again.)"""
+
+    name, formula = "erf", "erf({0})"
+
+    def maths(self, m, x):
+        return m.erf(x)
+
+    def derivative(self, m, i, out, x):
+        return 2 / math.sqrt(math.pi) * m.exp(-x * x)
+
+
 # These ops have no settings, so one of each serves every node.
-_log1p, _expm1, _softplus = Log1p(), Expm1(), Softplus()
+_log1p, _expm1, _softplus, _erf = Log1p(), Expm1(), Softplus(), Erf()
 _logaddexp, _log_sigmoid = LogAddExp(), LogSigmoid()
 
 
@@ -158,3 +174,7 @@ def log_sigmoid(z: TensorLike) -> Tensor:
     array([-1.00000000e+03, -6.93147181e-01])
     """
     return _log_sigmoid.apply(z)
+
+
+def erf(x: TensorLike) -> Tensor:
+    return _erf.apply(x)
