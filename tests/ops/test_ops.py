@@ -533,3 +533,26 @@ def test_every_op_has_a_row_a_function_and_its_readings():
         assert functions, (
             f"{cls.__name__} has no function in tinygraph.ops that applies it"
         )
+
+
+# The functions of tinygraph.ops that are not tg.<name>: the nodes the costs
+# build, indexing's two halves, and PyTorch's method-only spellings.
+NOT_TOP_LEVEL = {
+    "mix": "tg.nn's cross-entropy graphs",
+    "neg_mean": "tg.nn's cost graphs",
+    "sigmoid_cross_entropy": "tg.nn.binary_cross_entropy_with_logits",
+    "softmax_cross_entropy": "tg.nn.cross_entropy_with_logits",
+    "getitem": "t[index]",
+    "scatter": "getitem's backward",
+    "expand": "t.expand(*shape), as in PyTorch",
+    "repeat": "t.repeat(*sizes), as in PyTorch",
+}
+
+
+def test_every_op_function_is_exported_or_says_where_it_is_used():
+    for name in ops.__all__:
+        if name[0].islower() and name not in NOT_TOP_LEVEL:
+            assert hasattr(tg, name), f"tinygraph.ops.{name} is not tg.{name}"
+            assert name in tg.__all__, f"tg.{name} is missing from tinygraph.__all__"
+    for name, where in NOT_TOP_LEVEL.items():
+        assert name in ops.__all__, f"{name} ({where}) is no longer an op function"
