@@ -35,6 +35,7 @@ from .costs import (
     mse,
     multilabel_bce,
     multilabel_bce_with_logits,
+    nll_loss,
 )
 from .dropout import Dropout, dropout
 from .layers import Linear, Sequential
@@ -73,6 +74,7 @@ __all__ = [
     "mse",
     "multilabel_bce",
     "multilabel_bce_with_logits",
+    "nll_loss",
     "relu",
     "sigmoid",
     "silu",

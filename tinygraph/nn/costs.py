@@ -14,7 +14,11 @@ log-sigmoid or log-softmax, so it stays finite when the outputs saturate
 the fused forms; draw with the composed ones.
 
 ``Y`` may be a NumPy array or a tensor of the same shape as ``A``. It is a
-constant of the graph, shown as a leaf named "Y".
+constant of the graph, shown as a leaf named "Y". The softmax costs
+(``cross_entropy``, ``cross_entropy_with_logits``, ``nll_loss``) also take
+class indices, one integer per example (``labels[i]`` is the class of
+column i), as PyTorch does; they become the one-hot ``Y`` first, so the
+graph and dJ/dZ = (A - Y) / m are the notes' own.
 """
 
 from __future__ import annotations
@@ -121,9 +125,45 @@ def _check_one_hot(Y, cost):
         raise ValueError(
             f"{cost}: Y must be one-hot, exactly one 1 per column and 0 "
             f"elsewhere, but column {column} is {data[:, column].tolist()} "
-            f"({bad.size} bad columns of {m}); integer labels k "
-            f"become one-hot with np.eye(n_classes)[:, k]"
+            f"({bad.size} bad columns of {m}); for integer labels pass them "
+            f"as a 1-D integer array, one class index per example"
         )
+
+
+def _one_hot_target(Y: TensorLike, A: Tensor, cost: str, what: str = "A") -> Tensor:
+    """``Y`` as a one-hot leaf named "Y": checked one-hot, or built from
+    class indices (a 1-D integer array, one per example)."""
+    if (Y.ndim if isinstance(Y, Tensor) else np.ndim(Y)) != 1:
+        Y = _target(Y, A, cost, what)
+        _check_one_hot(Y, cost)
+        return Y
+    labels = Y.numpy() if isinstance(Y, Tensor) else np.asarray(Y)
+    n_classes, m = A.shape
+    if labels.dtype.kind not in "iu":
+        # a tensor is never one: tg.tensor makes integer data float64
+        raise TypeError(
+            f"{cost}: class indices must be a 1-D integer array, got dtype "
+            f"{labels.dtype}; for one-hot labels pass Y of shape {A.shape}"
+        )
+    if labels.shape != (m,):
+        raise ValueError(
+            f"{cost}: {labels.shape[0]} class indices for {what} of shape "
+            f"{A.shape}; pass one per example, {m} (or one-hot Y of shape "
+            f"{A.shape})"
+        )
+    # NOTE: NumPy would read -1 as the last class: check the range first
+    bad = np.flatnonzero((labels < 0) | (labels >= n_classes))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(
+            f"{cost}: class indices must lie in [0, {n_classes}) for {what} of "
+            f"shape {A.shape}, but labels[{i}] is {labels[i]} ({bad.size} out "
+            f"of range)"
+        )
+    # one 1 per column, in the row of its class; in A's dtype, as _target does
+    one_hot = np.zeros(A.shape, dtype=A.dtype)
+    one_hot[labels, np.arange(m)] = 1
+    return Tensor._from_op(one_hot).named("Y")
 
 
 # ----- costs on outputs, as the notes write them ---------------------------
@@ -199,7 +239,8 @@ def _log_likelihoods(A, Y):
 
 
 def cross_entropy(A: TensorLike, Y: TensorLike) -> Tensor:
-    """Softmax log-loss J = -1/m sum_i sum_j y_ji log a_ji against one-hot Y.
+    """Softmax log-loss J = -1/m sum_i sum_j y_ji log a_ji against one-hot Y
+    (or class indices, made one-hot first).
 
     A holds the softmax probabilities, one column per example. The graph is
     the notes' u1 = log A, u2 = Y * u1, u3 = sum over the classes,
@@ -213,9 +254,31 @@ def cross_entropy(A: TensorLike, Y: TensorLike) -> Tensor:
     cost = "cross_entropy"
     A = _output(A, cost)
     _check_probabilities(A, cost, "cross_entropy_with_logits")
-    Y = _target(Y, A, cost)
-    _check_one_hot(Y, cost)
+    Y = _one_hot_target(Y, A, cost)
     per_example = (Y * A.log()).sum(axis=0)
+    return ops.neg_mean(per_example)
+
+
+def nll_loss(log_probs: TensorLike, labels: TensorLike) -> Tensor:
+    """Negative log-likelihood J = -1/m sum_i log a_(y_i, i), from log A.
+
+    ``log_probs`` is log A, shape (classes, m), as ``log_softmax(axis=0)``
+    gives; ``labels`` holds each example's class index y_i (a 1-D integer
+    array of length m) or is the one-hot Y. ``nll_loss(log_softmax(Z), y)``
+    is ``cross_entropy_with_logits(Z, y)``. The graph is the notes' softmax
+    log-loss from u1 = log A on: u2 = Y * u1, u3 = sum over the classes,
+    u4 = -sum(u3) / m.
+
+    >>> import numpy as np
+    >>> import tinygraph as tg
+    >>> log_a = tg.tensor(np.log([[0.7, 0.1], [0.3, 0.9]]), requires_grad=True)
+    >>> round(tg.nn.nll_loss(log_a, np.array([0, 1])).item(), 4)
+    0.231
+    """
+    cost = "nll_loss"
+    log_probs = _output(log_probs, cost, "log_probs")
+    Y = _one_hot_target(labels, log_probs, cost, "log_probs")
+    per_example = (Y * log_probs).sum(axis=0)
     return ops.neg_mean(per_example)
 
 
@@ -261,6 +324,7 @@ def cross_entropy_with_logits(Z: TensorLike, Y: TensorLike) -> Tensor:
     """``cross_entropy(softmax(Z), Y)`` computed from the logits Z with
     log-softmax; dJ/dZ = (softmax(Z) - Y) / m. It is finite for any finite
     logits, and a masked class (logit -inf) whose label is 0 adds nothing.
+    Y is one-hot, shape (classes, m), or holds class indices, one per example.
 
     >>> import tinygraph as tg
     >>> Z = tg.tensor([[1000.0], [-1000.0]], requires_grad=True)
@@ -269,9 +333,10 @@ def cross_entropy_with_logits(Z: TensorLike, Y: TensorLike) -> Tensor:
     >>> masked = tg.tensor([[0.0], [1.0], [float("-inf")]], requires_grad=True)
     >>> round(tg.nn.cross_entropy_with_logits(masked, [[1], [0], [0]]).item(), 4)
     1.3133
+    >>> round(tg.nn.cross_entropy_with_logits(masked, [0]).item(), 4)
+    1.3133
     """
     cost = "cross_entropy_with_logits"
     Z = _output(Z, cost, "Z")
-    Y = _target(Y, Z, cost, "Z")
-    _check_one_hot(Y, cost)
+    Y = _one_hot_target(Y, Z, cost, "Z")
     return ops.softmax_cross_entropy(Z, Y, axis=0, one_hot=True)
