@@ -75,6 +75,20 @@ CALLS = [
     Call("np.expm1", np.expm1, "expm1", [(3, 4)], "t"),
     Call("np.logaddexp", np.logaddexp, "logaddexp", [(3, 4), (4,)], "tt"),
     Call("np.logaddexp, array first", np.logaddexp, "logaddexp", [(3, 1), (4,)], "at"),
+    Call(
+        "np.concatenate",
+        lambda a, b: np.concatenate([a, b], axis=1), "concatenate", [(3, 4), (3, 2)],
+        "tt",
+    ),
+    Call(
+        "np.concatenate, array first",
+        lambda a, b: np.concatenate((a, b)), "concatenate", [(1, 4), (3, 4)], "at",
+    ),
+    Call("np.stack", lambda a, b: np.stack([a, b], -1), "stack", [(3, 4)] * 2, "tt"),
+    Call(
+        "np.stack, array last",
+        lambda a, b: np.stack([a, b], axis=0), "stack", [(5,), (5,)], "ta",
+    ),
 ]
 
 
@@ -199,8 +213,12 @@ def test_argmax_and_argmin_give_integer_tensors_that_record_nothing():
 LEAVE = "yet. To leave the graph on purpose, pass np.asarray(t) or t.numpy()"
 OUT = "cannot honour out=: each result is a new tensor"
 REFUSED = [
-    ("np.concatenate", lambda W, a: np.concatenate([W, a]), LEAVE),
-    ("np.stack", lambda W, a: np.stack([a, W]), LEAVE),
+    (
+        "np.concatenate",
+        lambda W, a: np.concatenate([W, a], dtype=np.float32),
+        "dtype=; use tg.concatenate(tensors, axis)",
+    ),
+    ("np.stack", lambda W, a: np.stack([a, W], out=np.ones((2, 2, 3))), OUT),
     ("np.where", lambda W, a: np.where(a > 0, W, 0), LEAVE),
     ("np.sort", lambda W, a: np.sort(W), LEAVE),
     ("np.linalg.norm", lambda W, a: np.linalg.norm(W), LEAVE),

@@ -137,6 +137,8 @@ _FUNCTIONS: dict[Callable[..., Any], Callable[..., Tensor]] = {
     np.tensordot: lambda a, b, axes=2: ops.tensordot(a, b, axes),
     # optimize= changes only the order of the sums, not the result.
     np.einsum: lambda operands, optimize=False: ops.einsum(*operands),
+    np.concatenate: lambda arrays, axis=0: ops.concatenate(arrays, axis),
+    np.stack: lambda arrays, axis=0: ops.stack(arrays, axis),
 }
 
 # Functions whose results carry no gradient (shapes, indices, truth values)
@@ -201,6 +203,8 @@ _SPELLINGS = {
     np.outer: "tg.outer(a, b)",
     np.tensordot: "tg.tensordot(a, b, axes)",
     np.einsum: "tg.einsum(subscripts, *operands)",
+    np.concatenate: "tg.concatenate(tensors, axis) or tg.cat(tensors, axis)",
+    np.stack: "tg.stack(tensors, axis)",
     np.sin: "tg.sin(t) or t.sin()",
     np.cos: "tg.cos(t) or t.cos()",
     (np.add, "reduce"): "t.sum(axis=0)",

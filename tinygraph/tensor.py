@@ -635,6 +635,13 @@ class Tensor:
     def repeat(self, *sizes: int | Sequence[int]) -> Tensor:
         return _ops.repeat(self, *sizes)
 
+    def split(
+        self, indices_or_sections: int | Sequence[int], axis: int = 0
+    ) -> list[Tensor]:
+        """As ``tg.split``: NumPy's semantics (an int is a number of equal
+        pieces, not PyTorch's piece size)."""
+        return _ops.split(self, indices_or_sections, axis)
+
     def sin(self) -> Tensor:
         return _ops.sin(self)
 

@@ -31,6 +31,7 @@ shape, ndim = np.shape, np.ndim
 sin, cos, tan, sinh, cosh = np.sin, np.cos, np.tan, np.sinh, np.cosh
 floor, ceil, round = np.floor, np.ceil, np.round
 cumsum, einsum = np.cumsum, np.einsum
+concatenate, stack = np.concatenate, np.stack
 
 
 def prod(x, axis=None, keepdims=False):

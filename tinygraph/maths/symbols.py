@@ -53,6 +53,7 @@ sum, mT, sum_to = numeric.sum, numeric.mT, numeric.sum_to
 sin, cos, tan = _entrywise(sympy.sin), _entrywise(sympy.cos), _entrywise(sympy.tan)
 sinh, cosh = _entrywise(sympy.sinh), _entrywise(sympy.cosh)
 prod, cumsum, einsum = numeric.prod, np.cumsum, np.einsum  # on object arrays
+concatenate, stack = np.concatenate, np.stack  # on object arrays too
 
 
 # Rounding is constant between its jumps: SymPy's diff leaves floor(x)'s

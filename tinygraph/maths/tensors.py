@@ -20,6 +20,7 @@ sum, broadcast_to, scatter = ops.sum, ops.broadcast_to, ops.scatter
 sin, cos, tan, sinh, cosh = ops.sin, ops.cos, ops.tan, ops.sinh, ops.cosh
 floor, ceil, round = ops.floor, ops.ceil, ops.round
 prod, cumsum, einsum = ops.prod, ops.cumsum, ops.einsum
+concatenate, stack = ops.concatenate, ops.stack
 maximum, minimum = ops.maximum, ops.minimum
 log1p, expm1, erf = ops.log1p, ops.expm1, ops.erf
 

@@ -32,6 +32,7 @@ from .activation import (
 )
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub, add, div, mul, neg, pow, sub
 from .elementwise import Abs, Exp, Log, Sign, Sqrt, abs, exp, log, sign, sqrt
+from .join import Concatenate, Stack, cat, concatenate, split, stack
 from .linalg import Einsum, MatMul, dot, einsum, matmul, outer, tensordot
 from .loss import (
     Mix,
@@ -129,6 +130,8 @@ __all__ = [
     "Add", "Div", "Mul", "Neg", "Pow", "Sub", "add", "div", "mul", "neg", "pow", "sub",
     # elementwise
     "Abs", "Exp", "Log", "Sign", "Sqrt", "abs", "exp", "log", "sign", "sqrt",
+    # join
+    "Concatenate", "Stack", "cat", "concatenate", "split", "stack",
     # linalg
     "MatMul", "matmul",
     "Einsum", "dot", "einsum", "outer", "tensordot",
