@@ -13,7 +13,20 @@ from .tensor import Tensor, tensor  # isort: skip
 
 from . import closed_form, data, datasets, graph, nn, optim
 from .anomaly import detect_anomaly, set_detect_anomaly
-from .constructors import ones, randn, zeros
+from .constructors import (
+    arange,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    uniform,
+    zeros,
+    zeros_like,
+)
 from .functional import hessian, jacobian, jvp, vjp
 from .grad_mode import is_grad_enabled, no_grad
 from .gradcheck import gradcheck
@@ -100,6 +113,8 @@ __version__ = "0.1.0"
 __all__ = [
     # the tensor and the graph
     "Tensor", "tensor", "zeros", "ones", "randn", "graph", "no_grad",
+    "full", "eye", "arange", "linspace", "zeros_like", "ones_like", "full_like",
+    "rand", "uniform",
     "is_grad_enabled",
     # operations, also available as Tensor methods and operators
     "abs", "exp", "log", "sqrt", "sign", "sigmoid", "tanh", "relu", "step", "softmax",
