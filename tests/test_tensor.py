@@ -228,3 +228,28 @@ def test_tensor_copies_the_callers_array():
     w = tg.tensor(initial, requires_grad=True)
     w.data -= 0.5  # what an optimiser step does
     np.testing.assert_array_equal(initial, [1.0, 1.0])
+
+
+def test_in_place_update_under_no_grad_keeps_a_recorded_graph_right():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    J = (w * w).sum()
+    with tg.no_grad():
+        w -= 0.5
+        w *= 2.0
+    np.testing.assert_array_equal(w.data, [1.0, 3.0])
+    J.backward()  # the gradient at the values J was computed from
+    np.testing.assert_array_equal(w.grad, [2.0, 4.0])
+
+
+def test_in_place_update_is_refused_where_it_would_be_recorded():
+    w = tg.tensor([1.0, 2.0], requires_grad=True, name="w")
+    with pytest.raises(RuntimeError, match="'w'.*-=.*no_grad"):
+        w -= 0.5
+    y = w * 2
+    with pytest.raises(RuntimeError, match="\\+="):
+        with tg.no_grad():
+            y += 1.0
+    with pytest.raises(ValueError, match="shape"):
+        with tg.no_grad():
+            w += np.ones((3, 2))
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
