@@ -34,9 +34,12 @@ def _load(name):
 build = _load("build")
 
 
-def test_tutorials_there_are_eight_numbered_notebooks():
-    assert [p.stem[:2] for p in SOURCES] == [f"{i:02d}" for i in range(1, 9)]
+def test_tutorials_are_numbered_01_to_n_without_gaps():
+    numbers = [p.stem[:2] for p in SOURCES]
+    assert len(numbers) >= 8
+    assert numbers == [f"{i:02d}" for i in range(1, len(numbers) + 1)]
     for source in SOURCES:
+        assert source.stem[2] == "_" and source.stem[3:].islower(), source.stem
         assert (TUTORIALS / f"{source.stem}.ipynb").exists(), source.stem
 
 
@@ -172,3 +175,18 @@ def test_tutorial_check_tells_right_from_wrong(capsys):
     assert "not answered" in capsys.readouterr().out
     assert not checks.check([1.0, 2.0, 3.0], [1.0, 2.0], "x")
     assert "wrong shape" in capsys.readouterr().out
+
+
+def test_tutorial_check_accepts_a_rounded_hand_answer(capsys):
+    sys.path.insert(0, str(TUTORIALS))
+    try:
+        checks = _load("tutorial_checks")
+    finally:
+        sys.path.remove(str(TUTORIALS))
+    assert checks.check(-1.3333, -4 / 3, "x")  # four significant figures
+    assert checks.check(0.6667, 2 / 3, "x")
+    assert checks.check([[0.25, -1e-5]], [[0.25, 0.0]], "x")  # near zero
+    assert not checks.check(-1.33, -4 / 3, "x")  # three are not enough
+    assert not checks.check(-4 / 3, 4 / 3, "x")
+    assert not checks.check(9.1e-5, 8.0e-5, "x")  # small is not zero
+    assert "not yet" in capsys.readouterr().out

@@ -33,12 +33,18 @@ class Verdict:
         pass
 
 
-def check(answer, expected, what="your answer", atol=1e-6, rtol=1e-6):
+def check(answer, expected, what="your answer", rtol=1e-3, atol=1e-4):
     """Say whether ``answer`` matches ``expected``; the result is truthy if so.
 
     ``answer`` may be a number, an array, a tensor (its ``.data`` is used) or
     a function, which is then called on ``expected``'s inputs by the caller
     beforehand. ``None`` or ``...`` means "not answered yet".
+
+    A hand answer is rounded, so it counts as right when every entry agrees
+    to about four significant figures: within ``rtol`` of itself, or within
+    ``atol`` times the largest entry of ``expected`` (so that an entry near
+    zero in an array of larger ones is not held to more digits than the
+    rest). ``-1.3333`` is right for -4/3; ``-1.33`` is not.
 
     >>> bool(check(0.5, 0.5, "dJ/du"))
     dJ/du: correct.
@@ -53,7 +59,8 @@ def check(answer, expected, what="your answer", atol=1e-6, rtol=1e-6):
         print(f"{what}: wrong shape, got {got.shape}, expected {want.shape}.")
         return Verdict(False)
     got = got.reshape(want.shape)
-    if np.allclose(got, want, atol=atol, rtol=rtol):
+    scale = float(np.max(np.abs(want), initial=0.0))
+    if np.allclose(got, want, rtol=rtol, atol=atol * scale + 1e-12):
         print(f"{what}: correct.")
         return Verdict(True)
     index = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
