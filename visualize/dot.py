@@ -15,16 +15,17 @@ import numpy as np
 
 import tinygraph as tg
 
-from . import colors
+from . import colors, direction
 from . import labels as html
 from .checks import ATOL, RTOL, check
 from .facts import collect
 from .frames import rule_text
 from .kinds import DESCRIPTIONS, KINDS, LAYER_STYLE, STYLES
+from .notebook import ScrollingDigraph
 from .values import array_lines, shape_text
 
 SHOWS = ("both", "value", "grad", "none")
-RANKDIRS = ("LR", "TB", "RL", "BT")
+RANKDIRS = ("auto", "LR", "TB", "RL", "BT")
 EDGES = ("plain", "local")
 # A logistic regression with its cost (about 15 nodes) still fits on a
 # screen drawn in full; a 3-layer MLP with its cost (about 25) does not, and
@@ -46,7 +47,7 @@ class Drawing:
 def draw(
     J,
     show="both",
-    rankdir="LR",
+    rankdir="auto",
     edges="plain",
     expect=None,
     rtol=RTOL,
@@ -64,8 +65,11 @@ def draw(
         for this graph (one backward pass; ``J.backward()`` is not needed).
     show : {"both", "value", "grad", "none"}
         Which numbers each node shows.
-    rankdir : {"LR", "TB", "RL", "BT"}
-        Left to right (forward pass reads left to right) or top to bottom.
+    rankdir : {"auto", "LR", "TB", "RL", "BT"}
+        Left to right (the forward pass reads left to right) or top to
+        bottom. ``"auto"`` draws left to right when that fits a notebook
+        cell about 900 px wide, else top to bottom, which is narrower for
+        anything deeper than a few steps.
     edges : {"plain", "local"}
         ``"local"`` writes on each edge the local derivative it multiplies
         the upstream gradient by, so the drawing reads as the chain rule.
@@ -84,7 +88,9 @@ def draw(
     Returns
     -------
     graphviz.Digraph
-        ``.source`` is the DOT text; in Jupyter it displays as SVG.
+        ``.source`` is the DOT text. In Jupyter it shows at its natural
+        size (text about 15 px high), in a box that scrolls sideways when
+        the drawing is wider than the cell, instead of being shrunk to fit.
 
     Examples
     --------
@@ -103,7 +109,7 @@ def draw(
 def build(
     J,
     show="both",
-    rankdir="LR",
+    rankdir="auto",
     edges="plain",
     expect=None,
     rtol=RTOL,
@@ -130,7 +136,9 @@ def build(
             "collapse, draw a smaller part of the graph, or pass max_nodes=None "
             "(or a larger number) to draw every node"
         )
-    g = graphviz.Digraph("tinygraph", format="svg")
+    if rankdir == "auto":
+        rankdir = direction.choose(facts, ids, show)
+    g = ScrollingDigraph("tinygraph", format="svg")
     g.attr(rankdir=rankdir, fontname="Helvetica", nodesep="0.25", ranksep="0.3")
     g.attr("node", fontname="Helvetica", fontsize="11", margin="0.1,0.05")
     g.attr("edge", fontname="Helvetica", fontsize="9", color=colors.EDGE)

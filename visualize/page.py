@@ -22,7 +22,7 @@ from .output import layout
 
 
 def step_through(
-    J, path, show="both", rankdir="LR", edges="plain", max_nodes=MAX_NODES, grad=None
+    J, path, show="both", rankdir="auto", edges="plain", max_nodes=MAX_NODES, grad=None
 ):
     """Write a page that steps through the backward pass from ``J``.
 

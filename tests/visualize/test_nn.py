@@ -36,8 +36,17 @@ def test_mlp_default_drawing_fits_as_one_box_per_layer(mlp_cost, needs_dot):
     boxes = re.findall(r"^\s*(n\d+|layer\d+) \[", g.source, flags=re.MULTILINE)
     layers = [b for b in boxes if b.startswith("layer")]
     assert len(layers) == 3 and len(boxes) <= 12
-    svg = g.pipe(format="svg").decode()
-    width, height = map(float, re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"',
-                                         svg).groups())
-    # Drawn at 100 %, about one and a half 1920 x 1080 screens at most.
-    assert width * 4 / 3 < 1.5 * 1920 and height * 4 / 3 < 1080
+    # Drawn at 100 %, top to bottom it is no wider than a 900 px notebook
+    # cell (the page scrolls down); left to right, about one and a half
+    # 1920 x 1080 screens at most.
+    width, _ = _size_px(g)
+    assert width <= 900
+    width, height = _size_px(visualize.draw(mlp_cost, rankdir="LR"))
+    assert width < 1.5 * 1920 and height < 1080
+
+
+def _size_px(graph):
+    """The laid-out drawing's width and height in CSS pixels (4/3 of a point)."""
+    svg = graph.pipe(format="svg").decode()
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    return tuple(float(x) * 4 / 3 for x in size)

@@ -5,14 +5,13 @@ import json
 import re
 
 import numpy as np
-import pytest
 
 import tinygraph as tg
 import visualize
 from visualize import colors
 from visualize.values import array_inline
 
-from .chromium import Browser, find_chromium
+from .chromium import Browser
 from .conftest import scoped_network
 
 
@@ -74,15 +73,6 @@ def css_rgb(hex_color):
     """``#e67e22`` as a browser's computed style writes it: ``rgb(230, 126, 34)``."""
     red, green, blue = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgb({red}, {green}, {blue})"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    program = find_chromium()
-    if program is None:
-        pytest.skip("Chromium is missing: `make test` installs it when root, or run "
-                    "`sudo apt-get install --no-install-recommends chromium`")
-    return program
 
 
 def test_step_through_in_headless_chromium_next_moves_the_highlight(
