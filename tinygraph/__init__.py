@@ -11,7 +11,7 @@ array([-0.5556, -2.5   ])
 # tensor first: the ops and the graph module build on the Tensor class.
 from .tensor import Tensor, tensor  # isort: skip
 
-from . import closed_form, data, datasets, graph, nn, optim
+from . import closed_form, data, datasets, diagnostics, graph, nn, optim
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .constructors import (
     arange,
@@ -106,6 +106,7 @@ from .ops import (
     var,
     where,
 )
+from .recorder import Recorder
 from .serialize import load, save
 
 __version__ = "0.1.0"
@@ -133,4 +134,6 @@ __all__ = [
     "grad", "closed_form", "gradcheck", "detect_anomaly", "set_detect_anomaly",
     "jacobian", "hessian", "vjp", "jvp",
     "save", "load",
+    # watching training: tg.Recorder, tg.diagnostics
+    "Recorder", "diagnostics",
 ]

@@ -1,0 +1,261 @@
+"""tg.Recorder: what it keeps at a recorded step, against the notes' closed
+forms (tg.closed_form, plain NumPy) and hand computations."""
+
+import math
+
+import numpy as np
+import pytest
+
+import tinygraph as tg
+from tinygraph import closed_form as cf
+
+LR = 0.1
+
+
+def sigmoid_network(seed=0, sizes=(2, 4, 3, 1)):
+    """Sigmoid layers throughout, the notes' network, and its W and b."""
+    rng = np.random.default_rng(seed)
+    modules = []
+    for n_in, n_out in zip(sizes, sizes[1:]):
+        modules += [tg.nn.Linear(n_in, n_out, rng=rng), tg.nn.Sigmoid()]
+    return tg.nn.Sequential(*modules)
+
+
+def weights(net):
+    params = [p.numpy().copy() for p in net.parameters()]
+    return params[::2], params[1::2]
+
+
+def data(m=6, seed=1):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(2, m))
+    Y = (X[:1] * X[1:] > 0).astype(float)
+    return X, Y
+
+
+def train(net, recorder, X, Y, steps, lr=LR):
+    opt = tg.optim.SGD(net.parameters(), lr=lr)
+    for _ in range(steps):
+        J = tg.nn.binary_cross_entropy(net(X), Y)
+        opt.zero_grad()
+        J.backward()
+        with recorder.step(J, X, Y):
+            opt.step()
+
+
+def recorded_step_zero(**options):
+    net = sigmoid_network()
+    X, Y = data()
+    X_test, Y_test = data(m=5, seed=2)
+    W, b = weights(net)
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy, every=3,
+                           test=(X_test, Y_test), outputs="probabilities", **options)
+    train(net, recorder, X, Y, steps=1)
+    return recorder, W, b, X, Y, X_test, Y_test
+
+
+def test_records_every_nth_step():
+    net = sigmoid_network()
+    X, Y = data()
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy, every=3,
+                           outputs="probabilities")
+    train(net, recorder, X, Y, steps=8)
+    assert [r.step for r in recorder.records] == [0, 3, 6]
+    assert recorder.steps_seen == 8
+
+
+def test_layer_gradient_norms_match_bp1_to_bp4():
+    recorder, W, b, X, Y, *_ = recorded_step_zero()
+    (record,) = recorder.records
+    grads = cf.backprop(X, Y, W, b, hidden="sigmoid", output="sigmoid")
+    assert [layer.name for layer in record.layers] == ["Layer 1", "Layer 2", "Layer 3"]
+    assert [layer.parameters for layer in record.layers] == [
+        ["W1", "b1"], ["W2", "b2"], ["W3", "b3"]]
+    for layer, dW, db in zip(record.layers, grads.dW, grads.db):
+        expected = math.sqrt(np.sum(dW**2) + np.sum(db**2))
+        assert layer.gradient_norm == pytest.approx(expected, rel=1e-12)
+
+
+def test_update_ratio_is_lr_times_gradient_over_weights():
+    recorder, W, b, X, Y, *_ = recorded_step_zero()
+    (record,) = recorder.records
+    grads = cf.backprop(X, Y, W, b, hidden="sigmoid", output="sigmoid")
+    for layer, W_l, b_l, dW, db in zip(record.layers, W, b, grads.dW, grads.db):
+        # plain gradient descent moves the parameters by -lr dJ/dW
+        step = LR * math.sqrt(np.sum(dW**2) + np.sum(db**2))
+        size = math.sqrt(np.sum(W_l**2) + np.sum(b_l**2))
+        assert layer.update_ratio == pytest.approx(step / size, rel=1e-9)
+
+
+def test_costs_accuracy_and_saturation_match_the_forward_pass():
+    recorder, W, b, X, Y, X_test, Y_test = recorded_step_zero()
+    (record,) = recorder.records
+    _, A = cf.forward(X, W, b, "sigmoid", "sigmoid")
+    _, A_test = cf.forward(X_test, W, b, "sigmoid", "sigmoid")
+
+    def bce(a, y):
+        return -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a))
+
+    assert record.cost == pytest.approx(bce(A[-1], Y), rel=1e-12)
+    assert record.finite and record.warnings == []
+    assert record.test_cost == pytest.approx(bce(A_test[-1], Y_test), rel=1e-12)
+    assert record.accuracy == np.mean((A[-1] > 0.5) == (Y == 1))
+    assert record.test_accuracy == np.mean((A_test[-1] > 0.5) == (Y_test == 1))
+    for layer, a in zip(record.layers, A[1:]):  # A[0] is X
+        assert layer.activation == "sigmoid"
+        assert layer.saturated == np.mean((a <= 0.01) | (a >= 0.99))
+        assert layer.activations.counts.sum() == a.size
+
+
+def test_histograms_hold_weights_gradients_and_activations():
+    recorder, W, b, X, Y, *_ = recorded_step_zero(bins=5)
+    layer = recorder.records[0].layers[0]
+    counts, edges = np.histogram(W[0], bins=5)
+    assert layer.weights.counts.tolist() == counts.tolist()
+    assert np.allclose(layer.weights.edges, edges)
+    assert layer.gradients.counts.sum() == W[0].size + b[0].size
+    _, A = cf.forward(X, W, b, "sigmoid", "sigmoid")
+    assert np.allclose(layer.activations.edges[[0, -1]], [A[1].min(), A[1].max()])
+
+
+def test_boundary_is_the_network_on_the_grid():
+    recorder, W, b, *_ = recorded_step_zero(grid=7)
+    boundary = recorder.records[0].boundary
+    grid = recorder.grid_points
+    assert boundary.shape == (7, 7) and grid.xs.shape == grid.ys.shape == (7,)
+    _, A = cf.forward(grid.points, W, b, "sigmoid", "sigmoid")
+    assert np.allclose(boundary, A[-1].reshape(7, 7), atol=1e-6)  # float32
+    # row i of the image is y = ys[i]; column j is x = xs[j]
+    point = np.array([[grid.xs[2]], [grid.ys[5]]])
+    assert boundary[5, 2] == pytest.approx(
+        cf.forward(point, W, b, "sigmoid", "sigmoid")[1][-1].item(), abs=1e-6)
+    # the grid covers the held-out points, with a margin
+    X_test = recorder.test[0]
+    assert grid.xs[0] < X_test[0].min() and grid.xs[-1] > X_test[0].max()
+
+
+def test_boundary_of_several_classes_is_a_softmax_per_point():
+    X, Y = tg.datasets.spirals(30, classes=3, seed=0)[:2]
+    net = tg.nn.Sequential(tg.nn.Linear(2, 5, rng=0), tg.nn.ReLU(),
+                           tg.nn.Linear(5, 3, rng=1))
+    recorder = tg.Recorder(net, tg.nn.cross_entropy_with_logits, grid=4)
+    J = tg.nn.cross_entropy_with_logits(net(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)
+    boundary = recorder.records[0].boundary
+    assert boundary.shape == (3, 4, 4)
+    assert np.allclose(boundary.sum(axis=0), 1.0, atol=1e-6)
+    layer = recorder.records[0].layers[0]
+    assert layer.activation == "relu"
+    _, A = cf.forward(X, [net[0].W.numpy()], [net[0].b.numpy()], "relu", "relu")
+    assert layer.saturated == np.mean(np.all(A[1] <= 0, axis=1))  # A[0] is X
+    assert recorder.records[0].layers[1].update_ratio is None  # no `with`
+
+
+def test_probe_graph_is_frozen_with_its_own_gradients():
+    recorder, W, b, X, Y, *_ = recorded_step_zero(probe_size=3)
+    record = recorder.records[0]
+    labels = {label: node for node, label in tg.graph.labels(record.graph).items()}
+    assert np.array_equal(labels["X"].numpy(), X[:, :3])
+    assert np.array_equal(labels["W1"].numpy(), W[0])  # the weights before the step
+    grads = cf.backprop(X[:, :3], Y[:, :3], W, b, hidden="sigmoid", output="sigmoid")
+    assert np.allclose(labels["W1"].grad, grads.dW[0], rtol=1e-10)
+    assert np.allclose(labels["b3"].grad, grads.db[2], rtol=1e-10)
+    assert labels["J"].item() == pytest.approx(record.graph.item())
+    # the live model moved on and kept its own gradient of the whole batch
+    net_W1 = recorder.model.parameters()[0]
+    assert not np.array_equal(net_W1.numpy(), W[0])
+    full = cf.backprop(X, Y, W, b, hidden="sigmoid", output="sigmoid")
+    assert np.allclose(net_W1.grad, full.dW[0], rtol=1e-10)
+
+
+def test_a_step_not_recorded_keeps_nothing():
+    net = sigmoid_network()
+    X, Y = data()
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy, every=5,
+                           outputs="probabilities")
+    train(net, recorder, X, Y, steps=4)
+    assert len(recorder.records) == 1
+    recorder.enabled = False
+    train(net, recorder, X, Y, steps=10)
+    assert len(recorder.records) == 1 and recorder.steps_seen == 14
+
+
+def test_on_record_is_called_after_each_recorded_step():
+    net = sigmoid_network()
+    X, Y = data()
+    seen = []
+    recorder = tg.Recorder(
+        net, tg.nn.binary_cross_entropy, every=2, outputs="probabilities",
+        on_record=lambda r: seen.append(r.records[-1].layers[0].update_ratio))
+    train(net, recorder, X, Y, steps=5)
+    assert len(seen) == 3 and all(ratio > 0 for ratio in seen)
+
+
+def test_nan_cost_is_recorded_and_flagged():
+    net = tg.nn.Sequential(tg.nn.Linear(2, 4, rng=0), tg.nn.Tanh(),
+                           tg.nn.Linear(4, 1, rng=1))
+    X, Y = data()
+    X[0, 0] = np.nan  # a NaN in the data reaches the cost and every gradient
+    cost = tg.nn.binary_cross_entropy_with_logits
+    recorder = tg.Recorder(net, cost, every=1, test=data(seed=3))
+    opt = tg.optim.SGD(net.parameters(), lr=LR)
+    for _ in range(2):
+        J = cost(net(X), Y)
+        opt.zero_grad()
+        J.backward()
+        with recorder.step(J, X, Y):
+            opt.step()
+    records = recorder.records
+    assert len(records) == 2
+    assert math.isnan(records[0].cost) and not records[0].finite
+    assert records[0].warnings[0].startswith("The cost is nan at step 0")
+    assert records[0].warnings[1].startswith("Layer 1: the gradient is not finite")
+    assert math.isnan(records[1].test_cost)  # the NaN has reached the weights
+    assert records[1].layers[0].weights.nonfinite > 0
+
+
+def test_dead_relu_units_are_warned_about():
+    net = tg.nn.Sequential(tg.nn.Linear(2, 4, rng=0), tg.nn.ReLU(),
+                           tg.nn.Linear(4, 1, rng=1))
+    net[0].b.data = np.array([[-100.0], [-100.0], [-100.0], [0.0]])  # 3 of 4 dead
+    X, Y = data()
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy_with_logits)
+    J = tg.nn.binary_cross_entropy_with_logits(net(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)
+    record = recorder.records[0]
+    assert record.layers[0].saturated == 0.75
+    assert any("75% of its ReLU units are dead" in w for w in record.warnings)
+
+
+def test_deep_sigmoid_network_warns_that_gradients_vanish():
+    net = sigmoid_network(sizes=(2, 8, 8, 8, 8, 8, 8, 1))
+    X, Y = data(m=32)
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy, outputs="probabilities")
+    train(net, recorder, X, Y, steps=1)
+    (record,) = recorder.records
+    norms = [layer.gradient_norm for layer in record.layers]
+    assert norms[0] < norms[-1] / 100  # each sigmoid' <= 1/4 shrinks the error
+    assert record.warnings[0].startswith("Layer 1: the gradient vanishes")
+
+
+def test_bad_input_is_refused_with_clear_errors():
+    with pytest.raises(ValueError, match="the model Sequential has no parameters"):
+        tg.Recorder(tg.nn.Sequential(tg.nn.ReLU()), tg.nn.mse)
+    with pytest.raises(TypeError, match="model must be a tg.nn.Module"):
+        tg.Recorder(lambda x: x, tg.nn.mse)
+    net = sigmoid_network()
+    with pytest.raises(ValueError, match="every must be a positive integer"):
+        tg.Recorder(net, tg.nn.mse, every=0)
+    with pytest.raises(ValueError, match="outputs must be 'logits' or"):
+        tg.Recorder(net, tg.nn.mse, outputs="scores")
+    recorder = tg.Recorder(net, tg.nn.mse, every=1)
+    J = tg.tensor(1.0)
+    with pytest.raises(ValueError, match=r"the batch is empty \(X of shape \(2, 0\)\)"):
+        recorder.step(J, np.zeros((2, 0)), np.zeros((1, 0)))
+    mismatch = r"X of shape \(2, 3\) and Y of shape \(1, 2\)"
+    with pytest.raises(ValueError, match=mismatch):
+        recorder.step(J, np.zeros((2, 3)), np.zeros((1, 2)))
+    with pytest.raises(TypeError, match="J must be the one-element cost tensor"):
+        recorder.step(tg.tensor([1.0, 2.0]), np.zeros((2, 3)), np.zeros((1, 3)))

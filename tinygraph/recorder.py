@@ -1,0 +1,472 @@
+"""``Recorder``: what a network looked like at chosen steps of its training.
+
+A training loop feeds it one line around the optimiser's step::
+
+    recorder = tg.Recorder(net, tg.nn.cross_entropy_with_logits, every=10,
+                           test=(X_test, Y_test))
+    for X, Y in tg.data.batches(X_train, Y_train, 32):
+        J = tg.nn.cross_entropy_with_logits(net(X), Y)
+        opt.zero_grad()
+        J.backward()
+        with recorder.step(J, X, Y):   # records every 10th step
+            opt.step()
+
+On a recorded step it copies what it needs and nothing more: the cost, the
+parameters and their gradients, each layer's activations (read from the
+graph of ``J``), the batch and, after ``opt.step()``, how far each parameter
+moved. Everything else is worked out later, when you read
+``recorder.records``: each ``StepRecord`` has the training and held-out
+cost and accuracy, each layer's health (``tinygraph.diagnostics``) and
+histograms, the decision boundary on a grid for two-dimensional inputs, and
+the whole graph of one small batch with its values and gradients. So
+recording every 10th step adds little to training, and a step that is not
+recorded costs one counter.
+
+A layer is a scope of the graph (``tg.nn.Linear`` opens "Layer 1", and the
+activation after it in a ``Sequential`` joins it): its parameters and the
+sigmoid, tanh or ReLU outputs made inside it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import diagnostics, graph
+from .grad_mode import no_grad
+from .nn.module import Module
+from .tensor import Tensor, tensor
+
+# The activations whose health a layer reports, by op name.
+WATCHED = ("sigmoid", "tanh", "relu")
+
+
+@dataclass
+class LayerRecord:
+    """One layer at one step: its health and its histograms."""
+
+    name: str
+    parameters: list[str]
+    gradient_norm: float
+    update_ratio: float | None
+    activation: str | None
+    # the share of sigmoid/tanh outputs saturated, or of ReLU units dead
+    saturated: float | None
+    weights: diagnostics.Histogram
+    gradients: diagnostics.Histogram
+    activations: diagnostics.Histogram | None
+
+
+@dataclass
+class StepRecord:
+    """Everything recorded at one training step (numbered from 0).
+
+    ``finite`` is False when the training cost was NaN or infinite: the step
+    is still recorded, and ``warnings`` says so. ``boundary`` is None
+    unless the inputs are two-dimensional; then it holds the predicted
+    probabilities on ``Recorder.grid``: P(class 1) of shape (ny, nx) for one
+    output, or one (ny, nx) plane per class. ``graph`` is the cost of the
+    probe batch in a frozen copy of the network, its gradients filled in.
+    """
+
+    step: int
+    cost: float
+    finite: bool
+    accuracy: float | None
+    test_cost: float | None
+    test_accuracy: float | None
+    layers: list[LayerRecord]
+    warnings: list[str]
+    boundary: np.ndarray | None
+    graph: Tensor
+
+
+@dataclass
+class _LayerParts:
+    """Where a layer sits in the graph of J: its parameters (by index), the
+    ones a matmul uses (its weights), its activation and that's values."""
+
+    indices: list[int]
+    weights: list[int]
+    activation: str | None = None
+    values: np.ndarray | None = None
+
+
+@dataclass
+class _Snapshot:
+    """The raw copies taken inside the training loop; analysed later."""
+
+    step: int
+    cost: float
+    X: np.ndarray
+    Y: np.ndarray
+    params: list[np.ndarray]
+    grads: list[np.ndarray | None]
+    layers: dict[str, _LayerParts]
+    # the squared distance each parameter moved, once the step is taken
+    moved: list[float] | None = None
+
+
+@dataclass
+class _Grid:
+    """Where the decision boundary is evaluated: xs (nx,), ys (ny,)."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+
+    @property
+    def points(self) -> np.ndarray:
+        """Every grid point as a column, rows of the grid one after another."""
+        gx, gy = np.meshgrid(self.xs, self.ys)
+        return np.stack([gx.ravel(), gy.ravel()])
+
+
+class _Nothing:
+    """The context a step that is not recorded returns: does nothing."""
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exception):
+        return False
+
+
+_NOTHING = _Nothing()
+
+
+class _AfterStep:
+    """Measures how far the optimiser moved each parameter on exit."""
+
+    def __init__(self, recorder: Recorder, snapshot: _Snapshot):
+        self.recorder, self.snapshot = recorder, snapshot
+
+    def __enter__(self):
+        return self.snapshot
+
+    def __exit__(self, *exception):
+        if exception[0] is None:
+            self.snapshot.moved = [
+                float(np.sum((p.numpy() - old) ** 2))
+                for p, old in zip(self.recorder.parameters, self.snapshot.params)
+            ]
+        self.recorder._announce(self.snapshot)
+        return False
+
+
+class Recorder:
+    """Record a network's training every ``every`` steps.
+
+    Parameters
+    ----------
+    model : the ``tg.nn.Module`` being trained.
+    cost : ``cost(output, Y)``, the cost the loop uses (for the held-out
+        cost and the probe batch's graph).
+    every : record steps 0, ``every``, 2 ``every``, ...
+    test : ``(X_test, Y_test)``, held-out columns, or None.
+    outputs : ``"logits"`` (the model's last layer before a sigmoid or
+        softmax, as the fused ``*_with_logits`` costs take) or
+        ``"probabilities"``.
+    probe : ``(X, Y)``, the small batch whose whole graph is kept at each
+        recorded step; by default the first ``probe_size`` columns of the
+        first recorded batch.
+    grid : points per side of the decision-boundary grid (2-D inputs).
+    bins : bins of each histogram.
+    on_record : a function, or a list of them, called with the recorder
+        after each recorded step (a live view uses it).
+
+    Set ``recorder.enabled = False`` to stop recording: ``step`` then only
+    counts.
+
+    >>> import numpy as np, tinygraph as tg
+    >>> net = tg.nn.Sequential(tg.nn.Linear(2, 3, rng=0), tg.nn.Tanh(),
+    ...                        tg.nn.Linear(3, 1, rng=1))
+    >>> cost = tg.nn.binary_cross_entropy_with_logits
+    >>> recorder = tg.Recorder(net, cost, every=2)
+    >>> opt = tg.optim.SGD(net.parameters(), lr=0.1)
+    >>> X, Y = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[0.0, 1.0]])
+    >>> for _ in range(3):
+    ...     J = cost(net(X), Y)
+    ...     opt.zero_grad()
+    ...     J.backward()
+    ...     with recorder.step(J, X, Y):
+    ...         opt.step()
+    >>> [(r.step, [layer.name for layer in r.layers]) for r in recorder.records]
+    [(0, ['Layer 1', 'Layer 2']), (2, ['Layer 1', 'Layer 2'])]
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        cost: Callable,
+        *,
+        every: int = 10,
+        test: tuple | None = None,
+        outputs: str = "logits",
+        probe: tuple | None = None,
+        probe_size: int = 4,
+        grid: int = 60,
+        bins: int = 30,
+        on_record: Callable | list[Callable] | None = None,
+    ) -> None:
+        if not isinstance(model, Module):
+            raise TypeError(
+                f"Recorder: model must be a tg.nn.Module, got {type(model).__name__}"
+            )
+        named = model.named_parameters()
+        if not named:
+            raise ValueError(
+                f"Recorder: the model {type(model).__name__} has no parameters, "
+                "so there is no gradient or update to record"
+            )
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(
+                f"Recorder: every must be a positive integer, got {every!r}"
+            )
+        if outputs not in ("logits", "probabilities"):
+            raise ValueError(
+                "Recorder: outputs must be 'logits' or 'probabilities', got "
+                f"{outputs!r}"
+            )
+        if test is not None:
+            test = tuple(_values(a) for a in test)
+            _check_batch(*test, "Recorder: test")
+        self.model, self.cost, self.every, self.test = model, cost, every, test
+        self.outputs, self.probe, self.probe_size = outputs, probe, probe_size
+        self.grid, self.bins = grid, bins
+        if on_record is None:
+            on_record = []
+        self.on_record = [on_record] if callable(on_record) else list(on_record)
+        self.enabled = True
+        self.parameter_names = [p.name or name for name, p in named]
+        self.parameters = [p for _, p in named]
+        self.steps_seen = 0
+        self._snapshots: list[_Snapshot] = []
+        self._records: list[StepRecord] = []
+        self.grid_points: _Grid | None = None
+        self.points: tuple[np.ndarray, np.ndarray] | None = None
+
+    # ----- inside the training loop -------------------------------------
+
+    def step(self, J: Tensor, X, Y):
+        """Count one training step; on a recorded one, copy what it needs.
+
+        Call it after ``J.backward()``, with the batch ``J`` was computed
+        on; use it around ``opt.step()`` (``with recorder.step(J, X, Y):``)
+        to also record how far the step moved each layer.
+        """
+        count = self.steps_seen
+        self.steps_seen = count + 1
+        if not self.enabled or count % self.every:
+            return _NOTHING
+        X, Y = _values(X), _values(Y)
+        _check_batch(X, Y, "Recorder.step")
+        if not isinstance(J, Tensor) or J.size != 1:
+            raise TypeError(
+                "Recorder.step: J must be the one-element cost tensor the batch "
+                f"gave, got {type(J).__name__} of shape {np.shape(J)}"
+            )
+        if self.probe is None:
+            self.probe = (X[:, : self.probe_size], Y[:, : self.probe_size])
+        if self.grid_points is None and X.shape[0] == 2:
+            self._place_grid(X, Y)
+        snapshot = _Snapshot(
+            step=count,
+            cost=J.item(),
+            X=X.copy(),
+            Y=Y.copy(),
+            params=[p.numpy().copy() for p in self.parameters],
+            grads=[None if p.grad is None else np.array(p.grad)
+                   for p in self.parameters],
+            layers=_layers_of(J, self.parameters),
+        )
+        self._snapshots.append(snapshot)
+        return _AfterStep(self, snapshot)
+
+    def _announce(self, snapshot: _Snapshot) -> None:
+        for callback in self.on_record:
+            callback(self)
+
+    def _place_grid(self, X, Y):
+        """The boundary's grid covers the held-out points and the first
+        batch, with a margin of a tenth of their range."""
+        seen = X if self.test is None else np.concatenate([X, self.test[0]], axis=1)
+        low, high = seen.min(axis=1), seen.max(axis=1)
+        margin = np.maximum((high - low) / 10, 0.5)
+        low, high = low - margin, high + margin
+        self.grid_points = _Grid(np.linspace(low[0], high[0], self.grid),
+                                 np.linspace(low[1], high[1], self.grid))
+        self.points = (X, Y) if self.test is None else self.test
+
+    # ----- afterwards -----------------------------------------------------
+
+    @property
+    def records(self) -> list[StepRecord]:
+        """One ``StepRecord`` per recorded step, worked out on first reading."""
+        while len(self._records) < len(self._snapshots):
+            snapshot = self._snapshots[len(self._records)]
+            self._records.append(self._analyse(snapshot))
+        return list(self._records)
+
+    def _analyse(self, snap: _Snapshot) -> StepRecord:
+        frozen = copy.deepcopy(self.model)
+        for p, values in zip(frozen.parameters(), snap.params):
+            p.data = values
+            p.grad = None
+        accuracy = self._accuracy(frozen, snap.X, snap.Y)
+        test_cost = test_accuracy = None
+        if self.test is not None:
+            test_cost, test_accuracy = self._evaluate(frozen, *self.test)
+        layers = [self._layer(name, snap, parts) for name, parts in snap.layers.items()]
+        warnings = diagnostics.health_warnings(
+            [diagnostics.LayerHealth(layer.name, layer.gradient_norm,
+                                     layer.update_ratio, layer.activation,
+                                     layer.saturated) for layer in layers]
+        )
+        finite = math.isfinite(snap.cost)
+        if not finite:
+            warnings.insert(0, f"The cost is {snap.cost} at step {snap.step}: "
+                               "training has diverged (try a smaller learning rate).")
+        return StepRecord(
+            step=snap.step,
+            cost=snap.cost,
+            finite=finite,
+            accuracy=accuracy,
+            test_cost=test_cost,
+            test_accuracy=test_accuracy,
+            layers=layers,
+            warnings=warnings,
+            boundary=self._boundary(frozen),
+            graph=self._probe_graph(frozen),
+        )
+
+    def _layer(self, name, snap, parts) -> LayerRecord:
+        indices, activation, values = parts.indices, parts.activation, parts.values
+        grads = [snap.grads[i] for i in indices if snap.grads[i] is not None]
+        params = [snap.params[i] for i in indices]
+        ratio = None
+        if snap.moved is not None:
+            size = diagnostics.gradient_norm(*params)
+            moved = math.sqrt(sum(snap.moved[i] for i in indices))
+            ratio = moved / size if size else (0.0 if moved == 0 else math.inf)
+        saturated = None
+        if activation == "relu":
+            saturated = diagnostics.dead_share(values)
+        elif activation is not None:
+            saturated = diagnostics.saturated_share(values, activation)
+        # the weights' histogram leaves the biases (a spike at 0 at first) out
+        matrices = [snap.params[i] for i in parts.weights] or params
+        return LayerRecord(
+            name=name,
+            parameters=[self.parameter_names[i] for i in indices],
+            gradient_norm=diagnostics.gradient_norm(*grads) if grads else 0.0,
+            update_ratio=ratio,
+            activation=activation,
+            saturated=saturated,
+            weights=diagnostics.histogram(_flat(matrices), self.bins),
+            gradients=diagnostics.histogram(_flat(grads or params), self.bins),
+            activations=None if values is None
+            else diagnostics.histogram(values, self.bins),
+        )
+
+    def _forward(self, model, X):
+        """The model's output on X, evaluated (dropout off), recording nothing."""
+        model.eval()
+        try:
+            with no_grad():
+                return _values(model(X))
+        finally:
+            model.train()
+
+    def _accuracy(self, model, X, Y):
+        output = self._forward(model, X)
+        if output.shape != Y.shape:
+            return None  # not a classifier with labels of its output's shape
+        return diagnostics.accuracy(output, Y, self.outputs)
+
+    def _evaluate(self, model, X, Y):
+        model.eval()
+        try:
+            with no_grad():
+                output = model(X)
+                test_cost = float(self.cost(output, Y).item())
+        finally:
+            model.train()
+        accuracy = None
+        if output.shape == Y.shape:
+            accuracy = diagnostics.accuracy(output.numpy(), Y, self.outputs)
+        return test_cost, accuracy
+
+    def _boundary(self, model):
+        if self.grid_points is None:
+            return None
+        output = self._forward(model, self.grid_points.points)
+        shape = (len(self.grid_points.ys), len(self.grid_points.xs))
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.outputs == "probabilities":
+                probabilities = output
+            elif output.shape[0] == 1:
+                probabilities = 1 / (1 + np.exp(-output))
+            else:
+                shifted = np.exp(output - output.max(axis=0, keepdims=True))
+                probabilities = shifted / shifted.sum(axis=0, keepdims=True)
+        planes = probabilities.reshape((-1,) + shape).astype(np.float32)
+        return planes[0] if planes.shape[0] == 1 else planes
+
+    def _probe_graph(self, model):
+        X, Y = self.probe
+        J = self.cost(model(tensor(X, name="X")), Y).named("J")
+        J.backward()  # the frozen copy's own gradients; the model's are untouched
+        return J
+
+
+def _values(x) -> np.ndarray:
+    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _flat(arrays) -> np.ndarray:
+    return np.concatenate([np.ravel(a) for a in arrays])
+
+
+def _check_batch(X, Y, who):
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
+        raise ValueError(
+            f"{who}: X of shape {X.shape} and Y of shape {Y.shape} must be "
+            "features x m and outputs x m, with the same m"
+        )
+    if X.shape[1] == 0:
+        raise ValueError(
+            f"{who}: the batch is empty (X of shape {X.shape}): there is nothing "
+            "to record"
+        )
+
+
+def _layers_of(J, parameters):
+    """Each layer of J's graph: its parameters and its activation.
+
+    A layer is the innermost scope of the nodes that use its parameters;
+    a parameter used outside any scope is a layer of its own.
+    """
+    index = {p: i for i, p in enumerate(parameters)}
+    layers: dict[str, _LayerParts] = {}
+    for node in graph.nodes(J):
+        op = node.op
+        if op is None:
+            continue
+        name = node.scope[-1] if node.scope else None
+        for parent in node.parents:
+            i = index.get(parent)
+            if i is None:
+                continue
+            owner = name or parent.name or f"parameter {i}"
+            parts = layers.setdefault(owner, _LayerParts([], []))
+            if i not in parts.indices:
+                parts.indices.append(i)
+            if op.name == "matmul" and i not in parts.weights:
+                parts.weights.append(i)
+        if name in layers and op.name in WATCHED:
+            layers[name].activation, layers[name].values = op.name, node.numpy()
+    return layers
