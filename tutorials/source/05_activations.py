@@ -15,7 +15,8 @@
 #
 # **Follows:** [002] (Wedgwood, *Artificial Neural Networks*), section 7
 # *Hidden Layer Activation Functions* and appendix A; the learning-slowdown
-# argument of the homework write-up [003] (Earthperson), problem 4. The texts
+# argument of [002] section 8.2, against the version of the homework
+# write-up [003] (Earthperson), problem 4, which gets it wrong. The texts
 # are listed in the README's [references](../README.md#references).
 
 # %%
@@ -25,6 +26,8 @@ import numpy as np
 from tutorial_checks import check, close, numeric_derivative
 
 import tinygraph as tg
+from tinygraph.maths import numeric
+from tinygraph.op import Elementwise
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -240,6 +243,28 @@ assert a_xent[50] < a_quad[50]
 # is why sigmoid outputs are paired with cross-entropy (and softmax with
 # log-loss, notebook 2).
 #
+# **Which note has it right.** [002] section 8.2 states it as above: with
+# the log loss, an output that is confidently *wrong* still gets a large
+# gradient. The homework write-up [003], problem 4, states it about the
+# other end: the softmax log-loss gradient "will not become very small" even
+# when the cost is very small. That is wrong (entry E13 of
+# `docs/notes_errata.md`): for the true class `∂C/∂z_y = e^(-C) - 1`, a
+# function of the cost alone, which goes to 0 with the cost, as any gradient
+# must at a minimum. The cell below checks both halves on the same
+# cross-entropy neuron: a small gradient when it is right, a large one when
+# it is wrong.
+
+# %%
+for z_value, label in [(8.0, "confidently right"), (-8.0, "confidently wrong")]:
+    zt = tg.tensor(z_value, requires_grad=True)
+    cost_y1 = -zt.sigmoid().log()  # y = 1
+    cost_y1.backward()
+    print(f"{label:18s}: cost {cost_y1.item():.2e}, dJ/dz {zt.grad.item():+.2e}")
+    # for sigmoid + cross-entropy (y = 1), dJ/dz = a - 1 = e^(-J) - 1
+    assert np.isclose(zt.grad, np.expm1(-cost_y1.item()))
+    assert abs(zt.grad) < 1e-3 if z_value > 0 else abs(zt.grad) > 0.99
+
+# %% [markdown]
 # ## Exercises
 #
 # **1.** What is the derivative of the logistic function at `z = 0`? (One
@@ -290,3 +315,46 @@ check(
     autodiff_derivative(lambda t: t.tanh(), np.array(z_at)),
     "tanh'(z) at a = 0.8",
 )
+
+# %% [markdown]
+# **4.** Write an op. LeCun's *scaled tanh*, `f(z) = 1.7159 tanh(2z/3)`, is
+# an activation tinygraph does not have. Below is its op class, written as
+# `CONTRIBUTING.md` shows (the maths once, against a namespace `m` of
+# primitive functions). Fill in its local derivative `df/dz` in the line
+# `local = ...`, using `m`, `z` and the op's output `out` (for instance the
+# notes' trick: tanh' = 1 - tanh², in terms of the output). The check runs
+# `tg.gradcheck`, which compares your derivative with finite differences.
+
+
+# %%
+class ScaledTanh(Elementwise):
+    """f(z) = 1.7159 tanh(2z/3): tanh stretched so that f(±1) = ±1."""
+
+    name, formula = "scaled_tanh", "scaled_tanh({0})"
+
+    def maths(self, m, z):
+        return 1.7159 * m.tanh(2 * z / 3)
+
+    def derivative(self, m, i, out, z):
+        # d out / dz
+        local = ...
+        return local
+
+
+def scaled_tanh(z):
+    return ScaledTanh().apply(z)
+
+
+# %%
+z_grid = tg.tensor(np.linspace(-4, 4, 17), requires_grad=True)
+if ScaledTanh().derivative(numeric, 0, 1.0, 0.5) is Ellipsis:
+    check(None, 0.0, "the scaled tanh's derivative")
+else:
+    result = tg.gradcheck(scaled_tanh, [z_grid])
+    print(result)
+    verdict = "passed" if result else "failed"
+    check(
+        autodiff_derivative(scaled_tanh, z_grid.data),
+        numeric_derivative(lambda v: 1.7159 * np.tanh(2 * v / 3), z_grid.data),
+        f"the scaled tanh's derivative (gradcheck {verdict})",
+    )
