@@ -7,13 +7,18 @@ ops only. A few claims the notes leave open or get right in a way that is
 easy to doubt (momentum, the learning-slowdown intuition) close the file.
 """
 
+import re
+import sys
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import tinygraph as tg
 from tests.helpers import random_one_hot
+
+ERRATA = Path(__file__).resolve().parent.parent / "docs" / "notes_errata.md"
 
 TOL = {"rtol": 1e-10, "atol": 1e-12}
 
@@ -351,3 +356,40 @@ def test_two_momentum_forms_agree_for_a_constant_learning_rate():
         np.testing.assert_allclose(w1, w2, rtol=1e-12, atol=1e-14)
         if mu == 0:
             np.testing.assert_allclose(w1, plain, rtol=1e-12, atol=1e-14)
+
+
+# ----- the errata page itself -----------------------------------------------
+
+
+def _entries(markdown):
+    """The E-numbers of the table rows and of the ### headings in a text."""
+    rows = re.findall(r"^\| (E\d+) \|", markdown, flags=re.MULTILINE)
+    headings = re.findall(r"^### (E\d+)\.", markdown, flags=re.MULTILINE)
+    return rows, headings
+
+
+def _part(text, start, end):
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_errata_page_sorts_every_entry_into_mistakes_or_typos():
+    text = ERRATA.read_text()
+    mistakes, _ = _entries(_part(text, "### Substantive mistakes", "### Typos"))
+    typos, _ = _entries(_part(text, "### Typos", "## The substantive"))
+    _, mistake_sections = _entries(
+        _part(text, "## The substantive mistakes, one by one", "## The typos")
+    )
+    _, typo_sections = _entries(_part(text, "## The typos, one by one", "## Slips"))
+    assert mistakes and typos and not set(mistakes) & set(typos)
+    assert mistake_sections == mistakes and typo_sections == typos
+    every = sorted(mistakes + typos, key=lambda k: int(k[1:]))
+    assert every == [f"E{n}" for n in range(1, len(every) + 1)]
+    assert f"**Substantive mistakes** ({len(mistakes)})" in text
+    assert f"**Typos** ({len(typos)})" in text
+
+
+def test_errata_page_every_entry_has_its_test_here():
+    rows, headings = _entries(ERRATA.read_text())
+    tests = {name.split("_")[1] for name in dir(sys.modules[__name__])
+             if re.match(r"test_E\d+_", name)}
+    assert set(rows) == set(headings) == tests
