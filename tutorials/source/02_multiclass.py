@@ -24,6 +24,7 @@ import numpy as np
 from tutorial_checks import check, close
 
 import tinygraph as tg
+import visualize
 
 np.set_printoptions(precision=4, suppress=True)
 rng = np.random.default_rng(2)
@@ -227,6 +228,39 @@ diagonal_only = dJ_dA * A * (1 - A)
 print("diagonal only:\n", diagonal_only)
 assert close(diagonal_only, -Y * (1 - A) / m)
 assert not close(diagonal_only, (A - Y) / m)
+
+# %% [markdown]
+# ### The fan-in, drawn
+#
+# Build the softmax of one example from its parts, `e = exp(z)`,
+# `s = Σ_j e_j`, `a = e / s`, and the fan-in is visible: every score's
+# `e_j` flows into the one sum `s`, and `s` flows back out into every
+# `a_j`. So each `z_k` reaches the cost along two paths, its own `e_k / s`
+# and the shared `s`, and the backward pass adds the two contributions
+# (the `- a_k Σ_p ...` term above comes from `s`). The drawing checks the
+# notes' results with `expect=`: `dJ/da = -y/a` and `dJ/dz = a - y` (one
+# example, `m = 1`) are green; the elementwise shortcut, tried on `z`, is
+# red.
+
+# %%
+z0 = tg.tensor(Z[:, [0]], requires_grad=True, name="z")
+e0 = z0.exp().named("e")
+s0 = e0.sum(axis=0).named("s")  # the fan-in: every class into one sum
+a0 = (e0 / s0).named("a")
+J0 = (-(tg.tensor(Y[:, [0]], name="y") * a0.log()).sum()).named("J")
+a_col, y_col = A[:, [0]], Y[:, [0]]
+right = {a0: -y_col / a_col, z0: a_col - y_col}
+shortcut = {a0: -y_col / a_col, z0: -y_col / a_col * a_col * (1 - a_col)}
+assert "✗" not in visualize.draw(J0, expect=right).source
+assert visualize.draw(J0, expect=shortcut).source.count("✗") == 1
+visualize.draw(J0, expect=right)
+
+# %% [markdown]
+# And with the shortcut's `dJ/dz = dJ/da ⊙ a(1 - a)`, which ignores the path
+# through `s`:
+
+# %%
+visualize.draw(J0, expect=shortcut, show="grad")
 
 # %% [markdown]
 # ## The stable form: log-softmax

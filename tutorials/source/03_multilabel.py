@@ -24,6 +24,7 @@ import numpy as np
 from tutorial_checks import check, close
 
 import tinygraph as tg
+import visualize
 
 np.set_printoptions(precision=4, suppress=True)
 rng = np.random.default_rng(3)
@@ -140,6 +141,16 @@ assert holds == {
 # %%
 assert close(node["u2"].grad, -Y / m)
 print("dJ/du2 = -(1/m) y  holds")
+
+# %% [markdown]
+# The drawing shows the same check at a glance. Hand `expect=` the notes'
+# lines, one array per node: every node whose gradient agrees is marked
+# green, and the one that does not, `u2`, red, with the largest difference.
+
+# %%
+notes_drawing = visualize.draw(J, expect={node[k]: v for k, v in notes_says.items()})
+assert notes_drawing.source.count("✓") == 5 and notes_drawing.source.count("✗") == 1
+visualize.draw(J, expect={node[k]: v for k, v in notes_says.items()})
 
 # %% [markdown]
 # ## The output error with sigmoids
