@@ -76,12 +76,14 @@ SOLUTIONS = {
         "answer_1": "-1 / 0.75",
         "answer_2": "[0, -0.25, 0, 0]",
         "answer_3": f"(np.array([[0.5, {S2}]]) - [[1.0, 0.0]]) / 2",
+        "return": "((1 - Y) / (1 - A) - Y / A) / A.shape[1]",
     },
     "02": {
         "answer_1": "-np.exp(1) * np.exp(3) / np.exp([1, 2, 3]).sum() ** 2",
         "answer_2": f"(np.array([[0.5, np.exp(1) / {E}], [0.5, np.exp(-1) / {E}]])"
         " - np.eye(2)) / 2",
         "answer_3": f"[[-1.0, 0.0], [0.0, -{E} / (2 * np.exp(-1))]]",
+        "return": "(A * Y.sum(axis=0) - Y) / A.shape[1]",
     },
     "03": {
         "answer_1": "-(np.log(0.8) + np.log(0.4))",

@@ -343,3 +343,23 @@ A3 = Z3.sigmoid()
 Y3 = np.array([[1.0, 0.0]])
 (-(Y3 * A3.log() + (1 - Y3) * (1 - A3).log()).mean()).backward()
 check(answer_3, Z3.grad, "dJ/dZ")
+
+# %% [markdown]
+# **4.** Write the notes' seed `dJ/dA` (equation 2) as a NumPy function of
+# `A` and `Y`, for any number `m` of examples (one per column). The check
+# tries it on random predictions and labels.
+
+
+# %%
+def bce_seed(A, Y):
+    return ...
+
+
+# %%
+rng4 = np.random.default_rng(14)
+A4 = rng4.uniform(0.05, 0.95, size=(1, 7))
+Y4 = rng4.integers(0, 2, size=(1, 7)).astype(float)
+A4t = tg.tensor(A4, requires_grad=True)
+tg.nn.binary_cross_entropy(A4t, Y4).backward()
+mine = bce_seed(A4, Y4)
+check(None if mine is Ellipsis else mine, A4t.grad, "dJ/dA as a function of A, Y")

@@ -322,3 +322,24 @@ Z3 = tg.tensor([[0.0, 1.0], [0.0, -1.0]])
 A3 = tg.tensor(Z3.softmax(axis=0).data, requires_grad=True)
 (-(np.eye(2) * A3.log()).sum() / 2).backward()
 check(answer_3, A3.grad, "dJ/dA")
+
+# %% [markdown]
+# **4.** Write `dJ/dZ` of the softmax with the mean log-loss as a NumPy
+# function of `A = softmax(Z)` and `Y`, for targets that need *not* be
+# one-hot (each column of `Y` may hold any non-negative numbers). The check
+# tries it on random arrays of 4 classes and 6 examples.
+
+
+# %%
+def softmax_output_error(A, Y):
+    return ...
+
+
+# %%
+rng4 = np.random.default_rng(24)
+Z4 = tg.tensor(rng4.normal(size=(4, 6)), requires_grad=True)
+Y4 = rng4.uniform(size=(4, 6))  # not one-hot: columns do not sum to 1
+A4 = Z4.softmax(axis=0)
+(-(Y4 * A4.log()).sum() / 6).backward()
+mine = softmax_output_error(A4.data, Y4)
+check(None if mine is Ellipsis else mine, Z4.grad, "dJ/dZ as a function of A, Y")
