@@ -33,7 +33,7 @@ class Verdict:
         pass
 
 
-def check(answer, expected, what="your answer", rtol=1e-3, atol=1e-4):
+def check(answer, expected, what="your answer", rtol=1e-3, atol=None):
     """Say whether ``answer`` matches ``expected``; the result is truthy if so.
 
     ``answer`` may be a number, an array, a tensor (its ``.data`` is used) or
@@ -42,9 +42,10 @@ def check(answer, expected, what="your answer", rtol=1e-3, atol=1e-4):
 
     A hand answer is rounded, so it counts as right when every entry agrees
     to about four significant figures: within ``rtol`` of itself, or within
-    ``atol`` times the largest entry of ``expected`` (so that an entry near
-    zero in an array of larger ones is not held to more digits than the
-    rest). ``-1.3333`` is right for -4/3; ``-1.33`` is not.
+    1e-4 times the largest entry of ``expected`` (so that an entry near zero
+    in an array of larger ones is not held to more digits than the rest).
+    ``-1.3333`` is right for -4/3; ``-1.33`` is not. An explicit ``atol``
+    replaces the second allowance by an absolute one.
 
     >>> bool(check(0.5, 0.5, "dJ/du"))
     dJ/du: correct.
@@ -59,8 +60,9 @@ def check(answer, expected, what="your answer", rtol=1e-3, atol=1e-4):
         print(f"{what}: wrong shape, got {got.shape}, expected {want.shape}.")
         return Verdict(False)
     got = got.reshape(want.shape)
-    scale = float(np.max(np.abs(want), initial=0.0))
-    if np.allclose(got, want, rtol=rtol, atol=atol * scale + 1e-12):
+    if atol is None:
+        atol = 1e-4 * float(np.max(np.abs(want), initial=0.0)) + 1e-12
+    if np.allclose(got, want, rtol=rtol, atol=atol):
         print(f"{what}: correct.")
         return Verdict(True)
     index = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
