@@ -2,10 +2,12 @@
 
 Read only through tinygraph's public graph API: ``tg.graph.nodes``,
 ``labels``, ``equation``, ``operand_texts`` and ``backward_steps``, and the
-public attributes of tensors. The gradients shown are dJ/d(node) for this
-one graph, as one ``J.backward()`` computes them, taken from
-``backward_steps`` so that nothing has to have called ``backward`` first
-and leaves that accumulated gradients over several calls do not mislead.
+public attributes of tensors. An unnamed root is labelled ``J``, the
+notes' name for the cost, rather than the next u-variable. The gradients
+shown are dJ/d(node) for this one graph, as one ``J.backward()`` computes
+them, taken from ``backward_steps`` so that nothing has to have called
+``backward`` first and leaves that accumulated gradients over several
+calls do not mislead.
 """
 
 from dataclasses import dataclass
@@ -13,6 +15,9 @@ from dataclasses import dataclass
 import tinygraph as tg
 
 from .kinds import kind
+
+# What an unnamed root is called.
+ROOT = "J"
 
 
 @dataclass
@@ -38,6 +43,15 @@ class GraphFacts:
         return f"∂{self.labels[self.root]}/∂{self.labels[node]}"
 
 
+def root_named(root, labels):
+    """The labels, with an unnamed root called ``J``, as the notes call the
+    cost (unless another node is named ``J``): the steps then read ∂J/∂u3,
+    not ∂u5/∂u3."""
+    if root.name is None and "J" not in labels.values():
+        labels = {**labels, root: ROOT}
+    return labels
+
+
 def collect(root, grad=None):
     """Gather the facts about the graph that ends in ``root``.
 
@@ -51,7 +65,7 @@ def collect(root, grad=None):
             f"got {type(root).__name__}"
         )
     nodes = tg.graph.nodes(root)
-    labels = tg.graph.labels(root)
+    labels = root_named(root, tg.graph.labels(root))
     if grad is None and root.data.size != 1:
         grad = root.grad
     if root.requires_grad and (grad is not None or root.data.size == 1):

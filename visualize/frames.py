@@ -1,7 +1,9 @@
 """The backward pass one node at a time, as data and as chain-rule text.
 
-``frames(J)`` gives one ``Frame`` per node in reverse topological order
-(the order backward visits them). Each frame holds the node, every
+``frames(J)`` gives one ``Frame`` per node, each as soon as its gradient is
+complete: in backward's reverse topological order, with each leaf (a
+parameter ``W``, an input ``X``) right after the last node that uses it,
+not all at the end. Each frame holds the node, every
 contribution that flowed into its gradient (one ``Term`` per consumer
 argument) and the resulting gradient, and spells the chain rule out with
 numbers, e.g. ``∂J/∂u1 = ∂J/∂u3 * ∂u3/∂u1``. Entrywise products are ``*``;
@@ -55,6 +57,10 @@ class Frame:
 def frames(root, grad=None):
     """The backward pass from ``root`` as a list of ``Frame``, root first.
 
+    Each node comes once all its consumers have sent their contributions,
+    so the gradient it shows is final; a leaf comes as soon as it is, right
+    after its last consumer (``W1`` after ``Z1 = W1 @ X``).
+
     >>> import tinygraph as tg
     >>> a = tg.tensor([0.5, 0.25], requires_grad=True, name="a")
     >>> J = a.log().sum().named("J")
@@ -63,7 +69,8 @@ def frames(root, grad=None):
     ...     print("--")
     ∂J/∂J = 1  (the seed: backward starts here)
     --
-    ∂J/∂u0 = ∂J/∂J · ∂J/∂u0 = ∂J/∂J copied to every entry that was summed
+    ∂J/∂u0 = J's local derivative (J = sum(u0) uses u0 directly; ∂J/∂J = 1)
+           = 1 copied to every entry that was summed
            = [1, 1]
     --
     ∂J/∂a = ∂J/∂u0 * ∂u0/∂a
@@ -72,7 +79,28 @@ def frames(root, grad=None):
     --
     """
     facts = collect(root, grad)
-    return [_frame(facts, index, step) for index, step in enumerate(facts.steps)]
+    steps = when_complete(facts)
+    return [_frame(facts, index, step) for index, step in enumerate(steps)]
+
+
+def when_complete(facts):
+    """The steps of backward, each leaf moved up to just after its last
+    consumer: the moment its gradient is complete."""
+    by_node = {step.node: step for step in facts.steps}
+    order, done = [], set()
+    for step in facts.steps:
+        node = step.node
+        if node.op is None and node is not facts.root:
+            continue  # a leaf: it comes with its last consumer
+        order.append(step)
+        done.add(node)
+        for parent in dict.fromkeys(node.parents):  # x * x: x once
+            if parent.op is None and parent not in done and all(
+                c in done for c in facts.consumers[parent]
+            ):
+                order.append(by_node[parent])
+                done.add(parent)
+    return order
 
 
 def _frame(facts, index, step):
@@ -92,7 +120,13 @@ def _term(facts, node, contribution):
     consumer = contribution.consumer
     g = facts.grad_name(consumer)
     symbol = f"∂{facts.labels[consumer]}/∂{facts.labels[node]}"
-    if contribution.local is not None:
+    if seeded(facts, consumer):
+        # ∂J/∂J = 1: the term is J's own local derivative, not "∂J/∂J · ∂J/∂x",
+        # which would read as ∂J/∂x defined by itself.
+        text = symbol if contribution.local is not None else rule_text(
+            facts, consumer, contribution.argument, upstream="1"
+        )
+    elif contribution.local is not None:
         text = f"{g} * {symbol}"
     else:
         rule = rule_text(facts, consumer, contribution.argument)
@@ -109,12 +143,18 @@ def _term(facts, node, contribution):
     )
 
 
-def rule_text(facts, consumer, argument):
+def seeded(facts, node):
+    """Whether ``node`` is the scalar root, whose gradient is the seed 1."""
+    return node is facts.root and node.data.size == 1
+
+
+def rule_text(facts, consumer, argument, upstream=None):
     """How dJ/d(input ``argument``) follows from dJ/d``consumer`` (not entrywise).
 
     The text is the op's own ``rules[argument]``, in which {g} is the upstream
-    gradient, {out} the consumer's label and {0}, {1} its operands:
-    ``∂J/∂Z @ Xᵀ`` for the first argument of ``Z = W @ X``.
+    gradient (``upstream``, else its name), {out} the consumer's label and
+    {0}, {1} its operands: ``∂J/∂Z @ Xᵀ`` for the first argument of
+    ``Z = W @ X``.
     """
     operands = tg.graph.operand_texts(consumer, facts.labels)
     rules = consumer.op.rules
@@ -123,7 +163,7 @@ def rule_text(facts, consumer, argument):
     else:
         rule = "{g} pushed back through " + facts.equation(consumer)
     return rule.format(
-        *operands, g=facts.grad_name(consumer), out=facts.labels[consumer]
+        *operands, g=upstream or facts.grad_name(consumer), out=facts.labels[consumer]
     )
 
 
@@ -161,6 +201,8 @@ def _lines(facts, frame):
         return [f"{name}: no gradient reaches {frame.label}"]
     pad = " " * len(name)
     terms = frame.terms
+    if len(terms) == 1 and seeded(facts, terms[0].consumer):
+        return _lines_from_root(facts, frame, terms[0])
     if len(terms) == 1:
         term = terms[0]
         lines = [f"{name} = {term.text}"]
@@ -186,7 +228,28 @@ def _lines(facts, frame):
     return lines
 
 
+def _lines_from_root(facts, frame, term):
+    """A node the root uses directly: its gradient is the root's own local
+    derivative, times the seed ∂J/∂J = 1."""
+    name, pad = facts.grad_name(frame.node), " " * len(facts.grad_name(frame.node))
+    root = facts.labels[facts.root]
+    lines = [
+        f"{name} = {root}'s local derivative ({facts.equation(facts.root)} uses "
+        f"{frame.label} directly; ∂{root}/∂{root} = 1)"
+    ]
+    if term.local is None:
+        lines.append(f"{pad} = {term.text}")
+    note = _sum_note(term, frame.node)
+    if note:
+        lines.append(f"{pad}   ({note})")
+    lines.append(f"{pad} = {array_inline(frame.grad)}")
+    return lines
+
+
 def _short(term):
-    """The term as ``∂J/∂u3 · ∂u3/∂u1`` for the headline sum."""
+    """The term as ``∂J/∂u3 · ∂u3/∂u1`` for the headline sum (the root's own
+    local derivative, for a node the root uses directly)."""
+    if term.upstream is not None and term.text == term.symbol:
+        return f"{term.symbol} (the root's own)"
     g = term.text.split(" ")[0]
     return f"{g} · {term.symbol}"

@@ -55,6 +55,18 @@ def render(J, path, **options):
     return path
 
 
+def svg_text(graph):
+    """The drawing laid out as SVG text, for a page built in memory (nothing
+    is written, so a missing ``dot`` is only explained)."""
+    try:
+        return graph.pipe(format="svg").decode("utf-8")
+    except graphviz.ExecutableNotFound:
+        raise GraphvizMissingError(
+            f"Graphviz's `dot` program was not found, so the drawing cannot be "
+            f"laid out. {INSTALL_HINT}."
+        ) from None
+
+
 def layout(graph, fmt, target):
     """Run ``dot`` on ``graph``; without it, save the DOT text and explain."""
     try:

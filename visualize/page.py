@@ -1,10 +1,11 @@
 """``step_through``: one self-contained HTML page that replays backward.
 
 The page holds the drawing (inline SVG, laid out once by Graphviz) and one
-frame per node in reverse topological order, the order backward visits
-them. A frame highlights its node, shows the gradients known so far (the
-others stay hidden) and, beside the drawing, the chain-rule sum that made
-this node's gradient, with numbers. No network and no external scripts:
+frame per node, each when its gradient is complete (``visualize.frames``).
+A frame highlights its node and the nodes its gradient comes from, keeps
+both in view, shows the gradients known so far (the others stay hidden)
+and, beside the drawing, the chain-rule sum that made this node's
+gradient, with numbers. No network and no external scripts:
 the file works from a USB stick: the style sheet and the script, package
 data in ``assets/``, are copied into it.
 """
@@ -17,19 +18,31 @@ from pathlib import Path
 
 from . import colors
 from .dot import MAX_NODES, build
+from .embed import StepThrough
 from .frames import frames as backward_frames
-from .output import layout
+from .output import layout, svg_text
 
 
 def step_through(
-    J, path, show="both", rankdir="auto", edges="plain", max_nodes=MAX_NODES, grad=None
+    J,
+    path=None,
+    show="both",
+    rankdir="auto",
+    edges="plain",
+    max_nodes=MAX_NODES,
+    grad=None,
 ):
-    """Write a page that steps through the backward pass from ``J``.
+    """A page that steps through the backward pass from ``J``, one node at
+    a time.
 
-    Buttons previous / next / play and the arrow keys (space plays) move
-    between frames; ``page.html#step=3`` opens the third frame; "fit to
-    page" shrinks a large drawing to the window. The
-    drawing options are those of ``visualize.draw``. Returns ``path``.
+    With ``path``, the page is written there (one self-contained file) and
+    ``path`` is returned. Without it, a ``StepThrough`` is returned, which a
+    notebook (JupyterLab, the classic notebook, VS Code) shows inline;
+    ``.save(path)`` writes the same page. Buttons previous / next / play
+    and the arrow keys (space plays) move between frames;
+    ``page.html#step=3`` opens the third frame; "fit to page" shrinks a
+    large drawing to the window. The drawing options are those of
+    ``visualize.draw``.
 
     >>> import tinygraph as tg, visualize, tempfile, os
     >>> a = tg.tensor([0.9, 0.2], requires_grad=True, name="a")
@@ -37,23 +50,32 @@ def step_through(
     >>> page = os.path.join(tempfile.mkdtemp(), "steps.html")
     >>> visualize.step_through(J, page) == page
     True
+    >>> visualize.step_through(J)
+    StepThrough('Backward pass from J', 4 steps)
     """
+    target = None if path is None else Path(path)
+    page, title, count = page_html(J, show, rankdir, edges, max_nodes, grad, target)
+    if target is None:
+        return StepThrough(page, title, count)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+    return path
+
+
+def page_html(J, show="both", rankdir="auto", edges="plain", max_nodes=MAX_NODES,
+              grad=None, target=None):
+    """The page's HTML, its title and its number of frames. Without Graphviz,
+    the drawing's DOT text is saved beside ``target``, when there is one."""
     drawing = build(J, show, rankdir, edges, max_nodes=max_nodes, grad=grad,
                     legend=True)
-    target = Path(path)
-    svg = layout(drawing.graph, "svg", target).decode("utf-8")
+    if target is None:
+        svg = svg_text(drawing.graph)
+    else:
+        svg = layout(drawing.graph, "svg", target).decode("utf-8")
     # Inline SVG needs no XML prolog or DOCTYPE.
     svg = svg[svg.index("<svg"):]
     steps = backward_frames(J, grad)
-    data = [
-        {
-            "node": drawing.ids[f.node],
-            "label": f.label,
-            "equation": f.equation,
-            "text": f.text,
-        }
-        for f in steps
-    ]
+    data = [_frame_data(drawing, frame) for frame in steps]
     title = f"Backward pass from {drawing.facts.labels[J]}"
     page = PAGE.format(
         title=html.escape(title),
@@ -63,9 +85,23 @@ def step_through(
         frames=_script_json(data),
         script=_asset("steps.js"),
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page, encoding="utf-8")
-    return path
+    return page, title, len(steps)
+
+
+def _frame_data(drawing, frame):
+    """What the page's script needs of one frame: the boxes to highlight
+    (the node, and the consumers its gradient comes from) and the text."""
+    box = drawing.ids[frame.node]
+    # A node that gets no gradient (the data X) still points to its users.
+    consumers = [t.consumer for t in frame.terms] or drawing.facts.consumers[frame.node]
+    sources = [drawing.ids[consumer] for consumer in consumers]
+    return {
+        "node": box,
+        "sources": [s for s in dict.fromkeys(sources) if s != box],
+        "label": frame.label,
+        "equation": frame.equation,
+        "text": frame.text,
+    }
 
 
 def _style():
@@ -108,6 +144,7 @@ PAGE = """<!DOCTYPE html>
   <section id="drawing">{svg}</section>
   <aside>
     <h2 id="frame-title"></h2>
+    <div id="frame-maths" hidden></div>
     <pre id="frame-text"></pre>
     <h3>Order of the backward pass</h3>
     <ol id="frame-list"></ol>

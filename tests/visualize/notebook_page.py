@@ -16,16 +16,17 @@ import re
 import pytest
 
 
-def notebook_html(obj, path, template="lab"):
+def notebook_html(obj, path, template="lab", code="visualize.draw(J)"):
     """Write ``obj``, displayed in one notebook cell, as a page styled by the
-    ``template``'s front end (``"lab"`` or ``"classic"``) at ``path``."""
+    ``template``'s front end (``"lab"`` or ``"classic"``) at ``path``; the
+    cell's source is ``code``."""
     formatters = pytest.importorskip(
         "IPython.core.formatters", reason="needs IPython (the tutorials extra)"
     )
     nbformat = pytest.importorskip("nbformat", reason="needs the tutorials extra")
     exporters = pytest.importorskip("nbconvert", reason="needs the tutorials extra")
     data, metadata = formatters.DisplayFormatter().format(obj)
-    cell = nbformat.v4.new_code_cell("visualize.draw(J)")
+    cell = nbformat.v4.new_code_cell(code)
     cell.outputs = [
         nbformat.v4.new_output("display_data", data=data, metadata=metadata)
     ]

@@ -219,7 +219,17 @@ def test_draw_without_gradients_for_a_non_scalar_root_says_so():
     y = x * 3
     source = visualize.draw(y).source
     assert "no gradients" in source and "grad=" in source
-    assert "∂u0/∂x =" in visualize.draw(y, grad=np.array([1.0, -1.0])).source
+    assert "∂J/∂x =" in visualize.draw(y, grad=np.array([1.0, -1.0])).source
+
+
+def test_draw_calls_an_unnamed_root_j_as_the_notes_do():
+    x = tg.tensor([1.0, 2.0], requires_grad=True, name="x")
+    source = visualize.draw((x * x).sum()).source
+    assert "J = sum(u0)" in source and "∂J/∂x =" in source and "u1" not in source
+    assert "cost = sum(u0)" in visualize.draw((x * x).sum().named("cost")).source
+    # A node of the graph already called J: the root keeps its u-label.
+    taken = (x * 2).named("J").sum()
+    assert "u0 = sum(J)" in visualize.draw(taken).source
 
 
 def test_draw_shows_gradients_without_calling_backward(bce):

@@ -15,9 +15,53 @@ from .conftest import scoped_network
 def test_frames_one_per_node_in_reverse_topological_order(bce):
     frames = visualize.frames(bce.J)
     nodes = tg.graph.nodes(bce.J)
+    # The notes' graph has one leaf, used by the last two operations.
     assert [f.node for f in frames] == nodes[::-1]
     assert [f.index for f in frames] == list(range(len(nodes)))
     assert frames[0].text == "∂J/∂J = 1  (the seed: backward starts here)"
+
+
+def consumers(J):
+    """{node: the nodes that use it}, from the graph's parents alone."""
+    users = {node: [] for node in tg.graph.nodes(J)}
+    for node in users:
+        for parent in node.parents:
+            users[parent].append(node)
+    return users
+
+
+def test_frames_each_leaf_comes_when_its_gradient_is_complete():
+    net = scoped_network(layers=3, m=4)
+    frames = visualize.frames(net.J)
+    at = {f.node: f.index for f in frames}
+    users = consumers(net.J)
+    assert sorted(at.values()) == list(range(len(tg.graph.nodes(net.J))))
+    for node, index in at.items():
+        # Every node after all its consumers: its gradient is final.
+        assert all(at[c] < index for c in users[node]), node.name
+        if node.is_leaf and node is not net.J:
+            # A leaf right after its last consumer (and the other leaves it
+            # completes: W1 and X after W1 @ X), not all at the end.
+            last = max(at[c] for c in users[node])
+            assert all(frames[k].node.is_leaf for k in range(last + 1, index + 1))
+    W1, b1, W2, b2, W3, b3 = net.params
+    assert at[b3] < at[W3] < at[b2] < at[W2] < at[b1] < at[W1]
+    assert at[W3] == 12 and len(frames) == 24  # in the middle, not at the end
+
+
+def test_frames_first_step_from_an_unnamed_root_reads_as_its_local_derivative():
+    A = tg.tensor([[0.8, 0.3, 0.6, 0.4]], requires_grad=True)
+    Y = np.array([[1.0, 0.0, 1.0, 0.0]])
+    J = tg.nn.binary_cross_entropy(A, Y)  # unnamed: labelled J, not u5
+    second = visualize.frames(J)[1]
+    assert second.lines[0] == (
+        f"∂J/∂{second.label} = J's local derivative (J = -sum({second.label}) / 4 "
+        f"uses {second.label} directly; ∂J/∂J = 1)"
+    )
+    assert "∂J/∂J ·" not in second.text
+    # The notes: ∂J/∂u4 = -1/m for every entry.
+    np.testing.assert_allclose(second.grad, np.full((1, 4), -1 / 4), rtol=1e-12)
+    assert second.lines[-1].endswith(array_inline(np.full((1, 4), -0.25)))
 
 
 def test_frames_gradients_match_closed_forms(bce):
@@ -106,13 +150,17 @@ def _dot_frames(op):
 
 def test_frames_show_the_rule_a_new_op_carries():
     a, b, frames = _dot_frames(Dot())
-    assert frames[a].lines[0] == "∂J/∂a = ∂J/∂J · ∂J/∂a = ∂J/∂J times b, entry by entry"
-    assert frames[b].lines[0].endswith("= ∂J/∂J times a, entry by entry")
+    # J uses a directly: its gradient is the rule with the seed ∂J/∂J = 1.
+    assert frames[a].lines[:2] == [
+        "∂J/∂a = J's local derivative (J = dot(a, b) uses a directly; ∂J/∂J = 1)",
+        "      = 1 times b, entry by entry",
+    ]
+    assert frames[b].lines[1].endswith("= 1 times a, entry by entry")
     np.testing.assert_allclose(frames[a].grad, b.data, rtol=1e-12)  # d(a · b)/da = b
     np.testing.assert_allclose(frames[b].grad, a.data, rtol=1e-12)
 
 
 def test_frames_fall_back_when_an_op_has_no_rule_for_an_input():
     a, b, frames = _dot_frames(DotWithOneRule())
-    assert frames[a].lines[0].endswith("∂J/∂J times b, entry by entry")
-    assert frames[b].lines[0].endswith("= ∂J/∂J pushed back through J = dot(a, b)")
+    assert frames[a].lines[1].endswith("= 1 times b, entry by entry")
+    assert frames[b].lines[1].endswith("= 1 pushed back through J = dot(a, b)")

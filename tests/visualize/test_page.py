@@ -1,6 +1,7 @@
 """step_through: a self-contained page with one frame per node whose
 numbers match the gradients; and one real headless Chromium run."""
 
+import html
 import json
 import re
 
@@ -9,10 +10,13 @@ import numpy as np
 import tinygraph as tg
 import visualize
 from visualize import colors
+from visualize.embed import StepThrough
 from visualize.values import array_inline
 
 from .chromium import Browser
 from .conftest import scoped_network
+from .notebook_page import notebook_html, set_width
+from .test_notebook import demo_graph
 
 
 def page_frames(path):
@@ -29,9 +33,13 @@ def test_step_through_has_one_frame_per_node(bce, tmp_path, needs_dot):
     labels = tg.graph.labels(bce.J)
     backward_order = tg.graph.nodes(bce.J)[::-1]
     assert [f["label"] for f in frames] == [labels[n] for n in backward_order]
-    # Each frame's box is in the inline drawing.
+    # Each frame's box, and those of the nodes its gradient comes from, are
+    # in the inline drawing.
     for frame in frames:
-        assert f'<g id="{frame["node"]}" class="node">' in text
+        for box in [frame["node"], *frame["sources"]]:
+            assert f'<g id="{box}" class="node">' in text
+    u0 = next(f for f in frames if f["label"] == "u0")
+    assert u0["sources"] == ["n1", "n2"]  # u1 = 1 - u0 and u2 = log(u0)
 
 
 def test_step_through_numbers_match_closed_forms(bce, tmp_path, needs_dot):
@@ -126,5 +134,74 @@ def test_step_through_opens_at_the_step_in_the_url(bce, tmp_path, needs_dot, chr
         assert browser.evaluate("document.body.dataset.current") == "u0"
         text = browser.evaluate("document.getElementById('frame-text').textContent")
         assert text.splitlines()[-1].endswith(array_inline(bce.dJ_da))
+    finally:
+        browser.close()
+
+
+def test_step_through_without_a_path_is_shown_inline(bce, tmp_path, needs_dot):
+    steps = visualize.step_through(bce.J)
+    assert isinstance(steps, StepThrough)
+    assert repr(steps) == "StepThrough('Backward pass from J', 9 steps)"
+    frame = steps._repr_html_()
+    assert frame.startswith('<iframe class="tinygraph-steps"') and "height:" in frame
+    srcdoc = re.search(r'srcdoc="([^"]*)"', frame).group(1)
+    assert html.unescape(srcdoc) == steps.html  # the whole page, escaped
+    path = tmp_path / "steps.html"
+    assert steps.save(path) == path
+    assert path.read_text(encoding="utf-8") == steps.html
+    visualize.step_through(bce.J, tmp_path / "written.html")
+    assert (tmp_path / "written.html").read_text(encoding="utf-8") == steps.html
+
+
+# In the page inside the notebook's frame: where the drawing's pane, the
+# current box and the boxes its gradient comes from are, on the screen.
+IN_VIEW = """(() => {
+  const page = document.querySelector("iframe").contentDocument;
+  const pane = page.getElementById("drawing").getBoundingClientRect();
+  const box = el => { const r = el.getBoundingClientRect();
+                      return [r.left, r.top, r.right, r.bottom]; };
+  return {
+    step: page.body.dataset.step,
+    current: page.body.dataset.current,
+    pane: [pane.left, pane.top, pane.right, pane.bottom],
+    boxes: Array.from(page.querySelectorAll(
+      "#drawing g.node.current, #drawing g.node.source")).map(box),
+    sources: page.querySelectorAll("#drawing g.node.source").length,
+    notebookScroll: [window.scrollX, window.scrollY],
+  };
+})()"""
+
+
+def test_step_through_inline_keeps_the_node_and_its_sources_in_view(
+    tmp_path, needs_dot, chromium
+):
+    """The demo's graph, stepped through inside a JupyterLab page 900 px
+    wide: at every step the current node and the nodes its gradient comes
+    from are all inside the drawing's visible pane, and the notebook around
+    the frame never scrolls."""
+    J = demo_graph()
+    page = notebook_html(visualize.step_through(J), tmp_path / "nb.html",
+                         code="visualize.step_through(J)")
+    frames = visualize.frames(J)
+    browser = Browser(chromium, tmp_path / "profile")
+    try:
+        browser.open(page.as_uri())
+        set_width(browser, 900)
+        for index, frame in enumerate(frames):
+            seen = browser.evaluate(IN_VIEW)
+            assert seen["step"] == str(index + 1)
+            assert seen["current"] == frame.label
+            left, top, right, bottom = seen["pane"]
+            assert right - left > 600  # the drawing sits above the text
+            for box in seen["boxes"]:
+                assert left <= box[0] and box[2] <= right, (frame.label, seen)
+                assert top <= box[1] and box[3] <= bottom, (frame.label, seen)
+            if index > 0:
+                assert seen["sources"] >= 1, frame.label
+            assert seen["notebookScroll"] == [0, 0]
+            browser.evaluate(
+                "document.querySelector('iframe').contentDocument"
+                ".getElementById('next').click()"
+            )
     finally:
         browser.close()

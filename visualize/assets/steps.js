@@ -30,15 +30,18 @@
   function show(i) {
     current = Math.max(0, Math.min(FRAMES.length - 1, i));
     var frame = FRAMES[current];
+    var inView = [];
     boxes.forEach(function (box) {
       var first = reached[box.id];
       if (first === undefined) { return; }
+      var source = frame.sources.indexOf(box.id) >= 0;
       box.classList.toggle("current", box.id === frame.node);
+      box.classList.toggle("source", source);
       box.classList.toggle("pending", first > current);
-      if (box.id === frame.node && box.scrollIntoView) {
-        box.scrollIntoView({block: "nearest", inline: "nearest"});
-      }
+      if (box.id === frame.node) { inView.unshift(box); }
+      if (source) { inView.push(box); }
     });
+    keepInView(inView);
     // The edges out of this node carry the contributions just summed.
     edges.forEach(function (edge) {
       var title = edge.querySelector("title").textContent;
@@ -50,13 +53,58 @@
     document.getElementById("frame-title").textContent =
       "Step " + (current + 1) + ": " + frame.equation;
     document.getElementById("frame-text").textContent = frame.text;
+    // The step in symbols (MathML made by SymPy), when page.py had SymPy.
+    var maths = document.getElementById("frame-maths");
+    maths.innerHTML = frame.maths || "";
+    maths.hidden = !frame.maths;
     document.getElementById("counter").textContent =
       "step " + (current + 1) + " of " + FRAMES.length;
     document.body.dataset.step = String(current + 1);
     document.body.dataset.current = frame.label;
     if (location.hash !== "#step=" + (current + 1)) {
-      history.replaceState(null, "", "#step=" + (current + 1));
+      try {
+        history.replaceState(null, "", "#step=" + (current + 1));
+      } catch (error) {
+        // Embedded in a notebook (a sandboxed srcdoc frame): no URL to keep.
+      }
     }
+  }
+
+  // Scroll the drawing, and only the drawing (never the notebook around an
+  // embedded page), so that the current node and the nodes its gradient
+  // comes from are all in view; when they do not fit, the current node is.
+  function keepInView(elements) {
+    if (elements.length === 0) { return; }
+    var pane = document.getElementById("drawing");
+    var frame = pane.getBoundingClientRect();
+    var rects = elements.map(function (element) {
+      var r = element.getBoundingClientRect();
+      return {left: r.left - frame.left + pane.scrollLeft,
+              right: r.right - frame.left + pane.scrollLeft,
+              top: r.top - frame.top + pane.scrollTop,
+              bottom: r.bottom - frame.top + pane.scrollTop};
+    });
+    var all = rects.reduce(function (a, b) {
+      return {left: Math.min(a.left, b.left), right: Math.max(a.right, b.right),
+              top: Math.min(a.top, b.top), bottom: Math.max(a.bottom, b.bottom)};
+    });
+    pane.scrollLeft = scrollFor(all.left, all.right, rects[0].left, rects[0].right,
+                                pane.scrollLeft, pane.clientWidth);
+    pane.scrollTop = scrollFor(all.top, all.bottom, rects[0].top, rects[0].bottom,
+                               pane.scrollTop, pane.clientHeight);
+  }
+
+  // The scroll position, along one axis, that shows [start, end] with the
+  // least movement, or, when it is longer than the view, the current node.
+  function scrollFor(start, end, nodeStart, nodeEnd, scroll, size) {
+    var margin = 12;
+    if (end - start + 2 * margin > size) {
+      start = nodeStart;
+      end = Math.min(nodeEnd, nodeStart + size - 2 * margin);
+    }
+    if (start - margin < scroll) { return start - margin; }
+    if (end + margin > scroll + size) { return end + margin - size; }
+    return scroll;
   }
 
   function stop() {
