@@ -1,0 +1,92 @@
+"""Derivations: the backward pass written out in symbols, in the notes'
+notation (``tg.graph.derivation``, ``tg.graph.derive``).
+
+This module only checks its arguments and imports the SymPy-based machinery
+(``derivation_steps``) when a derivation is asked for, so that
+``import tinygraph`` never imports SymPy.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .naming import labels, nodes
+from .tensor import Tensor
+
+_INSTALL = (
+    'derivations need SymPy; install it with pip install -e ".[symbolic]" '
+    "(or pip install sympy)"
+)
+
+
+def derivation(J: Tensor, examples: int | None = None):
+    """The backward pass from the cost ``J`` in symbols, one step per node
+    that needs a gradient, root first.
+
+    Each step has ``.node``, ``.label``, ``.chain`` (the chain rule: Σ over
+    the node's consumers c of ∂J/∂c times c's local derivative), ``.expression``
+    (∂J/∂node simplified, in its neighbours' labels), ``.closed_form`` (in
+    the leaves, named constants and ``m``), ``.value`` (the closed form's
+    numbers, equal to autodiff's), ``.per_entry``, and ``.latex``, ``.mathml``
+    (a ``<math>`` element) and ``.text``. The derivation prints as text,
+    shows as typeset maths in Jupyter, and gives ``.latex`` and
+    ``.to_markdown()``.
+
+    Every formula is a SymPy expression with one symbol per node, named by
+    its label and standing for all its entries (``A`` is a_i; ``J`` is the
+    root unless the tensor has a name). Elementwise steps are written per
+    entry, matrix products by their rule (∂J/∂W = ∂J/∂Z Xᵀ), and a sum over
+    examples where a node was broadcast (∂J/∂b). ``m`` stands for the number
+    of examples where a cost divides by it; ``examples`` sets that number
+    when it cannot be read from the data (the columns of the 2-D leaves that
+    need no gradient).
+
+    Limits: a graph of more than 150 operations is refused with a
+    ValueError (its closed forms would take minutes to simplify), and a
+    formula of more than 250 operations is shown unsimplified. An op whose
+    maths moves entries around (reshape to another layout, indexing, max)
+    has no such formula: ValueError, and ``backward_steps`` gives its numbers.
+
+    >>> import tinygraph as tg
+    >>> A = tg.tensor([[0.9, 0.2, 0.6, 0.3]], requires_grad=True, name="A")
+    >>> J = tg.nn.binary_cross_entropy(A, [[1, 0, 1, 1]])
+    >>> print(tg.graph.derivation(J)["u3"])  # doctest: +SKIP
+    ∂J/∂u3[i] = -∂J/∂u4/m = -1/m
+    """
+    steps = _machinery()
+    return steps.derive_graph(J, examples)
+
+
+def derive(J: Tensor, wrt: Tensor, examples: int | None = None):
+    """∂J/∂wrt in closed form: a SymPy expression in the leaves' labels, the
+    named constants (``Y``) and ``m``, read entry by entry.
+
+    For the notes' binary cross-entropy graph, ``derive(J, A)`` simplifies to
+    ``((1 - Y)/(1 - A) - Y/A)/m``. See ``derivation`` for the notation and
+    the limits.
+    """
+    if not isinstance(wrt, Tensor):
+        raise TypeError(f"derive: wrt must be a tensor, got {type(wrt).__name__}")
+    if isinstance(J, Tensor) and wrt not in set(nodes(J)):
+        who = repr(wrt.name) if wrt.name is not None else "the tensor"
+        raise ValueError(
+            f"derive: {who} of shape {wrt.shape} is not in the graph of J "
+            f"(J does not depend on it); its nodes are "
+            f"{', '.join(labels(J).values())}"
+        )
+    if not wrt.requires_grad:
+        raise ValueError(
+            f"derive: {labels(J)[wrt]} does not require gradients (it is data, "
+            "like the labels Y), so J has no derivative with respect to it"
+        )
+    return derivation(J, examples)[wrt].closed_form
+
+
+def _machinery():
+    """The SymPy-based module, imported on first use."""
+    try:
+        return importlib.import_module("tinygraph.derivation_steps")
+    except ImportError as err:
+        if getattr(err, "name", None) == "sympy" or "SymPy" in str(err):
+            raise ImportError(_INSTALL) from None
+        raise

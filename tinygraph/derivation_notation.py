@@ -1,0 +1,311 @@
+"""How a derivation is written: the notes' notation, printed by SymPy.
+
+A formula of a derivation holds whole-array symbols (``A`` means every entry
+of A). To print it, each symbol is swapped for one that SymPy prints the
+notes' way, and the printers do the rest (``sympy.latex``, ``sympy.mathml``,
+``str``):
+
+* per entry, with an index for each axis longer than 1: ``A`` of shape
+  (1, m) is a_i, ``Z`` of shape (n, m) is z_{j,i}, ``u3`` is u_{3,i}, ``Z1``
+  is z^{[1]}_{j,i}; a weight matrix's columns are not examples, so W is
+  w_{j,k};
+* as a matrix, in a step whose chain rule is a matrix product (∂J/∂W =
+  ∂J/∂Z Xᵀ); a part of it that is not linear in the matrices is shown as
+  the matrix of its entries, [ ... ].
+
+SymPy has no notation for ∂J/∂x as a symbol, an entry of a matrix product
+or a transposed array of symbols, so four small display functions below say
+how each prints (each hands its parts back to SymPy's printer).
+"""
+
+import re
+
+from .derivation_terms import M, MatProd, SumOver, Transposed, sympy
+
+_U_VARIABLE = re.compile(r"u(\d+)")
+_LAYER = re.compile(r"([A-Za-z])(\d+)")
+
+
+# ----- display functions: how SymPy prints what it has no notation for ----
+
+
+class PartialOf(sympy.Function):
+    """∂J/∂x, for display."""
+
+    nargs = 2
+
+    def _latex(self, printer):
+        top, bottom = (printer._print(a) for a in self.args)
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+    def _mathml_presentation(self, printer):
+        fraction = printer.dom.createElement("mfrac")
+        for part in self.args:
+            row = printer.dom.createElement("mrow")
+            row.appendChild(_mo(printer, "∂"))
+            row.appendChild(printer._print(part))
+            fraction.appendChild(row)
+        return fraction
+
+    def _sympystr(self, printer):
+        top, bottom = (printer._print(a) for a in self.args)
+        return f"∂{top}/∂{bottom}"
+
+
+class ProductOf(sympy.Function):
+    """The matrix product a b, for display."""
+
+    nargs = 2
+
+    def _latex(self, printer):
+        return " ".join(_wrapped_latex(printer, a) for a in self.args)
+
+    def _mathml_presentation(self, printer):
+        row = printer.dom.createElement("mrow")
+        for part in self.args:
+            row.appendChild(_wrapped_mathml(printer, part))
+        return row
+
+    def _sympystr(self, printer):
+        return " @ ".join(_wrapped_str(printer, a) for a in self.args)
+
+
+class TransposeOf(sympy.Function):
+    """aᵀ, for display."""
+
+    nargs = 1
+
+    def _latex(self, printer):
+        return _wrapped_latex(printer, self.args[0]) + "^{T}"
+
+    def _mathml_presentation(self, printer):
+        power = printer.dom.createElement("msup")
+        power.appendChild(_wrapped_mathml(printer, self.args[0]))
+        power.appendChild(_mi(printer, "T"))
+        return power
+
+    def _sympystr(self, printer):
+        return _wrapped_str(printer, self.args[0]) + ".T"
+
+
+class EntryOf(sympy.Function):
+    """(matrix)_{j,i}: one entry of a matrix formula; the second argument is
+    a symbol named by the indices, e.g. ``j,i``."""
+
+    nargs = 2
+
+    def _latex(self, printer):
+        matrix, index = self.args
+        return rf"\left({printer._print(matrix)}\right)_{{{index.name}}}"
+
+    def _mathml_presentation(self, printer):
+        matrix, index = self.args
+        entry = printer.dom.createElement("msub")
+        entry.appendChild(_fenced(printer, printer._print(matrix), "(", ")"))
+        entry.appendChild(_mi(printer, index.name))
+        return entry
+
+    def _sympystr(self, printer):
+        matrix, index = self.args
+        return f"({printer._print(matrix)})[{index.name}]"
+
+
+class EntriesOf(sympy.Function):
+    """[formula]: the matrix whose entries the formula gives, for display."""
+
+    nargs = 1
+
+    def _latex(self, printer):
+        return rf"\left[{printer._print(self.args[0])}\right]"
+
+    def _mathml_presentation(self, printer):
+        return _fenced(printer, printer._print(self.args[0]), "[", "]")
+
+    def _sympystr(self, printer):
+        return f"[{printer._print(self.args[0])}]"
+
+
+def _mo(printer, text):
+    element = printer.dom.createElement("mo")
+    element.appendChild(printer.dom.createTextNode(text))
+    return element
+
+
+def _mi(printer, text):
+    element = printer.dom.createElement("mi")
+    element.appendChild(printer.dom.createTextNode(text))
+    return element
+
+
+def _fenced(printer, inner, left, right):
+    row = printer.dom.createElement("mrow")
+    row.appendChild(_mo(printer, left))
+    row.appendChild(inner)
+    row.appendChild(_mo(printer, right))
+    return row
+
+
+def _needs_brackets(expr):
+    return isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow))
+
+
+def _wrapped_latex(printer, expr):
+    text = printer._print(expr)
+    return rf"\left({text}\right)" if _needs_brackets(expr) else text
+
+
+def _wrapped_mathml(printer, expr):
+    element = printer._print(expr)
+    return _fenced(printer, element, "(", ")") if _needs_brackets(expr) else element
+
+
+def _wrapped_str(printer, expr):
+    text = printer._print(expr)
+    return f"({text})" if _needs_brackets(expr) else text
+
+
+# ----- names: a label as an entry or as a matrix ---------------------------
+
+
+def index_letters(aligned, m=None):
+    """The index of each axis (None for an axis of length 1): i for the
+    examples (the last axis), j for the units or classes, k for a weight
+    matrix's inputs (columns that are not the m examples)."""
+    letters = ("l", "k", "j", "i")[-len(aligned):] if aligned else ()
+    if len(aligned) == 2 and m is not None and aligned[1] not in (1, m):
+        letters = ("j", "k")
+    return tuple(None if n == 1 else letter for letter, n in zip(letters, aligned))
+
+
+def printed_name(label, indices, as_entry, style):
+    """A label as SymPy should print it.
+
+    ``style`` "maths" gives a name SymPy's LaTeX and MathML printers split
+    into base, superscript and subscript (``u_3,i``, ``z^[1]_j,i``);
+    "text" gives ``u3[i]``.
+    """
+    index = ",".join(indices)
+    if style == "text":
+        return f"{label}[{index}]" if index and as_entry else label
+    label = label.replace("#2", "'").replace("#3", "''")
+    u_variable = _U_VARIABLE.fullmatch(label)
+    if u_variable:
+        sub = u_variable.group(1) + ("," + index if index and as_entry else "")
+        return f"u_{sub}"
+    layer = _LAYER.fullmatch(label)
+    if layer:
+        letter, number = layer.groups()
+        letter = letter.lower() if as_entry and index else letter
+        return f"{letter}^[{number}]" + (f"_{index}" if index and as_entry else "")
+    if as_entry and index:
+        base = label.lower() if len(label) == 1 else label
+        return f"{base}_{index}"
+    return label
+
+
+class Notation:
+    """Prints the formulas of one derivation in one style ("maths" for
+    LaTeX and MathML, "text" for the terminal)."""
+
+    def __init__(self, derivation, style):
+        self.style = style
+        self.m = derivation.m
+        self.shapes = derivation.aligned_shapes()  # symbol -> aligned shape
+        self.labels = derivation.symbol_labels()  # symbol -> label
+        self.partial = derivation.gradient_symbols()  # placeholder -> node symbol
+        self.root = sympy.Symbol(
+            printed_name(derivation.root_label, (), False, style)
+        )
+
+    def name(self, symbol, as_entry):
+        label = self.labels[symbol]
+        letters = index_letters(self.shapes[symbol], self.m)
+        indices = [letter for letter in letters if letter]
+        return sympy.Symbol(printed_name(label, indices, as_entry, self.style))
+
+    def shape(self, expr):
+        """The aligned shape of a formula: its symbols' shapes broadcast."""
+        if isinstance(expr, sympy.Symbol):
+            return self.shapes.get(self.partial.get(expr, expr), ())
+        if expr.func is SumOver:
+            inner, axis = expr.args
+            shape = list(self.shape(inner))
+            if shape:
+                shape[int(axis)] = 1
+            return tuple(shape)
+        if expr.func is MatProd:
+            a, b = (self.shape(x) for x in expr.args)
+            return (a[0], b[-1]) if len(a) == 2 and len(b) == 2 else ()
+        if expr.func is Transposed:
+            return self.shape(expr.args[0])[::-1]
+        shapes = [self.shape(x) for x in expr.args]
+        width = max((len(s) for s in shapes), default=0)
+        padded = [(1,) * (width - len(s)) + tuple(s) for s in shapes]
+        return tuple(max(column) for column in zip(*padded)) if padded else ()
+
+    def shown(self, expr, as_matrix=False):
+        """``expr`` rebuilt from display symbols and display functions."""
+        if as_matrix and not self._linear(expr):
+            return EntriesOf(self.shown(expr))
+        if isinstance(expr, sympy.Symbol):
+            if expr in self.partial:
+                of = self.name(self.partial[expr], not as_matrix)
+                return PartialOf(self.root, of)
+            if expr in self.labels:
+                return self.name(expr, not as_matrix)
+            return expr
+        if expr.func is SumOver:
+            return self._sum(expr)
+        if expr.func in (MatProd, Transposed):
+            matrices = [self.shown(x, as_matrix=True) for x in expr.args]
+            product = ProductOf(*matrices) if expr.func is MatProd else TransposeOf(
+                *matrices
+            )
+            if as_matrix:
+                return product
+            indices = [x for x in index_letters(self.shape(expr), self.m) if x]
+            return EntryOf(product, sympy.Symbol(",".join(indices))) if indices else (
+                product
+            )
+        if not expr.args:
+            return expr
+        return expr.func(*(self.shown(x, as_matrix) for x in expr.args))
+
+    def _sum(self, expr):
+        inner, axis = expr.args
+        shape = self.shape(inner)
+        letter = index_letters(shape, self.m)[int(axis)] or "i"
+        length = shape[int(axis)]
+        upper = M if self.m is not None and length == self.m else length
+        return sympy.Sum(self.shown(inner), (sympy.Symbol(letter), 1, upper))
+
+    def _linear(self, expr):
+        """Whether ``expr`` is linear in the arrays, so that it reads the same
+        with matrices as with entries ((A - Y)/m, not A(1 - A))."""
+        arrays = {s for s in expr.free_symbols if any(n != 1 for n in self.shape(s))}
+        stand_ins = {}
+        for sub in sympy.preorder_traversal(expr):
+            if sub.func in (MatProd, Transposed, SumOver) and sub not in stand_ins:
+                stand_ins[sub] = sympy.Dummy()
+        flat = expr.xreplace(stand_ins)
+        generators = [s for s in flat.free_symbols if s in arrays] + list(
+            stand_ins.values()
+        )
+        if not generators:
+            return True
+        try:
+            return sympy.Poly(flat, *generators).total_degree() <= 1
+        except sympy.PolynomialError:
+            return False
+
+    def equation(self, step):
+        """The step's chain, expression and closed form, printed with
+        ``sympy.latex``, ``sympy.mathml`` or ``str``: a list of sides."""
+        as_matrix = step.per_entry is False
+        lhs = PartialOf(self.root, self.name(step.symbol_of_node, not as_matrix))
+        sides = [lhs]
+        for formula in (step.chain, step.expression, step.closed_form):
+            shown = self.shown(formula, as_matrix)
+            if all(shown != side for side in sides):
+                sides.append(shown)
+        return sides

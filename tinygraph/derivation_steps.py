@@ -1,0 +1,300 @@
+"""A derivation and its steps: the chain rule in symbols, node by node.
+
+``derive_graph(J)`` walks the graph from J back to the leaves, as
+``backward`` does, and writes each node's gradient three ways (see
+``derivation_symbols``). The result prints as text, displays as typeset
+maths in Jupyter, and exports as Markdown with LaTeX for slides.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .derivation_notation import Notation
+from .derivation_symbols import (
+    MAX_OP_NODES,
+    Graph,
+    backward_in_symbols,
+    tidy,
+)
+from .derivation_terms import (
+    EVALUATE,
+    M,
+    MatProd,
+    NoWholeArrayFormError,
+    Transposed,
+    sympy,
+)
+from .naming import nodes
+from .tensor import Tensor
+
+
+@dataclass(eq=False)
+class DerivationStep:
+    """One node's gradient ∂J/∂(node), in symbols.
+
+    ``chain``: Σ over the node's consumers c of ∂J/∂c times c's local
+    derivative (the symbols ∂J/∂c are ``derivation.gradient(c)``);
+    ``expression``: the same with each ∂J/∂c replaced by its closed form,
+    simplified, in the labels of the node's neighbours; ``closed_form``: in
+    the leaves, named constants and m only. ``value`` is the closed form
+    evaluated at the graph's values; ``latex``, ``mathml`` (a ``<math>``
+    element) and ``text`` write the step as ∂J/∂x = chain = expression =
+    closed form. Each formula holds one symbol per node, named by its
+    label and standing for every entry of it (``A`` is a_i).
+    """
+
+    node: Tensor
+    label: str
+    chain: object
+    expression: object
+    closed_form: object
+    consumers: tuple
+    derivation: "Derivation" = field(repr=False)
+
+    @property
+    def symbol_of_node(self):
+        return self.derivation.symbol(self.node)
+
+    @property
+    def per_entry(self):
+        """False where the chain rule is a matrix product (∂J/∂W = ∂J/∂Z Xᵀ),
+        so the step is written with matrices; True where it is written per
+        entry (∂J/∂a_i)."""
+        for term in sympy.Add.make_args(self.chain):
+            for factor in sympy.Mul.make_args(term):
+                if factor.func in (MatProd, Transposed):
+                    return False
+        return True
+
+    @property
+    def value(self):
+        """The closed form's numbers at the graph's values: an array of the
+        node's shape, equal to autodiff's gradient."""
+        return self.derivation.evaluate(self.closed_form, self.node)
+
+    @property
+    def latex(self):
+        sides = self.derivation.notation("maths").equation(self)
+        return " = ".join(sympy.latex(side) for side in sides)
+
+    @property
+    def mathml(self):
+        """The step as a ``<math display="block">`` element (presentation
+        MathML, which browsers render with no script)."""
+        sides = self.derivation.notation("maths").equation(self)
+        inner = "<mo>=</mo>".join(
+            sympy.mathml(side, printer="presentation") for side in sides
+        )
+        return f'<math display="block"><mrow>{inner}</mrow></math>'
+
+    @property
+    def text(self):
+        sides = self.derivation.notation("text").equation(self)
+        return " = ".join(str(side) for side in sides)
+
+    def __str__(self):
+        return self.text
+
+
+class Derivation:
+    """The backward pass from ``root`` in symbols: one ``DerivationStep``
+    per node that needs a gradient, root first (reverse topological order).
+
+    Index it by position, node or label (``d["A"]``); ``str(d)`` is the text,
+    ``d.latex`` one LaTeX ``aligned`` block, ``d.to_markdown()`` Markdown
+    with LaTeX for slides; in Jupyter it shows as typeset maths.
+    """
+
+    def __init__(self, graph: Graph, steps: list, gradients: dict):
+        self.root = graph.root
+        self.root_label = graph.labels[graph.root]
+        self.m = graph.m
+        self.steps = steps
+        self._graph = graph
+        self._gradients = gradients  # node -> its symbol ∂J/∂(node)
+        self._by_node = {step.node: step for step in steps}
+        self._notations = {}
+
+    # ----- lookup -----
+
+    def __iter__(self):
+        return iter(self.steps)
+
+    def __len__(self):
+        return len(self.steps)
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self.steps[key]
+        if isinstance(key, Tensor) and key in self._by_node:
+            return self._by_node[key]
+        for step in self.steps:
+            if step.label == key:
+                return step
+        raise KeyError(f"derivation: no step for {key!r}")
+
+    @property
+    def symbols(self):
+        """{label: SymPy symbol} for every node, constant array and m."""
+        found = {self._graph.labels[n]: s for n, s in self._graph.symbol.items()}
+        found.update({str(s): s for s in self._graph.constants})
+        if self.m is not None:
+            found["m"] = M
+        return found
+
+    def symbol(self, node):
+        """The SymPy symbol that stands for ``node``'s values."""
+        return self._graph.symbol[node]
+
+    def gradient(self, node):
+        """The SymPy symbol ∂J/∂(node) used in the chain rules."""
+        return self._gradients[node]
+
+    # ----- numbers -----
+
+    def evaluate(self, expr, like=None):
+        """``expr`` (a formula of this derivation) at the graph's values, as a
+        NumPy array; shaped like the node ``like`` when given."""
+        closed = {
+            self._gradients[s.node]: s.closed_form for s in self.steps
+        }
+        expr = sympy.sympify(expr).xreplace(closed)
+        values = self._graph.values()
+        arguments = sorted(expr.free_symbols, key=str)
+        missing = [s for s in arguments if s not in values]
+        if missing:
+            raise ValueError(f"derivation: no value for {missing} in {expr}")
+        function = sympy.lambdify(
+            arguments, expr, modules=[EVALUATE, "numpy"], dummify=True
+        )
+        result = np.asarray(function(*(values[s] for s in arguments)), dtype=float)
+        if like is None:
+            return result
+        aligned = self._graph.term[like].aligned
+        return np.broadcast_to(result, aligned).reshape(like.shape).copy()
+
+    # ----- printing -----
+
+    def notation(self, style):
+        if style not in self._notations:
+            self._notations[style] = Notation(self, style)
+        return self._notations[style]
+
+    def aligned_shapes(self):
+        shapes = {s: self._graph.term[n].aligned for n, s in self._graph.symbol.items()}
+        shapes.update({s: np.shape(a) for s, a in self._graph.constants.items()})
+        return shapes
+
+    def symbol_labels(self):
+        names = {s: self._graph.labels[n] for n, s in self._graph.symbol.items()}
+        names.update({s: str(s) for s in self._graph.constants})
+        return names
+
+    def gradient_symbols(self):
+        return {g: self._graph.symbol[n] for n, g in self._gradients.items()}
+
+    @property
+    def text(self):
+        return "\n".join(step.text for step in self.steps)
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return f"<Derivation of {self.root_label}: {len(self.steps)} steps>"
+
+    @property
+    def latex(self):
+        """Every step, one line each, in a LaTeX ``aligned`` block."""
+        lines = [step.latex.replace(" = ", " &= ", 1) for step in self.steps]
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+    def to_markdown(self):
+        """Markdown with LaTeX, one paragraph per step: for slides and notes."""
+        parts = [f"**The backward pass of {self.root_label}, in symbols**"]
+        for step in self.steps:
+            parts.append(f"$$\n{step.latex}\n$$")
+        return "\n\n".join(parts) + "\n"
+
+    def _repr_latex_(self):
+        return f"$$\n{self.latex}\n$$"
+
+    def _repr_markdown_(self):
+        return self.to_markdown()
+
+
+def derive_graph(root: Tensor, examples=None) -> Derivation:
+    """Build the derivation of ``root`` (see ``tg.graph.derivation``)."""
+    _check_root(root)
+    graph = Graph(root, examples)
+    gradients = {
+        n: sympy.Symbol(f"∂{graph.labels[root]}/∂{graph.labels[n]}")
+        for n in graph.order
+        if n.requires_grad
+    }
+    shares = {n: [] for n in gradients}  # node -> [(consumer, its share)]
+    expressions = {}
+    definitions = graph.definitions()
+    steps = []
+    for node in reversed(graph.order):
+        if node not in gradients or (node is not root and not shares[node]):
+            continue
+        if node is root:  # ∂J/∂J = 1
+            chain = expression = closed_form = sympy.Integer(1)
+        else:
+            # ∂J/∂J = 1: the root's consumers' chains start from the seed
+            seed = {gradients[root]: sympy.Integer(1)}
+            chain = sympy.Add(*(share.xreplace(seed) for _, share in shares[node]))
+            consumers = [c for c, _ in shares[node]]
+            known = chain.xreplace({gradients[c]: expressions[c] for c in consumers})
+            expression = tidy(graph.near(known, node, consumers))
+            closed_form = tidy(expression.xreplace(definitions))
+        expressions[node] = expression
+        steps.append(
+            DerivationStep(
+                node, graph.labels[node], chain, expression, closed_form,
+                tuple(c for c, _ in shares[node]), None,
+            )
+        )
+        if node.op is None:
+            continue
+        try:
+            pushed = backward_in_symbols(graph, node, gradients[node])
+        except NoWholeArrayFormError as err:
+            raise ValueError(
+                f"derivation: node {graph.labels[node]} = {node.op.name}(...) has "
+                f"no formula read entry by entry ({err}); tg.graph.backward_steps "
+                "gives its numbers"
+            ) from None
+        for x, share in pushed:
+            shares[x].append((node, share))
+    derivation = Derivation(graph, steps, gradients)
+    for step in steps:
+        step.derivation = derivation
+    return derivation
+
+
+def _check_root(root):
+    if not isinstance(root, Tensor):
+        raise TypeError(
+            f"derivation: J must be a tensor, got {type(root).__name__}"
+        )
+    if not root.requires_grad:
+        raise ValueError(
+            "derivation: J does not require gradients (none of its inputs has "
+            "requires_grad=True), so there is nothing to derive"
+        )
+    if root.size != 1:
+        raise ValueError(
+            f"derivation: J has shape {root.shape}; a derivation starts from a "
+            "cost with one value (sum or average it first)"
+        )
+    ops = sum(1 for n in nodes(root) if n.op is not None)
+    if ops > MAX_OP_NODES:
+        raise ValueError(
+            f"derivation: the graph of J has {ops} operations; symbolic "
+            f"derivations are for graphs of at most {MAX_OP_NODES} (larger ones "
+            "would take minutes to simplify). tg.graph.backward_steps(J) gives "
+            "every node's gradient as numbers"
+        )

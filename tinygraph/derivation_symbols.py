@@ -1,0 +1,215 @@
+"""The symbols of one graph, and its backward pass read on them.
+
+Each node is one SymPy symbol named by its label (``A``, ``Y``, ``u3``),
+standing for the whole array and read entry by entry (see
+``derivation_terms``). Each node that needs a gradient gets a second symbol,
+∂J/∂(node), and three formulas for it:
+
+* the chain rule, Σ over its consumers c of ∂J/∂c pushed back through c's
+  local derivative, exactly as the op's own ``backward`` writes it, read on
+  whole-array symbols (elementwise ops per entry, matmul as G Bᵀ, a sum
+  over examples where the node was broadcast);
+* the expression: the chain rule with each ∂J/∂c replaced by its closed
+  form, simplified; the local derivatives keep the neighbours' labels;
+* the closed form: the same with every node that is not a leaf replaced by
+  its formula in the leaves, simplified.
+
+Numbers the notes write as ``m`` become ``m``: a mean's 1/count, and a
+constant operand equal to ±m, ±2m, ±1/m or ±1/(2m), where m, the number of
+examples, is the number of columns of the graph's 2-D data (leaves that need
+no gradient, and constant operands) when they all agree and there are at
+least 3 of them (with 1 or 2, m cannot be told from an ordinary constant).
+"""
+
+import math
+
+import numpy as np
+
+from . import derivation_terms as whole
+from .derivation_terms import M, NoWholeArrayFormError, SumOver, Term, number, sympy
+from .naming import labels as graph_labels
+from .naming import nodes as graph_nodes
+from .tensor import Tensor
+
+# Above this many op nodes a derivation is refused (its closed forms would
+# take minutes to simplify); above SIMPLIFY_LIMIT operations a formula is
+# shown as it is, unsimplified.
+MAX_OP_NODES = 150
+SIMPLIFY_LIMIT = 250
+
+# The ops that divide by the number of entries they average.
+_MEANS = {"mean", "neg_mean"}
+
+
+class Graph:
+    """The symbols of one graph: a symbol per node and per constant array,
+    each node's formula in the leaves, and m."""
+
+    def __init__(self, root, examples=None):
+        self.root = root
+        self.order = graph_nodes(root)
+        self.labels = _labels_with_root(root, self.order)
+        self.m = _number_of_examples(self.order) if examples is None else examples
+        self.symbol = {}  # node -> its whole-array symbol
+        self.term = {}  # node -> Term of its symbol (with its aligned shape)
+        self.formula = {}  # node -> its formula in the leaves, a SymPy expression
+        self.local = {}  # symbol of an op node -> its formula in its inputs' labels
+        self.constants = {}  # symbol of a constant array -> the array
+        self._constant_symbols = {}  # id(array) -> symbol
+        self.opaque = []  # nodes whose op has no whole-array formula
+        for node in self.order:
+            self._add(node)
+
+    def _add(self, node):
+        symbol = sympy.Symbol(self.labels[node])
+        self.symbol[node] = symbol
+        if node.op is None:
+            self.term[node] = Term(symbol, node.shape)
+            self.formula[node] = symbol
+            return
+        inputs = [self.formula_term(x) for x in node.inputs]
+        try:
+            value = node.op.maths(whole, *inputs)
+            local = node.op.maths(whole, *(self.operand(x) for x in node.inputs))
+        except NoWholeArrayFormError:
+            self.opaque.append(node)
+            self.term[node] = Term(symbol, node.shape)
+            self.formula[node] = symbol  # stands for itself in closed forms
+            return
+        aligned = value.aligned if math.prod(value.aligned) == node.size else node.shape
+        self.term[node] = Term(symbol, node.shape, aligned)
+        self.formula[node] = self.in_m(value.expr, node.op)
+        self.local[symbol] = self.in_m(local.expr, node.op)
+
+    def operand(self, x):
+        """An input of an op as a Term: a node by its symbol, a constant as
+        a number (one value) or as a symbol of its own (an array)."""
+        if isinstance(x, Tensor):
+            return self.term[x]
+        if np.size(x) == 1:
+            return Term(self.in_m(number(np.asarray(x).item()), None), np.shape(x))
+        key = id(x)
+        if key not in self._constant_symbols:
+            taken = set(self.labels.values()) | {str(s) for s in self.constants}
+            name = next(f"C{k}" for k in range(1, 10**6) if f"C{k}" not in taken)
+            symbol = sympy.Symbol(name)
+            self._constant_symbols[key] = symbol
+            self.constants[symbol] = np.asarray(x)
+        return Term(self._constant_symbols[key], np.shape(x))
+
+    def formula_term(self, x):
+        """An input as a Term of its formula in the leaves."""
+        if not isinstance(x, Tensor):
+            return self.operand(x)
+        t = self.term[x]
+        return Term(self.formula[x], t.shape, t.aligned)
+
+    def in_m(self, expr, op):
+        """``expr`` with the numbers that are m's written with m: all numbers
+        for a constant operand (``op`` None), a mean's 1/count for a mean."""
+        if self.m is None or self.m < 3 or (op is not None and op.name not in _MEANS):
+            return expr
+        replace = {}
+        for r in expr.atoms(sympy.Rational):
+            per_example, examples = r * self.m, r / self.m
+            if per_example in (1, -1, sympy.Rational(1, 2), sympy.Rational(-1, 2)):
+                replace[r] = per_example / M
+            elif op is None and examples in (1, -1, 2, -2):
+                replace[r] = examples * M
+        return expr.xreplace(replace)
+
+    def definitions(self):
+        """{symbol of an op node: its formula in the leaves}."""
+        return {
+            self.symbol[n]: self.formula[n]
+            for n in self.order
+            if n.op is not None and n not in self.opaque
+        }
+
+    def near(self, expr, node, consumers):
+        """``expr`` written in the labels near ``node``: itself, its consumers
+        and their inputs, and leaves; any other node is replaced by its
+        formula in its inputs' labels, until none is left (each replacement
+        moves to nodes made earlier, so this ends)."""
+        near = {self.symbol[node]}
+        for c in consumers:
+            near.add(self.symbol[c])
+            near.update(self.symbol[x] for x in c.inputs if isinstance(x, Tensor))
+        while True:
+            far = {s: self.local[s] for s in expr.free_symbols
+                   if s in self.local and s not in near}
+            if not far:
+                return expr
+            expr = expr.xreplace(far)
+
+    def values(self):
+        """{symbol: NumPy array} for every node, constant and m, each node's
+        array in its aligned shape, so that broadcasting lines entries up."""
+        values = {
+            self.symbol[n]: np.reshape(n.data, self.term[n].aligned) for n in self.order
+        }
+        values.update(self.constants)
+        if self.m is not None:
+            values[M] = self.m
+        return values
+
+
+def _labels_with_root(root, order):
+    """The graph's labels, the root named J unless the user named it."""
+    labels = graph_labels(root)
+    if root.name is None and "J" not in labels.values():
+        labels[root] = "J"
+    return labels
+
+
+def _number_of_examples(order):
+    """m: the number of columns of the 2-D data, when they all agree."""
+    data = [n for n in order if n.op is None and not n.requires_grad]
+    data += [
+        x for n in order for x in n.inputs
+        if not isinstance(x, Tensor) and np.ndim(x) == 2
+    ]
+    columns = {np.shape(x)[1] for x in data if np.ndim(x) == 2}
+    return columns.pop() if len(columns) == 1 else None
+
+
+def tidy(expr):
+    """``expr`` made readable by SymPy: its common factors taken out, or, if
+    that is clearly shorter, fully simplified (A(1 - A)((1 - Y)/(1 - A) -
+    Y/A)/m becomes (A - Y)/m, but ((1 - Y)/(1 - A) - Y/A)/m stays as the
+    notes write it). Left as it is when too large to simplify quickly."""
+    if sympy.count_ops(expr) > SIMPLIFY_LIMIT:
+        return expr
+    factored = sympy.factor_terms(expr)
+    simplified = sympy.simplify(expr)
+    if sympy.count_ops(simplified) < 0.6 * sympy.count_ops(factored):
+        return simplified
+    return factored
+
+
+def backward_in_symbols(graph, node, gradient):
+    """What ``node``'s op sends back to each input that needs a gradient:
+    [(input, its share of ∂J/∂input)], the op's own backward read on
+    whole-array symbols, summed over the axes the input was broadcast along."""
+    inputs = [graph.operand(x) for x in node.inputs]
+    needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in node.inputs)
+    upstream = Term(gradient, node.shape, graph.term[node].aligned)
+    partials = node.op.backward(whole, upstream, needs, graph.term[node], *inputs)
+    shares = []
+    for x, needed, share in zip(node.inputs, needs, partials):
+        if needed:
+            share = _summed_back(whole.as_term(share), graph.term[x].aligned)
+            shares.append((x, graph.in_m(share, node.op)))
+    return shares
+
+
+def _summed_back(share, aligned):
+    """The share's formula, summed over the axes along which the input was
+    broadcast (the notes' sum over examples for b)."""
+    expr = share.expr
+    extra = len(share.aligned) - len(aligned)
+    for axis, length in enumerate(share.aligned):
+        stretched = axis < extra or aligned[axis - extra] == 1
+        if length != 1 and stretched:
+            expr = SumOver(expr, axis - len(share.aligned))
+    return expr

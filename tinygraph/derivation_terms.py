@@ -1,0 +1,345 @@
+"""The whole-array reading of an op's maths, for derivations.
+
+``tinygraph.maths.symbols`` reads an op on arrays of symbols, one symbol per
+entry (``a_{0,0}, a_{0,1}, ...``). A derivation in the notes' notation needs
+the other view: one symbol ``A`` for the whole array, read entry by entry as
+NumPy broadcasts it, so that ``(1 - Y)/(1 - A)`` means "for every entry".
+Here a value is a ``Term``: a SymPy expression in such whole-array symbols,
+and its shape. This module is the namespace ``m`` an op's ``maths`` and
+``backward`` run on for a derivation: ``m.log(term)``, ``m.sum(term, axis)``,
+``term @ term``, ``term.T``.
+
+What entrywise algebra cannot say is written with three SymPy functions:
+
+* ``SumOver(x, axis)``: the sum of ``x`` along ``axis`` (a negative axis, so
+  that it counts from the examples' axis, the last), kept as length 1; the
+  notes' sum over examples in ∂J/∂b, or softmax's sum over the classes;
+* ``MatProd(a, b)``: the matrix product a b (matmul's rules);
+* ``Transposed(a)``: aᵀ, the last two axes swapped.
+
+SymPy treats them as functions it knows nothing about, so simplification
+never reorders a matrix product; ``EVALUATE`` says how NumPy computes them.
+Needs the ``symbolic`` extra (SymPy).
+"""
+
+from functools import lru_cache
+
+import numpy as np
+
+from .maths import symbols
+from .maths.symbols import sympy  # the install message lives there
+
+# The number of examples, where a cost divides by it (the notes' m).
+M = sympy.Symbol("m")
+
+
+class SumOver(sympy.Function):
+    """Σ of an array along one axis (negative, kept as length 1)."""
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, x, axis):
+        # Numbers and m are the same in every entry: take them out of the sum
+        # (Σ_i -y_i/m = -(Σ_i y_i)/m), so that SymPy can cancel them.
+        if isinstance(x, sympy.Mul):
+            outside = [f for f in x.args if f.is_Number or f == M or f == 1 / M]
+            if outside:
+                inside = sympy.Mul(*[f for f in x.args if f not in outside])
+                return sympy.Mul(*outside) * cls(inside, axis)
+        return None
+
+
+class MatProd(sympy.Function):
+    """The matrix product a b of two whole-array symbols' expressions."""
+
+    nargs = 2
+
+
+class Transposed(sympy.Function):
+    """aᵀ: the last two axes of an array swapped."""
+
+    nargs = 1
+
+
+def _sum_over(x, axis):
+    return np.sum(x, axis=int(axis), keepdims=True)
+
+
+def _transposed(x):
+    return np.swapaxes(x, -1, -2)
+
+
+# How lambdify computes the three functions on NumPy arrays.
+EVALUATE = {"SumOver": _sum_over, "MatProd": np.matmul, "Transposed": _transposed}
+
+
+class NoWholeArrayFormError(NotImplementedError):
+    """An op whose maths moves entries around (a reshape, an index, a
+    maximum): it has no formula read entry by entry."""
+
+
+@lru_cache(maxsize=1024)
+def number(value):
+    """A Python or NumPy number as an exact SymPy number (0.25 is 1/4)."""
+    if isinstance(value, (bool, np.bool_)):
+        return sympy.Integer(int(value))
+    if float(value).is_integer():
+        return sympy.Integer(int(value))
+    return sympy.nsimplify(float(value), rational=True)
+
+
+class Term:
+    """A whole array as a formula: ``expr`` read entry by entry, ``shape`` the
+    array's shape, ``aligned`` the same shape with every axis a reduction took
+    away put back as length 1, so that broadcasting lines entries up."""
+
+    __slots__ = ("expr", "shape", "aligned")
+
+    def __init__(self, expr, shape, aligned=None):
+        self.expr = expr
+        self.shape = tuple(shape)
+        self.aligned = self.shape if aligned is None else tuple(aligned)
+
+    def __repr__(self):
+        return f"Term({self.expr}, shape={self.shape})"
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def T(self):
+        return transpose(self)
+
+    # ----- entrywise arithmetic, with NumPy's broadcasting -----
+
+    def _combine(self, other, operation, reflected=False):
+        other = as_term(other)
+        a, b = (other, self) if reflected else (self, other)
+        return Term(
+            operation(a.expr, b.expr),
+            np.broadcast_shapes(a.shape, b.shape),
+            np.broadcast_shapes(a.aligned, b.aligned),
+        )
+
+    def __add__(self, other):
+        return self._combine(other, lambda a, b: a + b)
+
+    def __radd__(self, other):
+        return self._combine(other, lambda a, b: a + b, reflected=True)
+
+    def __sub__(self, other):
+        return self._combine(other, lambda a, b: a - b)
+
+    def __rsub__(self, other):
+        return self._combine(other, lambda a, b: a - b, reflected=True)
+
+    def __mul__(self, other):
+        return self._combine(other, lambda a, b: a * b)
+
+    def __rmul__(self, other):
+        return self._combine(other, lambda a, b: a * b, reflected=True)
+
+    def __truediv__(self, other):
+        return self._combine(other, lambda a, b: a / b)
+
+    def __rtruediv__(self, other):
+        return self._combine(other, lambda a, b: a / b, reflected=True)
+
+    def __pow__(self, other):
+        return self._combine(other, lambda a, b: a**b)
+
+    def __rpow__(self, other):
+        return self._combine(other, lambda a, b: a**b, reflected=True)
+
+    def __neg__(self):
+        return Term(-self.expr, self.shape, self.aligned)
+
+    # ----- matrix products -----
+
+    def __matmul__(self, other):
+        other = as_term(other)
+        if self.ndim != 2 or other.ndim != 2:
+            raise NoWholeArrayFormError("matmul of arrays that are not both matrices")
+        shape = (self.shape[0], other.shape[1])
+        return Term(MatProd(self.expr, other.expr), shape)
+
+    def __rmatmul__(self, other):
+        return as_term(other) @ self
+
+    def __getitem__(self, index):
+        raise NoWholeArrayFormError("indexing")
+
+
+def as_term(x):
+    """A Term as it is; a number as a Term of shape ()."""
+    if isinstance(x, Term):
+        return x
+    if np.ndim(x) != 0:
+        raise NoWholeArrayFormError("an array of numbers inside an op's maths")
+    if isinstance(x, sympy.Basic):
+        return Term(x, ())
+    return Term(number(x.item() if isinstance(x, np.generic) else x), ())
+
+
+def _entrywise(function):
+    """``function`` of SymPy expressions, lifted to Terms and numbers."""
+
+    def apply(*xs):
+        if not any(isinstance(x, Term) for x in xs):
+            return function(*(as_term(x).expr for x in xs))
+        terms = [as_term(x) for x in xs]
+        return Term(
+            function(*(t.expr for t in terms)),
+            np.broadcast_shapes(*(t.shape for t in terms)),
+            np.broadcast_shapes(*(t.aligned for t in terms)),
+        )
+
+    apply.__name__ = getattr(function, "__name__", "entrywise")
+    return apply
+
+
+# ----- the namespace: what an op's maths and backward may call -------------
+
+exp, log, sqrt = _entrywise(sympy.exp), _entrywise(sympy.log), _entrywise(sympy.sqrt)
+abs, sign, tanh = _entrywise(sympy.Abs), _entrywise(sympy.sign), _entrywise(sympy.tanh)
+sin, cos, tan = _entrywise(sympy.sin), _entrywise(sympy.cos), _entrywise(sympy.tan)
+sinh, cosh, erf = _entrywise(sympy.sinh), _entrywise(sympy.cosh), _entrywise(sympy.erf)
+maximum, minimum = _entrywise(sympy.Max), _entrywise(sympy.Min)
+log1p = _entrywise(lambda x: sympy.log(1 + x))
+expm1 = _entrywise(lambda x: sympy.exp(x) - 1)
+positive = _entrywise(lambda x: sympy.Heaviside(x, 0))  # 1 for x > 0, else 0
+where = _entrywise(lambda cond, a, b: sympy.Piecewise((a, cond), (b, True)))
+equal, greater_equal = _entrywise(sympy.Eq), _entrywise(sympy.Ge)
+logical_and = _entrywise(sympy.And)
+# rounding, whose derivative SymPy is told is 0
+floor, ceil, round = (
+    _entrywise(symbols.floor), _entrywise(symbols.ceil), _entrywise(symbols.round)
+)
+
+
+def sigmoid(z):
+    return 1 / (1 + exp(-z))
+
+
+def log_sigmoid(z):
+    return -log(1 + exp(-z))
+
+
+def softmax(z, axis):
+    e = exp(z)
+    return e / sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(z, axis):
+    return z - log(sum(exp(z), axis=axis, keepdims=True))
+
+
+def shape(x):
+    return x.shape if isinstance(x, Term) else np.shape(x)
+
+
+def ndim(x):
+    return len(shape(x))
+
+
+def sum(x, axis=None, keepdims=False):
+    """Σ along ``axis``: a ``SumOver`` for each summed axis longer than 1."""
+    x = as_term(x)
+    axes = range(x.ndim) if axis is None else np.atleast_1d(axis)
+    axes = sorted({int(a) % x.ndim for a in axes}) if x.ndim else []
+    expr, aligned = x.expr, list(x.aligned)
+    if sorted(n for n in x.shape if n != 1) != sorted(n for n in aligned if n != 1):
+        raise NoWholeArrayFormError(f"a sum over an array broadcast to {x.shape}")
+    for axis in axes:
+        # the summed axis, counted from the end of the aligned shape
+        where_aligned = _aligned_axis(x, axis)
+        if where_aligned is None:
+            continue  # a length-1 axis: summing it changes nothing
+        length = aligned[where_aligned]
+        if expr.free_symbols:
+            expr = SumOver(expr, where_aligned - len(aligned))
+        else:  # the same number in every entry
+            expr = expr * length
+        aligned[where_aligned] = 1
+    kept = [1 if a in axes else n for a, n in enumerate(x.shape)]
+    dropped = [n for a, n in enumerate(x.shape) if a not in axes]
+    new_shape = kept if keepdims else dropped
+    return Term(expr, new_shape, aligned)
+
+
+def _aligned_axis(x, axis):
+    """Where ``x``'s axis ``axis`` sits in its aligned shape, or None for a
+    length-1 axis. The aligned shape differs from the shape only by axes of
+    length 1, so the longer axes match up in order."""
+    if x.shape[axis] == 1:
+        return None
+    rank = sorted(a for a, n in enumerate(x.shape) if n != 1).index(axis)
+    return [a for a, n in enumerate(x.aligned) if n != 1][rank]
+
+
+def _same_entries(x, new_shape):
+    """``x`` seen with a shape that only adds or drops axes of length 1."""
+    new_shape = tuple(new_shape)
+    if [n for n in x.shape if n != 1] != [n for n in new_shape if n != 1]:
+        raise NoWholeArrayFormError(f"reshaping {x.shape} to {new_shape}")
+    return Term(x.expr, new_shape, x.aligned)
+
+
+def reshape(x, new_shape):
+    x = as_term(x)
+    new_shape = np.empty(x.shape).reshape(new_shape).shape  # resolves a -1
+    return _same_entries(x, new_shape)
+
+
+def expand_dims(x, axis):
+    x = as_term(x)
+    return _same_entries(x, np.expand_dims(np.empty(x.shape), axis).shape)
+
+
+def broadcast_to(x, new_shape):
+    """The same entries, repeated: the formula does not change."""
+    x = as_term(x)
+    return Term(x.expr, new_shape, x.aligned)
+
+
+def transpose(x, axes=None):
+    x = as_term(x)
+    if x.ndim < 2:
+        return x
+    if x.ndim != 2 or axes not in (None, (1, 0)):
+        raise NoWholeArrayFormError(f"transposing axes {axes} of {x.shape}")
+    return Term(Transposed(x.expr), x.shape[::-1])
+
+
+def mT(x):
+    return transpose(x)
+
+
+def sum_to(x, new_shape):
+    """Sum over the axes broadcasting added, as the engine does."""
+    x = as_term(x)
+    extra = x.ndim - len(new_shape)
+    axes = [a for a in range(x.ndim) if a < extra or
+            (new_shape[a - extra] == 1 and x.shape[a] != 1)]
+    return reshape(sum(x, axis=tuple(axes), keepdims=True), new_shape) if axes else x
+
+
+def _no_whole_array_form(what):
+    def refuse(*args, **kwargs):
+        raise NoWholeArrayFormError(what)
+
+    return refuse
+
+
+# The primitives whose result mixes entries in ways a formula read entry by
+# entry cannot say; a node using one is derived by its numbers only.
+max = _no_whole_array_form("a maximum along an axis")
+winner_share = _no_whole_array_form("a maximum along an axis")
+prod = _no_whole_array_form("a product along an axis")
+cumsum = _no_whole_array_form("a cumulative sum")
+einsum = _no_whole_array_form("einsum")
+concatenate = _no_whole_array_form("concatenation")
+stack = _no_whole_array_form("stacking")
+scatter = _no_whole_array_form("scattering into an array")
