@@ -186,3 +186,47 @@ def test_sgd_step_refuses_a_gradient_that_is_not_an_array():
     (w * w).backward()  # dJ/dw = 4
     tg.optim.SGD([w], lr=0.25).step()
     assert w.item() == 1.0
+
+
+def test_an_update_that_changes_the_shape_or_dtype_is_refused():
+    """An optimiser's update must give values of the parameter's shape and
+    dtype; one that does not is named, and the parameter keeps its values."""
+
+    class Broken(tg.optim.SGD):
+        def update(self, i, W, dW):
+            return (W - self.lr * dW).astype(np.float32)
+
+    w = tg.tensor([1.0, 2.0], requires_grad=True, name="w")
+    (w * w).sum().backward()
+    with pytest.raises(TypeError, match=r"Broken.update gave params\[0\] \(w"):
+        Broken([w], lr=0.1).step()
+    np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
+    assert w.dtype == np.float64
+
+
+def test_a_step_on_a_zero_dimensional_parameter_keeps_an_array():
+    """NumPy returns a scalar for 0-d arrays; the parameter stays an array."""
+    w = tg.tensor(3.0, requires_grad=True)
+    (w * w).backward()
+    tg.optim.SGD([w], lr=0.25).step()
+    assert type(w.numpy()) is np.ndarray
+    assert w.item() == 3.0 - 0.25 * 6.0
+
+
+def test_values_after_a_step_are_safe_to_change_through_data():
+    """The new values an optimiser gives a parameter start locked (a graph
+    will hold them), yet ``W.data`` is still a writable array, and writing
+    into it changes no graph built before the write."""
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    opt = tg.optim.SGD([w], lr=0.5)
+    (w * w).sum().backward()
+    opt.step()  # w = [0, 0]
+    with pytest.raises(ValueError, match="read-only"):
+        w.numpy()[0] = 7.0  # shared, and locked: the next graph may hold it
+    opt.zero_grad()
+    J = (w * 3.0).sum()
+    w.data[0] = 7.0  # a copy of its own: J's graph keeps the values it used
+    J.backward()
+    np.testing.assert_array_equal(w.grad, [3.0, 3.0])
+    np.testing.assert_array_equal(w.numpy(), [7.0, 0.0])
+    assert J.item() == 0.0

@@ -475,3 +475,18 @@ def test_ops_have_a_readable_repr():
     x = tg.tensor(np.ones((2, 3)), requires_grad=True)
     assert repr(x.sum(axis=0).op) == "Sum(axis=0, keepdims=False)"
     assert repr(x.exp().op) == "Exp()"
+
+
+def test_detach_shares_the_values_and_a_held_array_stays_safe():
+    """``detach`` shares the array (as PyTorch's does); where a graph holds
+    it, writing through the detached leaf's ``.data`` leaves the graph's
+    values alone, so the gradient is still that of the values it used."""
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    J = (x * x).sum()
+    d = x.detach()
+    assert d.numpy() is x.numpy()  # shared, not copied
+    d.data[0] = 10.0  # d gets a copy of its own
+    J.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])
+    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])
+    np.testing.assert_array_equal(d.numpy(), [10.0, 2.0])

@@ -21,6 +21,7 @@ from heapq import heapify, heappop, heappush
 import numpy as np
 
 from . import anomaly, modes
+from .derivation import derivation, derive
 from .maths import numeric, tensors
 from .naming import (
     equation,
@@ -37,6 +38,7 @@ from .tensor import Tensor
 __all__ = [
     "nodes", "labels", "equation", "equations", "operand_text", "operand_texts",
     "scope", "backward", "backward_steps", "Step", "Contribution",
+    "derivation", "derive",
 ]
 
 
@@ -111,7 +113,10 @@ def chain_rule(seeds, m, keep=None):
         if keep is not None:
             keep(node, g)
         elif op is None:
-            _accumulate_into_leaf(node, g, id(g) in passed_on)
+            if node.grad is None and g.base is None and id(g) not in passed_on:
+                node.grad = g  # the usual case: the first gradient, its own array
+            else:
+                _accumulate_into_leaf(node, g, id(g) in passed_on)
         else:
             node.grad = g
         if op is None:

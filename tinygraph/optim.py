@@ -8,8 +8,8 @@ learning rate, mu the momentum rate, W a parameter and dJ/dW its gradient.
 Defaults and update formulas are PyTorch's (``torch.optim``), so a model
 trains the same step for step in both.
 
-Every step assigns each parameter a new array (``p.data = W - ...``),
-never writing into the old one: a recorded graph may still hold it.
+Every step gives each parameter a new array (``W - ...``), never writing
+into the old one: a recorded graph may still hold it.
 """
 
 from __future__ import annotations
@@ -87,13 +87,30 @@ class Optimizer:
         leaves the model as it was.
         """
         name = type(self).__name__
-        for i, p in enumerate(self.params):
-            _check_gradient(name, i, p)
-        for i, p in enumerate(self.params):
+        params = self.params
+        for i, p in enumerate(params):
+            grad, W = p.grad, p._data
+            # the usual case, tested inline: this runs for every parameter
+            # at every step
+            if grad is not None and not (
+                type(grad) is np.ndarray
+                and grad.shape == W.shape
+                and grad.dtype == W.dtype
+            ):
+                _check_gradient(name, i, p)
+        for i, p in enumerate(params):
             if p.grad is not None:
-                # p.numpy() reads the values without copying; update returns
-                # a new array, so a graph that used the old values keeps them
-                p.data = self.update(i, p.numpy(), p.grad)
+                W = p._data
+                new = self.update(i, W, p.grad)
+                if type(new) is not np.ndarray:
+                    new = np.asarray(new)  # NumPy gives a scalar for 0-d arrays
+                if new.shape != W.shape or new.dtype != W.dtype:
+                    raise TypeError(
+                        f"{name}.update gave params[{i}] ({_describe(p)}, "
+                        f"{W.dtype}) new values of shape {new.shape} and dtype "
+                        f"{new.dtype}; an update keeps both"
+                    )
+                p._take_values(new)
 
     def update(self, i: int, W: np.ndarray, dW: np.ndarray) -> np.ndarray:
         """The new values of params[i], a new array: each optimiser's maths."""
@@ -359,17 +376,9 @@ def _describe(p):
 
 
 def _check_gradient(name, i, p):
-    """``p.grad`` must be None or an array of p's own shape and dtype."""
+    """Raise if ``p.grad``, not the usual array of p's own shape and dtype,
+    cannot update p."""
     grad = p.grad
-    if grad is None:
-        return
-    values = p.numpy()
-    if (
-        type(grad) is np.ndarray
-        and grad.shape == values.shape
-        and grad.dtype == values.dtype
-    ):
-        return  # the usual case, checked first
     if not isinstance(grad, (np.ndarray, np.generic)):
         raise TypeError(
             f"{name}.step: params[{i}] ({_describe(p)}) has a gradient of type "

@@ -231,6 +231,15 @@ class Tensor:
         self._data = array
         self._held = False
 
+    def _take_values(self, array: np.ndarray) -> None:
+        """Replace the values with ``array``, a new array of the same shape
+        and dtype that nobody else has (an optimiser's step). It is made
+        read-only at once, as the next forward pass would make it anyway:
+        locked once here, the array costs that pass nothing."""
+        array.setflags(False)  # write=False, said positionally: it is faster
+        self._data = array
+        self._held = True
+
     @property
     def requires_grad(self) -> bool:
         """Whether gradients flow to this tensor (set it on leaves only)."""
@@ -260,8 +269,12 @@ class Tensor:
         self.grad = None
 
     def detach(self) -> Tensor:
-        """The same data as a new leaf that records nothing."""
-        return Tensor._from_op(self.data)
+        """The same values as a new leaf that records nothing. It shares the
+        array, as PyTorch's detach does; an array a graph holds stays held
+        (read-only, copied when written through ``.data``)."""
+        leaf = Tensor._from_op(self._data)
+        leaf._held = self._held
+        return leaf
 
     def __reduce__(self):
         # Pickled (and deep-copied) as a leaf, without the graph, as PyTorch

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..scopes import scope
+from ..modes import Modes, this_thread
 from ..tensor import Tensor
 
 
@@ -48,8 +48,20 @@ class Module:
         label = getattr(self, "label", type(self).__name__)
         if label is None:
             return self.forward(*inputs)
-        with scope(label):
+        # ``with tg.graph.scope(label):``, written out (a module call is
+        # frequent, and this costs half as much): the nodes made inside
+        # record the label, and the scope closes even if forward raises.
+        grad_enabled, detect_anomaly, outer = this_thread.modes
+        this_thread.modes = tuple.__new__(
+            Modes, (grad_enabled, detect_anomaly, (*outer, str(label)))
+        )
+        try:
             return self.forward(*inputs)
+        finally:
+            grad_enabled, detect_anomaly, _ = this_thread.modes
+            this_thread.modes = tuple.__new__(
+                Modes, (grad_enabled, detect_anomaly, outer)
+            )
 
     # ----- what the module holds -----------------------------------------
 
