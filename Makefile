@@ -42,7 +42,7 @@ $(VENV)/bin/python:
 	PYTHON=$(PYTHON) bash scripts/ensure_venv.sh $(VENV)
 
 $(VENV)/.demo: $(VENV)/bin/python setup.cfg
-	@$(INSTALL) data
+	@$(INSTALL) data,live
 	@touch $@
 
 $(VENV)/.test: $(VENV)/bin/python setup.cfg

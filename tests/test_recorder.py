@@ -152,6 +152,22 @@ def test_boundary_of_several_classes_is_a_softmax_per_point():
     assert recorder.records[0].layers[1].update_ratio is None  # no `with`
 
 
+def test_a_regression_has_no_accuracy():
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(3, 8)), rng.normal(size=(1, 8))
+    net = tg.nn.Sequential(tg.nn.Linear(3, 2, rng=0), tg.nn.Tanh(),
+                           tg.nn.Linear(2, 1, rng=1))
+    recorder = tg.Recorder(net, tg.nn.mse, test=(X, Y))
+    J = tg.nn.mse(net(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)
+    (record,) = recorder.records
+    assert record.accuracy is None and record.test_accuracy is None
+    A = np.tanh(net[0].W.numpy() @ X + net[0].b.numpy())
+    A2 = net[2].W.numpy() @ A + net[2].b.numpy()
+    assert record.test_cost == pytest.approx(np.sum((A2 - Y) ** 2) / (2 * 8))
+
+
 def test_probe_graph_is_frozen_with_its_own_gradients():
     recorder, W, b, X, Y, *_ = recorded_step_zero(probe_size=3)
     record = recorder.records[0]

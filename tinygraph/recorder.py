@@ -153,7 +153,7 @@ class _AfterStep:
                 float(np.sum((p.numpy() - old) ** 2))
                 for p, old in zip(self.recorder.parameters, self.snapshot.params)
             ]
-        self.recorder._announce(self.snapshot)
+        self.recorder._announce()
         return False
 
 
@@ -176,7 +176,8 @@ class Recorder:
     grid : points per side of the decision-boundary grid (2-D inputs).
     bins : bins of each histogram.
     on_record : a function, or a list of them, called with the recorder
-        after each recorded step (a live view uses it).
+        after each recorded step, when the ``with`` block ends (without
+        one, at the next call of ``step``); a live view uses it.
 
     Set ``recorder.enabled = False`` to stop recording: ``step`` then only
     counts.
@@ -246,6 +247,7 @@ class Recorder:
         self.steps_seen = 0
         self._snapshots: list[_Snapshot] = []
         self._records: list[StepRecord] = []
+        self._unannounced: _Snapshot | None = None
         self.grid_points: _Grid | None = None
         self.points: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -258,6 +260,8 @@ class Recorder:
         on; use it around ``opt.step()`` (``with recorder.step(J, X, Y):``)
         to also record how far the step moved each layer.
         """
+        if self._unannounced is not None:  # the last record had no `with`
+            self._announce()
         count = self.steps_seen
         self.steps_seen = count + 1
         if not self.enabled or count % self.every:
@@ -284,9 +288,12 @@ class Recorder:
             layers=_layers_of(J, self.parameters),
         )
         self._snapshots.append(snapshot)
+        self._unannounced = snapshot
         return _AfterStep(self, snapshot)
 
-    def _announce(self, snapshot: _Snapshot) -> None:
+    def _announce(self) -> None:
+        """Tell ``on_record`` of the latest record (once the step is taken)."""
+        self._unannounced = None
         for callback in self.on_record:
             callback(self)
 
@@ -383,8 +390,8 @@ class Recorder:
 
     def _accuracy(self, model, X, Y):
         output = self._forward(model, X)
-        if output.shape != Y.shape:
-            return None  # not a classifier with labels of its output's shape
+        if not _are_labels(Y, output):
+            return None
         return diagnostics.accuracy(output, Y, self.outputs)
 
     def _evaluate(self, model, X, Y):
@@ -396,7 +403,7 @@ class Recorder:
         finally:
             model.train()
         accuracy = None
-        if output.shape == Y.shape:
+        if _are_labels(Y, output):
             accuracy = diagnostics.accuracy(output.numpy(), Y, self.outputs)
         return test_cost, accuracy
 
@@ -425,6 +432,14 @@ class Recorder:
 
 def _values(x) -> np.ndarray:
     return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _are_labels(Y, output) -> bool:
+    """Is Y a classifier's labels for this output: 0/1 for one output row,
+    one-hot columns for more? (A regression's targets are not.)"""
+    if np.shape(output) != Y.shape or not np.isin(Y, (0, 1)).all():
+        return False
+    return Y.shape[0] == 1 or bool(np.all(Y.sum(axis=0) == 1))
 
 
 def _flat(arrays) -> np.ndarray:

@@ -6,6 +6,8 @@
 * ``table(J)``: the derivation table, one row per u-variable;
 * ``frames(J)``: the backward pass one node at a time, as data;
 * ``step_through(J, "steps.html")``: a page that steps through it.
+* ``training_page(recorder, "training.html")``: a page that replays the
+  training a ``tg.Recorder`` recorded (``watch(recorder)``: live in Jupyter).
 
 This package reads graphs only through tinygraph's public graph API
 (``tg.graph``) and public tensor attributes, never the engine's internals.
@@ -17,6 +19,7 @@ from .frames import Frame, Term, frames
 from .output import GraphvizMissingError, render
 from .page import step_through
 from .table import Table, table
+from .training import TrainingPage, progress, training_page, watch
 
 __all__ = [
     "Check",
@@ -29,4 +32,8 @@ __all__ = [
     "render",
     "step_through",
     "table",
+    "TrainingPage",
+    "progress",
+    "training_page",
+    "watch",
 ]

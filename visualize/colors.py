@@ -41,3 +41,17 @@ PAGE = {
     "highlight": "#e67e22",  # the node being processed and its outgoing edges
     "grad": GRAD,
 }
+
+# The training page (``training.py``, ``training_plots.py`` and
+# ``assets/training.css``, which reads them as ``var(--name)``): the
+# training and held-out curves, the mark of the current step, the
+# histograms, and the health panel's warnings. Its decision boundary uses
+# matplotlib's colour maps (see ``training_plots.py``).
+TRAIN = "#1f6fb4"
+TEST = "#d35400"
+STEP_MARK = "#444444"
+HISTOGRAM_MARK = "#e67e22"  # bright on the histograms' blues
+WARNING = "#a93226"
+WARNING_FILL = "#fdecea"
+HEALTHY = "#1e8449"
+PANEL_RULE = "#e3e3e3"

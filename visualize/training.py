@@ -1,0 +1,354 @@
+"""Watch a network learn: a page for a ``tg.Recorder``'s recording.
+
+* ``training_page(recorder, path=None)``: one self-contained HTML page (no
+  server, no network; the plots are inline SVG and PNG data): a step
+  slider with play/pause, the cost and accuracy curves with the current
+  step marked, the decision boundary for two-dimensional inputs, each
+  layer's health with a plain warning when gradients vanish or explode or
+  units die, the layers' histograms, and the graph of one small batch with
+  its values and gradients at that step. It shows inline in Jupyter.
+* ``watch(recorder)``: in Jupyter, shows the page at once and updates it
+  while training runs (an IPython display handle).
+* ``progress(iterable)``: tqdm's progress bar, in a terminal or a notebook.
+
+The plots come from matplotlib and the progress bar from tqdm, the optional
+``live`` extra, imported only when used.
+"""
+
+import html
+import json
+import re
+import time
+import warnings
+from importlib.resources import files
+from pathlib import Path
+
+import graphviz
+
+from . import colors, training_plots
+from .dot import draw
+from .output import INSTALL_HINT
+
+# The page's colours, as CSS custom properties read by assets/training.css.
+STYLE_COLORS = {
+    "text": colors.PAGE["text"],
+    "header": colors.PAGE["header"],
+    "header-rule": colors.PAGE["header-rule"],
+    "hint": colors.PAGE["hint"],
+    "warning": colors.WARNING,
+    "warning-fill": colors.WARNING_FILL,
+    "healthy": colors.HEALTHY,
+    "panel-rule": colors.PANEL_RULE,
+    "mark": colors.STEP_MARK,
+}
+# An inline page in a notebook: this tall until its script has measured it.
+FRAME_HEIGHT = 900
+# Drawing more steps than this at once shows a progress bar.
+QUIET_BELOW = 20
+
+
+def progress(iterable=None, **options):
+    """``tqdm.auto.tqdm(iterable, **options)``: a text bar in a terminal, a
+    widget in Jupyter."""
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        raise ImportError(
+            "progress bars come from tqdm, which is not installed: "
+            + training_plots.INSTALL.replace("matplotlib", "tqdm")
+        ) from None
+    return tqdm(iterable, **options)
+
+
+class TrainingPage:
+    """The page of a recorder's records so far; shows inline in Jupyter.
+
+    Each step's plots are drawn once and kept, so a page that is shown
+    again while training goes on draws only the new steps.
+    """
+
+    def __init__(self, recorder, title=None):
+        self.recorder = recorder
+        self.title = title or "Watching the network learn"
+        self.drawn = []
+        self.boundary_painter = None
+
+    def html(self):
+        """The whole page as one string."""
+        records = self.recorder.records
+        if not records:
+            return _empty_page(self.title, self.recorder)
+        new = records[len(self.drawn):]
+        if len(new) > QUIET_BELOW:
+            new = progress(new, desc="drawing the training page", unit="step",
+                           leave=False)
+        for record in new:
+            self.drawn.append(self.entry_for(record))
+        style = _css_variables() + _asset("training.css")
+        two_d = self.recorder.grid_points is not None
+        histograms, shifts = training_plots.histogram_history(records)
+        return PAGE.format(
+            title=html.escape(self.title),
+            style=style,
+            last=len(records) - 1,
+            curves=training_plots.cost_curves(records),
+            histograms=histograms,
+            shifts=json.dumps(shifts),
+            boundary=BOUNDARY_PANEL if two_d else "",
+            summary=html.escape(_summary(self.recorder)),
+            records=_script_json(self.drawn),
+            script=_asset("training.js"),
+        )
+
+    def save(self, path):
+        """Write the page to ``path`` and return ``path``."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.html(), encoding="utf-8")
+        return path
+
+    def _repr_html_(self):
+        # An iframe keeps the page's ids, style and script apart from the
+        # notebook's and from other pages in it.
+        return (
+            f'<iframe srcdoc="{html.escape(self.html(), quote=True)}" '
+            f'style="width:100%;height:{FRAME_HEIGHT}px;border:1px solid '
+            f'{colors.PANEL_RULE}" title="{html.escape(self.title)}"></iframe>'
+        )
+
+    def entry_for(self, record):
+        """What the page's script shows for one record, ready to display."""
+        entry = {
+            "step": record.step,
+            "numbers": _numbers(record),
+            "finite": record.finite,
+            "warnings": record.warnings,
+            "layers": [_layer_row(layer) for layer in record.layers],
+            "graph": _graph_svg(record.graph),
+        }
+        if record.boundary is not None:
+            if self.boundary_painter is None:
+                self.boundary_painter = training_plots.BoundaryPainter(
+                    self.recorder.grid_points, self.recorder.points,
+                    outputs_one_row=record.boundary.ndim == 2)
+            entry["boundary"] = self.boundary_painter.uri(record.boundary)
+        return entry
+
+
+def training_page(recorder, path=None, title=None):
+    """The page for ``recorder`` (a ``tg.Recorder``); written to ``path`` if
+    given. Returns the ``TrainingPage``, which Jupyter shows inline.
+
+    >>> import numpy as np, tinygraph as tg, visualize, tempfile, os
+    >>> net = tg.nn.Sequential(tg.nn.Linear(2, 3, rng=0), tg.nn.Tanh(),
+    ...                        tg.nn.Linear(3, 1, rng=1))
+    >>> cost = tg.nn.binary_cross_entropy_with_logits
+    >>> recorder = tg.Recorder(net, cost, every=1)
+    >>> X, Y = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[0.0, 1.0]])
+    >>> J = cost(net(X), Y)
+    >>> J.backward()
+    >>> recorder.step(J, X, Y) is not None
+    True
+    >>> path = os.path.join(tempfile.mkdtemp(), "training.html")
+    >>> page = visualize.training_page(recorder, path)
+    >>> "const RECORDS" in open(path, encoding="utf-8").read()
+    True
+    """
+    page = TrainingPage(recorder, title)
+    if path is not None:
+        page.save(path)
+    return page
+
+
+class LiveTraining:
+    """A page shown in Jupyter that redraws itself as records arrive."""
+
+    def __init__(self, recorder, seconds=1.0, title=None):
+        self.page = TrainingPage(recorder, title)
+        self.seconds = seconds
+        self.last_shown = -float("inf")
+        self.handle = None
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:
+            get_ipython = None
+        if get_ipython is None or get_ipython() is None:
+            warnings.warn(
+                "visualize.watch: not running in Jupyter, so nothing is shown "
+                "while training; write the page afterwards with "
+                "visualize.training_page(recorder, 'training.html')",
+                stacklevel=3,
+            )
+        else:
+            self.handle = display(self.page, display_id=True)
+            self.last_shown = time.monotonic()
+        recorder.on_record.append(self.redraw_if_due)
+
+    def redraw_if_due(self, recorder):
+        if time.monotonic() - self.last_shown >= self.seconds:
+            self.update()
+
+    def update(self):
+        """Redraw the page now, with every record so far."""
+        if self.handle is not None:
+            self.handle.update(self.page)
+            self.last_shown = time.monotonic()
+
+
+def watch(recorder, seconds=1.0, title=None):
+    """Show the training page in Jupyter now and redraw it while training.
+
+    It redraws after a recorded step when ``seconds`` have passed since the
+    last redraw; call ``.update()`` on the result once training is over to
+    show the last steps. Outside Jupyter it shows nothing (and warns).
+    """
+    return LiveTraining(recorder, seconds, title)
+
+
+def _summary(recorder):
+    return (f"{len(recorder.records)} steps recorded, every {recorder.every}th of "
+            f"{recorder.steps_seen}")
+
+
+def _numbers(record):
+    parts = [f"cost {record.cost:.4g}"]
+    if record.test_cost is not None:
+        parts.append(f"held-out cost {record.test_cost:.4g}")
+    if record.accuracy is not None:
+        parts.append(f"batch accuracy {record.accuracy:.1%}")
+    if record.test_accuracy is not None:
+        parts.append(f"held-out accuracy {record.test_accuracy:.1%}")
+    return " · ".join(parts)
+
+
+def _layer_row(layer):
+    """The health table's cells for one layer, as text."""
+    if layer.saturated is None:
+        units = "–"
+    elif layer.activation == "relu":
+        units = f"{layer.saturated:.0%} dead"
+    else:
+        units = f"{layer.saturated:.0%} saturated"
+    ratio = "–" if layer.update_ratio is None else f"{layer.update_ratio:.1e}"
+    return [
+        layer.name,
+        layer.activation or "none",
+        ", ".join(layer.parameters),
+        f"{layer.gradient_norm:.2e}",
+        ratio,
+        units,
+    ]
+
+
+def _graph_svg(J):
+    """The drawing of the probe batch's graph, inline SVG, or why not."""
+    try:
+        svg = draw(J).pipe(format="svg").decode("utf-8")
+    except graphviz.ExecutableNotFound:
+        return (f"<p class='missing'>No drawing: Graphviz's dot program is "
+                f"missing. {html.escape(INSTALL_HINT)}.</p>")
+    return svg[svg.index("<svg"):]
+
+
+def _empty_page(title, recorder):
+    message = (
+        f"Nothing has been recorded yet: the recorder has seen "
+        f"{recorder.steps_seen} training steps. Call recorder.step(J, X, Y) after "
+        "J.backward() in the training loop (around opt.step()); it records "
+        f"step 0 and every {recorder.every}th step after it."
+    )
+    return EMPTY_PAGE.format(
+        title=html.escape(title),
+        style=_css_variables() + _asset("training.css"),
+        message=html.escape(message),
+    )
+
+
+def _css_variables():
+    lines = [f"  --{name}: {color};" for name, color in STYLE_COLORS.items()]
+    return ":root {\n" + "\n".join(lines) + "\n}\n"
+
+
+def _asset(name):
+    """The text of ``assets/<name>``, package data beside this module."""
+    return (files(__package__) / "assets" / name).read_text(encoding="utf-8")
+
+
+def _script_json(data):
+    """JSON that is safe inside ``<script>``: no ``</`` can close the tag."""
+    return re.sub(r"</", r"<\\/", json.dumps(data, ensure_ascii=True))
+
+
+BOUNDARY_PANEL = """<section id="boundary-panel">
+    <h2>Decision boundary</h2>
+    <img id="boundary" alt="the network's prediction over the plane">
+    <p class="hint">colour: the predicted class; line: P = 1/2; dots: held-out
+    examples</p>
+  </section>"""
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body data-index="{last}" data-step="">
+<header>
+  <h1>{title}</h1>
+  <div class="controls">
+    <button id="play" type="button">&#9654; play</button>
+    <input id="slider" type="range" min="0" max="{last}" value="{last}" step="1"
+      aria-label="recorded step">
+    <span id="counter"></span>
+    <span class="hint">{summary}; &#8592; &#8594; on the slider</span>
+  </div>
+  <p id="numbers"></p>
+</header>
+<main>
+  <section id="curves-panel">
+    <h2>Cost and accuracy</h2>
+    <div id="curves">{curves}</div>
+  </section>
+  {boundary}
+  <section id="health-panel">
+    <h2>Health of each layer</h2>
+    <table id="health">
+      <thead><tr><th>layer</th><th>activation</th><th>parameters</th>
+        <th>gradient norm</th><th>update / size</th><th>units</th></tr></thead>
+      <tbody></tbody>
+    </table>
+    <ul id="warnings"></ul>
+    <h3>How each layer's values are spread, step by step</h3>
+    <div id="histograms">{histograms}</div>
+    <p class="hint">each column is one step's histogram: the darker, the more
+    values in that bin</p>
+  </section>
+  <section id="graph-panel">
+    <h2>The graph of one small batch, with its values and gradients</h2>
+    <div id="graph"></div>
+  </section>
+</main>
+<script>
+const RECORDS = {records};
+const MARK_SHIFTS = {shifts};
+{script}
+</script>
+</body>
+</html>
+"""
+
+EMPTY_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body>
+<header><h1>{title}</h1></header>
+<main><p id="empty">{message}</p></main>
+</body>
+</html>
+"""
