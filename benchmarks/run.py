@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np
 
-from benchmarks import chain, mlp
+from benchmarks import chain, mlp, recording
 from benchmarks.timing import interleaved_medians, paired_ratio, spread
 
 OPTIONAL = {"torch": "torch", "mygrad": "mygrad", "autograd": "autograd"}
@@ -289,7 +289,29 @@ def scaling(sizes, batch_sizes, timing, implementations):
     return rows
 
 
-SECTIONS = ("deep_chain", "mlp_step", "op_overhead", "scaling")
+# ----- recording ---------------------------------------------------------
+
+
+def recording_cost(timing, steps):
+    """The demo's training step with and without a tg.Recorder (issue 17)."""
+    runs = {mode: recording.training_run(mode, steps) for mode in recording.MODES}
+    medians, samples = interleaved_medians(runs, **timing)
+    rows = [
+        [mode, f"{medians[mode] / steps * 1e6:.0f}",
+         f"{paired_ratio(samples, mode, 'none'):.3f}x"]
+        for mode in recording.MODES
+    ]
+    shape = "-".join(map(str, recording.SIZES))
+    print(f"## recording: the demo's training step ({shape} ReLU, m={recording.BATCH}"
+          f", SGD momentum) with a tg.Recorder\n")
+    print(table(["recorder", "us per step", "vs none"], rows))
+    analysis = recording.analysis_seconds(steps)
+    print(f"\nworking out one record afterwards (recorder.records): "
+          f"{analysis * 1e3:.2f} ms\n")
+    return {mode: paired_ratio(samples, mode, "none") for mode in recording.MODES}
+
+
+SECTIONS = ("deep_chain", "mlp_step", "op_overhead", "scaling", "recording")
 
 
 def main(argv=None):
@@ -333,6 +355,8 @@ def main(argv=None):
         results["scaling"] = scaling(
             medium, batch_sizes, timing, available(mlp.IMPLEMENTATIONS)
         )
+    if "recording" in args.only:
+        results["recording"] = recording_cost(timing, 20 if args.quick else 100)
     print(f"at end: {load()}; took {time.perf_counter() - started:.0f} s")
     return results
 

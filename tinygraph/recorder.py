@@ -24,7 +24,8 @@ recorded costs one counter.
 
 A layer is a scope of the graph (``tg.nn.Linear`` opens "Layer 1", and the
 activation after it in a ``Sequential`` joins it): its parameters and the
-sigmoid, tanh or ReLU outputs made inside it.
+sigmoid, tanh or ReLU outputs made inside it. Which parameters belong to
+which layer is read from the graph of the first recorded step.
 """
 
 from __future__ import annotations
@@ -87,13 +88,11 @@ class StepRecord:
 
 @dataclass
 class _LayerParts:
-    """Where a layer sits in the graph of J: its parameters (by index), the
-    ones a matmul uses (its weights), its activation and that's values."""
+    """A layer's parameters (indices into ``Recorder.parameters``) and the
+    ones a matmul uses (its weights, not its biases)."""
 
     indices: list[int]
     weights: list[int]
-    activation: str | None = None
-    values: np.ndarray | None = None
 
 
 @dataclass
@@ -106,9 +105,10 @@ class _Snapshot:
     Y: np.ndarray
     params: list[np.ndarray]
     grads: list[np.ndarray | None]
-    layers: dict[str, _LayerParts]
-    # the squared distance each parameter moved, once the step is taken
-    moved: list[float] | None = None
+    # (scope, op name, values) of each sigmoid, tanh or ReLU node of J
+    activations: list[tuple[str | None, str, np.ndarray]]
+    # the parameters' values after the step, once it is taken
+    after: list[np.ndarray] | None = None
 
 
 @dataclass
@@ -149,10 +149,7 @@ class _AfterStep:
 
     def __exit__(self, *exception):
         if exception[0] is None:
-            self.snapshot.moved = [
-                float(np.sum((p.numpy() - old) ** 2))
-                for p, old in zip(self.recorder.parameters, self.snapshot.params)
-            ]
+            self.snapshot.after = [p.numpy().copy() for p in self.recorder.parameters]
         self.recorder._announce()
         return False
 
@@ -248,6 +245,7 @@ class Recorder:
         self._snapshots: list[_Snapshot] = []
         self._records: list[StepRecord] = []
         self._unannounced: _Snapshot | None = None
+        self.layout: dict[str, _LayerParts] | None = None
         self.grid_points: _Grid | None = None
         self.points: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -275,6 +273,9 @@ class Recorder:
             )
         if self.probe is None:
             self.probe = (X[:, : self.probe_size], Y[:, : self.probe_size])
+        if self.layout is None:
+            # which layer each parameter belongs to: the same at every step
+            self.layout = _layers_of(J, self.parameters)
         if self.grid_points is None and X.shape[0] == 2:
             self._place_grid(X, Y)
         snapshot = _Snapshot(
@@ -285,7 +286,7 @@ class Recorder:
             params=[p.numpy().copy() for p in self.parameters],
             grads=[None if p.grad is None else np.array(p.grad)
                    for p in self.parameters],
-            layers=_layers_of(J, self.parameters),
+            activations=_activations(J),
         )
         self._snapshots.append(snapshot)
         self._unannounced = snapshot
@@ -327,7 +328,7 @@ class Recorder:
         test_cost = test_accuracy = None
         if self.test is not None:
             test_cost, test_accuracy = self._evaluate(frozen, *self.test)
-        layers = [self._layer(name, snap, parts) for name, parts in snap.layers.items()]
+        layers = [self._layer(name, snap, parts) for name, parts in self.layout.items()]
         warnings = diagnostics.health_warnings(
             [diagnostics.LayerHealth(layer.name, layer.gradient_norm,
                                      layer.update_ratio, layer.activation,
@@ -351,14 +352,17 @@ class Recorder:
         )
 
     def _layer(self, name, snap, parts) -> LayerRecord:
-        indices, activation, values = parts.indices, parts.activation, parts.values
+        indices = parts.indices
+        # the layer's last sigmoid, tanh or ReLU, if it has one
+        activation = values = None
+        for scope, op_name, array in snap.activations:
+            if scope == name:
+                activation, values = op_name, array
         grads = [snap.grads[i] for i in indices if snap.grads[i] is not None]
         params = [snap.params[i] for i in indices]
         ratio = None
-        if snap.moved is not None:
-            size = diagnostics.gradient_norm(*params)
-            moved = math.sqrt(sum(snap.moved[i] for i in indices))
-            ratio = moved / size if size else (0.0 if moved == 0 else math.inf)
+        if snap.after is not None:
+            ratio = diagnostics.update_ratio(params, [snap.after[i] for i in indices])
         saturated = None
         if activation == "relu":
             saturated = diagnostics.dead_share(values)
@@ -459,8 +463,17 @@ def _check_batch(X, Y, who):
         )
 
 
+def _activations(J):
+    """(innermost scope, op name, values) of each sigmoid, tanh or ReLU of J."""
+    return [
+        (node.scope[-1] if node.scope else None, node.op.name, node.numpy())
+        for node in graph.nodes(J)
+        if node.op is not None and node.op.name in WATCHED
+    ]
+
+
 def _layers_of(J, parameters):
-    """Each layer of J's graph: its parameters and its activation.
+    """Each layer of J's graph, by name: the parameters it uses.
 
     A layer is the innermost scope of the nodes that use its parameters;
     a parameter used outside any scope is a layer of its own.
@@ -482,6 +495,4 @@ def _layers_of(J, parameters):
                 parts.indices.append(i)
             if op.name == "matmul" and i not in parts.weights:
                 parts.weights.append(i)
-        if name in layers and op.name in WATCHED:
-            layers[name].activation, layers[name].values = op.name, node.numpy()
     return layers
