@@ -3,10 +3,14 @@
 Run with ``python demo.py`` from the checkout (or ``make demo``). It trains
 a 64-64-10 ReLU network with softmax cross-entropy and mini-batch gradient
 descent with momentum on scikit-learn's 8x8 digits, printing the cost of
-every epoch, and reports the accuracy on held-out digits. Then it draws
-the graph of one forward and backward pass on a few examples, with the
-notes' composed softmax + cross-entropy so the u-variables show, into
-``out/graph.svg`` and ``out/steps.html``, and says how to open the page.
+every epoch under a progress bar, and reports the accuracy on held-out
+digits. A ``tg.Recorder`` watches every 9th of the 900 steps (100 steps
+recorded); ``out/training.html`` replays them: the cost and accuracy
+curves, the health of each layer, the spread of its weights, gradients and
+activations, and the graph of four digits at each recorded step. Then it
+draws the graph of one forward and backward pass on a few examples, with
+the notes' composed softmax + cross-entropy so the u-variables show, into
+``out/graph.svg`` and ``out/steps.html``, and says how to open the pages.
 
 It lives at the top of the checkout, above both packages, because it uses
 both: the engine (``tinygraph``) must not depend on the drawing package, and
@@ -30,13 +34,8 @@ LEARNING_RATE = 0.05
 MOMENTUM = 0.9
 HIDDEN = 64
 SEED = 0
+RECORD_EVERY = 9  # 45 batches an epoch, 20 epochs: 100 steps recorded
 OUT = "out"
-
-
-def progress_bar(done, total, width=30):
-    """``[#########.....]  12/45``: a text bar, no dependency needed."""
-    filled = width * done // total
-    return f"[{'#' * filled}{'.' * (width - filled)}] {done:>{len(str(total))}}/{total}"
 
 
 def accuracy(model, X, Y):
@@ -49,7 +48,10 @@ def accuracy(model, X, Y):
 
 
 def train(data, out=sys.stdout):
-    """Train the network on ``data`` (a ``tg.datasets.Dataset``); return it."""
+    """Train the network on ``data`` (a ``tg.datasets.Dataset``).
+
+    Returns the model and the ``tg.Recorder`` that watched it.
+    """
     rng = np.random.default_rng(SEED)
     n_features, n_classes = data.X_train.shape[0], data.Y_train.shape[0]
     model = tg.nn.Sequential(
@@ -57,29 +59,30 @@ def train(data, out=sys.stdout):
         tg.nn.ReLU(),
         tg.nn.Linear(HIDDEN, n_classes, rng=rng),
     )
+    cost = tg.nn.cross_entropy_with_logits  # stable and exactly softmax + log-loss
     optimizer = tg.optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=MOMENTUM)
+    recorder = tg.Recorder(model, cost, every=RECORD_EVERY,
+                           test=(data.X_test, data.Y_test))
     m = data.X_train.shape[1]
     n_batches = -(-m // BATCH_SIZE)
-    live = out.isatty()
+    # tqdm's bar (on standard error, only in a terminal); the epochs' lines
+    # go to ``out`` above it
+    bar = visualize.progress(total=EPOCHS * n_batches, desc="training",
+                             unit="step", disable=None)
     for epoch in range(1, EPOCHS + 1):
         total_cost = 0.0
         batches = tg.data.batches(data.X_train, data.Y_train, BATCH_SIZE, rng=rng)
-        for i, (X, Y) in enumerate(batches, start=1):
-            # the fused cost on logits: stable and exactly softmax + log-loss
-            J = tg.nn.cross_entropy_with_logits(model(X), Y)
+        for X, Y in batches:
+            J = cost(model(X), Y)
             optimizer.zero_grad()
             J.backward()
-            optimizer.step()
+            with recorder.step(J, X, Y):  # copies a few arrays every 9th step
+                optimizer.step()
             total_cost += J.item() * X.shape[1]
-            if live:
-                out.write(f"\repoch {epoch:2d}/{EPOCHS} {progress_bar(i, n_batches)}")
-                out.flush()
-        line = (
-            f"epoch {epoch:2d}/{EPOCHS} {progress_bar(n_batches, n_batches)}  "
-            f"cost {total_cost / m:.4f}"
-        )
-        out.write(("\r" if live else "") + line + "\n")
-    return model
+            bar.update()
+        bar.write(f"epoch {epoch:2d}/{EPOCHS}  cost {total_cost / m:.4f}", file=out)
+    bar.close()
+    return model, recorder
 
 
 def draw_one_step(model, data, directory=OUT, examples=4):
@@ -101,14 +104,26 @@ def draw_one_step(model, data, directory=OUT, examples=4):
     return written
 
 
-def how_to_open(page):
-    """Lines saying how to look at the step-through page ``page``."""
+def write_training_page(recorder, directory=OUT):
+    """The page that replays the recorded steps; returns its path."""
+    path = os.path.join(directory, "training.html")
+    visualize.training_page(recorder, path,
+                            title="Digits: a 64-64-10 ReLU network learning")
+    return path
+
+
+def how_to_open(page, training_page):
+    """Lines saying how to look at the two pages."""
     return [
+        "To watch the network learn, step by step, open in a web browser:",
+        f"    {Path(training_page).resolve().as_uri()}",
         "To step through the backward pass, open the page in a web browser:",
         f"    {Path(page).resolve().as_uri()}",
-        "It is one self-contained file: on a machine without a screen, copy it",
-        "to your own (for example with scp) and open it there. The arrow keys,",
-        "or the previous, next and play buttons, move from node to node.",
+        "Each is one self-contained file: on a machine without a screen, copy",
+        "it to your own (for example with scp) and open it there. The slider",
+        "and the play button choose the training step; on the backward pass,",
+        "the arrow keys or the previous, next and play buttons move from node",
+        "to node.",
     ]
 
 
@@ -121,13 +136,18 @@ def main():
         f"held-out images of {data.X_train.shape[0]} pixels, "
         f"{data.Y_train.shape[0]} classes"
     )
-    model = train(data)
+    model, recorder = train(data)
     print(f"held-out accuracy: {accuracy(model, data.X_test, data.Y_test):.1%}")
     print(f"training took {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    training_page = write_training_page(recorder)
+    size = os.path.getsize(training_page) / 1e6
+    print(f"wrote {training_page}: {len(recorder.records)} recorded steps, "
+          f"{size:.1f} MB, in {time.perf_counter() - start:.1f} s")
     written = draw_one_step(model, data)
     for path in written:
         print(f"wrote {path}")
-    print("\n".join(how_to_open(written[-1])))
+    print("\n".join(how_to_open(written[-1], training_page)))
 
 
 if __name__ == "__main__":

@@ -103,6 +103,12 @@ def cost_curves(records):
         if any(v is not None for v in test):
             axes.plot(steps, _finite(test), color=colors.TEST, label="held out")
         axes.set_title(name, fontsize=10)
+        values = np.array(_finite(train + test), dtype=float)
+        values = values[np.isfinite(values)]
+        if name == "cost" and values.size and values.min() > 0:
+            # a cost falls by orders of magnitude: each tenfold the same height
+            axes.set_yscale("log")
+            axes.set_title("cost (log scale)", fontsize=10)
         axes.set_xlabel("step", fontsize=9)
         axes.tick_params(labelsize=8)
         axes.grid(alpha=0.3)
