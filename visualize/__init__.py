@@ -5,7 +5,9 @@
 * ``render(J, "graph.svg")``: the same drawing written to SVG, PNG or PDF;
 * ``table(J)``: the derivation table, one row per u-variable;
 * ``frames(J)``: the backward pass one node at a time, as data;
-* ``step_through(J, "steps.html")``: a page that steps through it.
+* ``step_through(J)``: a page that steps through it, in symbols when SymPy
+  is installed, shown inline in a notebook (``step_through(J, "steps.html")``
+  writes it to a file);
 * ``training_page(recorder, "training.html")``: a page that replays the
   training a ``tg.Recorder`` recorded (``watch(recorder)``: live in Jupyter).
 
@@ -15,6 +17,7 @@ This package reads graphs only through tinygraph's public graph API
 
 from .checks import Check
 from .dot import draw
+from .embed import StepThrough
 from .frames import Frame, Term, frames
 from .output import GraphvizMissingError, render
 from .page import step_through
@@ -25,6 +28,7 @@ __all__ = [
     "Check",
     "Frame",
     "GraphvizMissingError",
+    "StepThrough",
     "Table",
     "Term",
     "draw",

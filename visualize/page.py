@@ -21,6 +21,7 @@ from .dot import MAX_NODES, build
 from .embed import StepThrough
 from .frames import frames as backward_frames
 from .output import layout, svg_text
+from .symbols import equation_html, steps_in_symbols
 
 
 def step_through(
@@ -31,6 +32,7 @@ def step_through(
     edges="plain",
     max_nodes=MAX_NODES,
     grad=None,
+    symbols=None,
 ):
     """A page that steps through the backward pass from ``J``, one node at
     a time.
@@ -44,6 +46,13 @@ def step_through(
     large drawing to the window. The drawing options are those of
     ``visualize.draw``.
 
+    With SymPy installed (the ``symbolic`` extra), each step shows the
+    chain rule in symbols, then the same with the consumers' gradients
+    substituted, then the closed form (``tg.graph.derivation``), typeset
+    as MathML (no script, no network), and then the numbers.
+    ``symbols=False`` leaves them out; ``symbols=True`` insists, also for a
+    graph of more than 20 nodes (SymPy may then take a minute).
+
     >>> import tinygraph as tg, visualize, tempfile, os
     >>> a = tg.tensor([0.9, 0.2], requires_grad=True, name="a")
     >>> J = (1 - a).log().sum().named("J")
@@ -54,7 +63,9 @@ def step_through(
     StepThrough('Backward pass from J', 4 steps)
     """
     target = None if path is None else Path(path)
-    page, title, count = page_html(J, show, rankdir, edges, max_nodes, grad, target)
+    page, title, count = page_html(
+        J, show, rankdir, edges, max_nodes, grad, target, symbols
+    )
     if target is None:
         return StepThrough(page, title, count)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +74,7 @@ def step_through(
 
 
 def page_html(J, show="both", rankdir="auto", edges="plain", max_nodes=MAX_NODES,
-              grad=None, target=None):
+              grad=None, target=None, symbols=None):
     """The page's HTML, its title and its number of frames. Without Graphviz,
     the drawing's DOT text is saved beside ``target``, when there is one."""
     drawing = build(J, show, rankdir, edges, max_nodes=max_nodes, grad=grad,
@@ -75,10 +86,12 @@ def page_html(J, show="both", rankdir="auto", edges="plain", max_nodes=MAX_NODES
     # Inline SVG needs no XML prolog or DOCTYPE.
     svg = svg[svg.index("<svg"):]
     steps = backward_frames(J, grad)
-    data = [_frame_data(drawing, frame) for frame in steps]
+    derived, note = steps_in_symbols(J, symbols)
+    data = [_frame_data(drawing, frame, derived.get(frame.node)) for frame in steps]
     title = f"Backward pass from {drawing.facts.labels[J]}"
     page = PAGE.format(
         title=html.escape(title),
+        note=f'<p class="hint">{html.escape(note)}</p>' if note else "",
         count=len(steps),
         style=_style(),
         svg=svg,
@@ -88,9 +101,10 @@ def page_html(J, show="both", rankdir="auto", edges="plain", max_nodes=MAX_NODES
     return page, title, len(steps)
 
 
-def _frame_data(drawing, frame):
+def _frame_data(drawing, frame, derived=None):
     """What the page's script needs of one frame: the boxes to highlight
-    (the node, and the consumers its gradient comes from) and the text."""
+    (the node, and the consumers its gradient comes from), the text, and
+    the step in symbols when ``derived`` (its derivation step) is given."""
     box = drawing.ids[frame.node]
     # A node that gets no gradient (the data X) still points to its users.
     consumers = [t.consumer for t in frame.terms] or drawing.facts.consumers[frame.node]
@@ -101,7 +115,18 @@ def _frame_data(drawing, frame):
         "label": frame.label,
         "equation": frame.equation,
         "text": frame.text,
+        "maths": _maths(derived) if derived is not None else "",
     }
+
+
+def _maths(step):
+    """The step in symbols, then a heading for the numbers under it."""
+    return (
+        '<div class="step-part"><span>in symbols: the chain rule, then each '
+        "consumer's gradient substituted, then in the leaves</span>"
+        f"{equation_html(step)}</div>"
+        '<div class="step-part"><span>with numbers</span></div>'
+    )
 
 
 def _style():
@@ -143,6 +168,7 @@ PAGE = """<!DOCTYPE html>
 <main>
   <section id="drawing">{svg}</section>
   <aside>
+    {note}
     <h2 id="frame-title"></h2>
     <div id="frame-maths" hidden></div>
     <pre id="frame-text"></pre>

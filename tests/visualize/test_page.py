@@ -10,7 +10,6 @@ import numpy as np
 import tinygraph as tg
 import visualize
 from visualize import colors
-from visualize.embed import StepThrough
 from visualize.values import array_inline
 
 from .chromium import Browser
@@ -140,7 +139,7 @@ def test_step_through_opens_at_the_step_in_the_url(bce, tmp_path, needs_dot, chr
 
 def test_step_through_without_a_path_is_shown_inline(bce, tmp_path, needs_dot):
     steps = visualize.step_through(bce.J)
-    assert isinstance(steps, StepThrough)
+    assert isinstance(steps, visualize.StepThrough)
     assert repr(steps) == "StepThrough('Backward pass from J', 9 steps)"
     frame = steps._repr_html_()
     assert frame.startswith('<iframe class="tinygraph-steps"') and "height:" in frame
