@@ -24,6 +24,8 @@
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
+import sympy
+from IPython.display import Markdown, display
 from tutorial_checks import check, close
 
 import tinygraph as tg
@@ -256,6 +258,42 @@ for node in tg.graph.nodes(J_nn):
 print("every dJ/du_k of tg.nn's graph agrees with the notes")
 
 # %% [markdown]
+# ## The derivation in symbols
+#
+# So far we compared numbers. `tg.graph.derivation` writes the same backward
+# pass in symbols, in the notes' notation, one step per node from the root
+# down. Each step reads left to right: the chain rule (the gradient of each
+# consumer times its local derivative), then that expression simplified in
+# the labels of the node's neighbours, then the closed form in the leaf
+# `A`, the labels `Y` and `m`. SymPy does the algebra; in Jupyter it shows
+# as typeset maths.
+
+# %%
+A_leaf = tg.tensor(A, requires_grad=True, name="A")
+J_sym = tg.nn.binary_cross_entropy(A_leaf, Y)
+derivation = tg.graph.derivation(J_sym)
+display(derivation)
+
+# %% [markdown]
+# These are the notes' seeds, derived by the machine. (tinygraph numbers only
+# the nodes made by operations, and the leaf is called `A`, so its `u0` is
+# the notes' `u1`, and so on.) `∂J/∂u3 = -1/m` is the notes' `u4` line; then
+# `-(1 - y)/m` and `-y/m` for the two logarithms; `u0 = 1 - a` divides by
+# `1 - a`; and the last step adds the two paths into `a`: equation (2). Two
+# checks: every step's numbers equal autodiff's gradient, and SymPy confirms
+# that the closed form for `A` *is* equation (2).
+
+# %%
+print(derivation)
+J_sym.backward()
+for step in derivation:
+    assert close(step.value, step.node.grad), step.label
+s_ = derivation.symbols
+equation_2 = ((1 - s_["Y"]) / (1 - s_["A"]) - s_["Y"] / s_["A"]) / s_["m"]
+assert sympy.simplify(tg.graph.derive(J_sym, A_leaf) - equation_2) == 0
+print("derive(J, A) is the notes' equation (2)")
+
+# %% [markdown]
 # ## Adding the sigmoid: why `dJ/dZ = (A - Y)/m`
 #
 # In a network, `A = sigmoid(Z)`. The notes multiply `dJ/dA` by the sigmoid's
@@ -279,6 +317,23 @@ print("(A - Y) / m   :", (A - Y) / m)
 assert close(A_node.data, A)
 assert close(A_node.grad, notes_formula["u0"])  # dJ/dA, equation (2)
 assert close(Z.grad, (A - Y) / m)  # dJ/dZ, equation (3)
+
+# %% [markdown]
+# The derivation does the cancellation for us. With the sigmoid node named
+# `A` between `Z` and the cost, the step for `Z` multiplies by the local
+# derivative `A(1 - A)`, simplifies to `(A - Y)/m` in its neighbour `A`,
+# and gives the closed form in the leaf `Z`:
+
+# %%
+Z_leaf = tg.tensor(Z.data, requires_grad=True, name="Z")
+J_zs = tg.nn.binary_cross_entropy(Z_leaf.sigmoid().named("A"), Y)
+step_z = tg.graph.derivation(J_zs)[Z_leaf]
+display(Markdown(f"$${step_z.latex}$$"))
+s_ = step_z.derivation.symbols
+sigma_Z = 1 / (1 + sympy.exp(-s_["Z"]))
+assert sympy.simplify(step_z.expression - (s_["A"] - s_["Y"]) / s_["m"]) == 0
+assert sympy.simplify(step_z.closed_form - (sigma_Z - s_["Y"]) / s_["m"]) == 0
+assert close(step_z.value, Z.grad)
 
 # %% [markdown]
 # `dJ/dA` blows up when a confident prediction is wrong (`a` near 0 for a

@@ -23,6 +23,7 @@
 from itertools import pairwise
 
 import numpy as np
+from IPython.display import Markdown, display
 from tutorial_checks import check, close
 
 import tinygraph as tg
@@ -212,6 +213,72 @@ for i in range(m):
     singles.append(Wi.grad)
 assert close(np.mean(singles, axis=0), dW_hand[-1])
 print("batch dJ/dW3 = mean of the six single-example gradients")
+
+# %% [markdown]
+# ## BP2's transpose and BP4's sum, derived
+#
+# The notes reach BP2 and BP4 by writing out sums over indices (section 6.1,
+# and notebook 10 does the same in code). `tg.graph.derivation` reaches
+# them from the graph, in symbols. Take a 2-3-2 network (2 inputs, 3 sigmoid
+# units, 2 softmax outputs) and **one** example, and read the chain-rule
+# side of four of its steps. (`u1` is the product `W2 A1` before `b2` is
+# added, so `∂J/∂u1` is `Δ2`; likewise `u0 = W1 X`.)
+
+
+# %%
+def network_232(m_examples, seed=5):
+    """The 2-3-2 sigmoid/softmax network on m examples; returns J and nodes."""
+    rng_ = np.random.default_rng(seed)
+    X_ = tg.tensor(rng_.normal(size=(2, m_examples)), name="X")
+    Y_ = np.eye(2)[:, rng_.integers(0, 2, size=m_examples)]
+    W1_ = tg.tensor(rng_.normal(size=(3, 2)), requires_grad=True, name="W1")
+    b1_ = tg.tensor(rng_.normal(size=(3, 1)), requires_grad=True, name="b1")
+    W2_ = tg.tensor(rng_.normal(size=(2, 3)), requires_grad=True, name="W2")
+    b2_ = tg.tensor(rng_.normal(size=(2, 1)), requires_grad=True, name="b2")
+    Z1_ = (W1_ @ X_ + b1_).named("Z1")
+    A1_ = Z1_.sigmoid().named("A1")
+    Z2_ = (W2_ @ A1_ + b2_).named("Z2")
+    J_ = tg.nn.cross_entropy(Z2_.softmax(axis=0).named("A2"), Y_)
+    return J_
+
+
+def chain_rule(step):
+    """A step's first two sides: ∂J/∂x = Σ ∂J/∂(consumer) · local derivative."""
+    return " = ".join(step.latex.split(" = ")[:2])
+
+
+J_one = network_232(1)
+derivation_one = tg.graph.derivation(J_one)
+J_one.backward()
+for label in ["A1", "Z1", "W1", "b1"]:
+    display(Markdown(f"$${chain_rule(derivation_one[label])}$$"))
+for step in derivation_one:
+    assert close(step.value, step.node.grad), step.label
+assert "W2.T @ ∂J/∂u1" in derivation_one["A1"].text  # BP2's transpose
+assert "∂J/∂u0 @ X.T" in derivation_one["W1"].text  # BP3: Δ Xᵀ
+assert derivation_one["b1"].text.startswith("∂J/∂b1[j] = ∂J/∂Z1[j] =")  # BP4
+
+# %% [markdown]
+# * `∂J/∂A1 = W2ᵀ ∂J/∂u1`: the transpose of BP2. `A1` feeds the product
+#   `W2 A1`, whose rule sends the gradient back through `W2ᵀ`: entry `j` of
+#   the result is `Σ_i w_ij δ_i`, a sum down *column* `j` of `W2`.
+# * `∂J/∂Z1 = A1 ⊙ (1 - A1) ⊙ ∂J/∂A1`: BP2's factor `g'(Z1)`, entry by entry.
+# * `∂J/∂W1 = ∂J/∂u0 Xᵀ`: BP3.
+# * `∂J/∂b1 = ∂J/∂Z1`: BP4 for one example: `b1` is added once.
+#
+# Now the same network on **three** examples. Every step keeps its form but
+# one: `b1` is a single column added to all three columns of `W1 X`
+# (broadcast), so its gradient collects one term per example. The sum over
+# examples of the batch equations appears by itself:
+
+# %%
+J_three = network_232(3)
+derivation_three = tg.graph.derivation(J_three)
+J_three.backward()
+display(Markdown(f"$${chain_rule(derivation_three['b1'])}$$"))
+assert "Sum(∂J/∂Z1[j,i], (i, 1, m))" in derivation_three["b1"].text  # BP4.2
+assert close(derivation_three["b1"].value, derivation_three["b1"].node.grad)
+assert "W2.T @ ∂J/∂u1" in derivation_three["A1"].text  # BP2 is unchanged
 
 # %% [markdown]
 # ## Autodiff as the oracle, and finite differences as its oracle
