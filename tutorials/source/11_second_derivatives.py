@@ -37,7 +37,6 @@ from tutorial_checks import check, close
 
 import tinygraph as tg
 import visualize
-from tinygraph.functional import push_tangents
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -158,14 +157,44 @@ s3 = 1 / (1 + np.exp(-z3.data))
 visualize.draw(S, expect={z3: s3 * (1 - s3) * (1 - 2 * s3)})
 
 # %% [markdown]
-# A common slip is to take the first derivative once more by hand and forget
-# the product rule, for instance claiming `tanh'' = 1 - tanh²` again. The
-# drawing marks that claim red:
+# ### Derived in symbols
+#
+# `tg.graph.derivation` works on this graph like on any other, so the
+# second derivative can be derived, not only computed. Here `u1` is the
+# array of ones that `tg.grad` seeded the first backward pass with (the
+# upstream gradient of `sum`), and `u2 = 1 - u0`. The step for `z` reads
+# `u0 (1 - u0) · u1 (u2 - u0)`: with `u0 = σ`, `u2 = 1 - σ` and `u1 = 1`,
+# that is `σ(1 - σ)(1 - 2σ)`.
+
+# %%
+derivation_sigma = tg.graph.derivation(S)
+print(derivation_sigma)
+sym = derivation_sigma.symbols
+closed = derivation_sigma[z3].closed_form.subs(sym["u1"], 1).subs(sym["z"], s)
+assert sympy.simplify(closed - sigma_2_sym) == 0
+assert close(derivation_sigma[z3].value, s3 * (1 - s3) * (1 - 2 * s3))
+
+# %% [markdown]
+# And tanh, where the derivation shows the product rule at work: the first
+# backward pass computed `1 - u0²` (with `u0 = tanh z`), and differentiating
+# `u0²` gives the factor `-2 u0`:
 
 # %%
 zt = tg.tensor(np.array([-2.0, 0.0, 1.5]), requires_grad=True, name="z")
 (first_tanh,) = tg.grad(zt.tanh().sum(), [zt], create_graph=True)
 S_tanh = first_tanh.sum().named("S")
+derivation_tanh = tg.graph.derivation(S_tanh)
+display(Markdown(f"$${derivation_tanh[zt].latex}$$"))
+sym = derivation_tanh.symbols
+closed = derivation_tanh[zt].closed_form.subs(sym["u1"], 1).subs(sym["z"], s)
+assert sympy.simplify(closed - tanh_2_sym) == 0
+
+# %% [markdown]
+# A common slip is to take the first derivative once more by hand and forget
+# the product rule, for instance claiming `tanh'' = 1 - tanh²` again. The
+# drawing marks that claim red:
+
+# %%
 wrong = 1 - np.tanh(zt.data) ** 2
 assert "✗" in visualize.draw(S_tanh, expect={zt: wrong}).source
 visualize.draw(S_tanh, expect={zt: wrong})
@@ -395,7 +424,9 @@ assert close(tg.vjp(tg.sigmoid, z_sig, u)[1], u * np.diag(jac_sig))
 # `dw = 1` (and `b` with 0), and each node's tangent `du = Σ ∂u/∂(input) ·
 # d(input)` is `∂u/∂w`, the derivative of *every node* with respect to *the
 # one input*. The two columns meet in the last row: the tangent of `J` is
-# `∂J/∂w`, the gradient of the first row.
+# `∂J/∂w`, the gradient of the first row. `visualize.table` puts the
+# tangent column (`tangent={w: 1}`) beside the gradient column, with the
+# gradient in symbols between them.
 
 # %%
 w = tg.tensor(0.5, requires_grad=True, name="w")
@@ -406,19 +437,10 @@ a_n = z_n.sigmoid().named("a")
 J_n = (-a_n.log()).named("J")  # the cross-entropy for y = 1
 J_n.backward()
 
-tangents = push_tangents(J_n, {w: np.array(1.0), b: np.array(0.0)})
-derivation = visualize.table(J_n)
-lines = ["| label | definition | value | ∂J/∂(label) | tangent d(label)/dw |",
-         "|---|---|---|---|---|"]
-for row in derivation.rows:
-    tangent = tangents.get(row.node)
-    gradient_text = "—" if row.gradient is None else f"{float(row.gradient):.4g}"
-    tangent_text = "0" if tangent is None else f"{float(tangent):.4g}"
-    lines.append(
-        f"| {row.label} | {row.definition} | {float(row.value):.4g} "
-        f"| {gradient_text} | {tangent_text} |"
-    )
-display(Markdown("\n".join(lines)))
+# forward mode from w: dw = 1 (b is not seeded, so db = 0)
+forward_and_back = visualize.table(J_n, tangent={w: np.array(1.0)})
+display(forward_and_back)
+tangents = {row.node: row.tangent for row in forward_and_back.rows}
 
 # %% [markdown]
 # Read the tangent column from the top: `dz/dw = x = 2`, then `da/dw = σ'(z)
