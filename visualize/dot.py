@@ -149,7 +149,7 @@ def build(
     _emit_nodes(drawing, groups, show, collapse)
     _emit_edges(drawing, edges)
     if legend:
-        _emit_legend(drawing)
+        _emit_legend(drawing, rankdir)
     return drawing
 
 
@@ -338,8 +338,14 @@ def _local_label(facts, consumer, parent, contribution):
     return html.edge_label(symbol, lines)
 
 
-def _emit_legend(drawing):
-    """One small box listing the kinds of node (and marks) this drawing uses."""
+def _emit_legend(drawing, rankdir):
+    """One small box listing the kinds of node (and marks) this drawing uses.
+
+    Top to bottom, it goes under the cost, on a rank of its own (an
+    invisible edge from the cost holds it there): the first rank holds the
+    widest boxes (the inputs and first weights), and a legend beside them
+    would make the drawing wider than a notebook cell.
+    """
     facts = drawing.facts
     entries = [
         (STYLES[k]["fillcolor"], STYLES[k]["color"], DESCRIPTIONS[k])
@@ -354,7 +360,8 @@ def _emit_legend(drawing):
         entries.append((colors.MARK_FILL, colors.AGREES, "your gradient agrees"))
     if False in marks:
         entries.append((colors.MARK_FILL, colors.DIFFERS, "your gradient differs"))
-    drawing.graph.node(
-        "legend", html.legend_label(entries), shape="box", style="rounded",
-        color=colors.LEGEND_BORDER, id="legend",
-    )
+    legend = {"shape": "box", "style": "rounded", "color": colors.LEGEND_BORDER,
+              "id": "legend"}
+    drawing.graph.node("legend", html.legend_label(entries), **legend)
+    if rankdir in ("TB", "BT"):
+        drawing.graph.edge(drawing.ids[facts.root], "legend", style="invis")

@@ -58,13 +58,23 @@ def test_draw_auto_goes_top_to_bottom_for_deep_graphs_only():
     assert rankdir(visualize.draw(demo_graph(), rankdir="LR")) == "LR"
 
 
+# How much wider than its box the drawing is (0: no sideways scrolling).
+OVERFLOW = """(() => {
+  const box = document.querySelector(".tinygraph-drawing");
+  return box ? box.scrollWidth - box.clientWidth : null;
+})()"""
+
+
 def smallest_text(chromium, tmp_path, obj, template):
+    """The smallest text, and the sideways overflow, of ``obj`` shown in a
+    notebook page ``CELL`` px wide."""
     page = notebook_html(obj, tmp_path / f"{template}.html", template)
     browser = Browser(chromium, tmp_path / "profile")
     try:
         browser.open(page.as_uri())
         set_width(browser, CELL)
-        return browser.evaluate(SMALLEST_TEXT)
+        text = browser.evaluate(SMALLEST_TEXT)
+        return {**text, "overflow": browser.evaluate(OVERFLOW)}
     finally:
         browser.close()
 
@@ -80,6 +90,12 @@ def test_demo_drawing_text_is_readable_in_a_900px_notebook(
     # 9 pt labels (the operation, "value") drawn at their natural 12 px.
     assert text["font"] >= READABLE, text
     assert text["box"] >= READABLE, text
+    if direction == "LR":  # the box scrolls sideways instead of shrinking
+        assert text["overflow"] > 1000, text
+    elif template == "lab":  # top to bottom it fits JupyterLab's cell
+        assert text["overflow"] == 0, text
+    else:  # the classic notebook's cell is narrower: a little scrolling
+        assert text["overflow"] < 200, text
 
 
 def test_a_plain_svg_of_the_same_drawing_is_shrunk_unreadable(
