@@ -27,6 +27,8 @@
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
+import sympy
+from IPython.display import display
 from tutorial_checks import check, close
 
 import tinygraph as tg
@@ -109,10 +111,25 @@ visualize.draw(J, expect={nodes[k]: v for k, v in hand.items()})
 # into the last step), so the costs of the library and of the notes agree:
 
 # %%
-J_nn = tg.nn.mse(tg.tensor(A, requires_grad=True), Y)
+A_leaf = tg.tensor(A, requires_grad=True, name="A")
+J_nn = tg.nn.mse(A_leaf, Y)
 for line in tg.graph.equations(J_nn):
     print(line)
 assert np.isclose(J_nn.item(), J_direct)
+
+# %% [markdown]
+# `tg.graph.derivation` writes its backward pass in symbols, per entry
+# `[j, i]` (output `j`, example `i`), and SymPy confirms the closed form
+# `∂J/∂A = (A - Y)/m`:
+
+# %%
+derivation = tg.graph.derivation(J_nn)
+display(derivation)
+s_ = derivation.symbols
+derived = tg.graph.derive(J_nn, A_leaf)
+assert sympy.simplify(derived - (s_["A"] - s_["Y"]) / s_["m"]) == 0
+J_nn.backward()
+assert close(derivation[A_leaf].value, A_leaf.grad)
 
 # %% [markdown]
 # ## The output error: `∂J/∂Z = ∂J/∂A = (A - Y)/M`

@@ -24,6 +24,7 @@
 
 # %%
 import numpy as np
+from IPython.display import Markdown, display
 from tutorial_checks import check, close
 
 import tinygraph as tg
@@ -111,7 +112,7 @@ Zt, At = {}, {1: tg.tensor(x[:, None], name="x")}
 for l in (2, 3):
     Zt[l] = (Wt[l] @ At[l - 1] + bt[l]).named(f"z{l}")
     At[l] = Zt[l].sigmoid().named(f"a{l}")
-J = (((At[3] - y[:, None]) ** 2).sum() / 2).named("J")
+J = (((At[3] - tg.tensor(y[:, None], name="y")) ** 2).sum() / 2).named("J")
 J.backward()
 assert np.isclose(J.item(), J_loops)
 visualize.draw(J)
@@ -189,6 +190,27 @@ for l in (2, 3):
     assert close(np.outer(d[l], a_vec[l - 1]), Wt[l].grad)  # BP3.1
     assert close(d[l], bt[l].grad[:, 0])  # BP4.1
 print("BP1.1-BP4.1 agree with the loops and with autodiff")
+
+# %% [markdown]
+# ### The same rules, derived from the graph
+#
+# `tg.graph.derivation` finds these rules by itself, reading each op's
+# local derivative. Below are the chain-rule sides of five of its steps:
+# elementwise steps are written per entry `j`, as in the loops above, and
+# the matrix product by its rule. (`u1` is the product `W3 a2` before `b3`
+# is added, so `∂J/∂u1 = δ^(3)`; `u0 = W2 x`, so `∂J/∂u0 = δ^(2)`; `u2` is
+# `a3 - y`.)
+
+# %%
+one_example = tg.graph.derivation(J)
+for label in ["z3", "a2", "z2", "W2", "b2"]:
+    chain = " = ".join(one_example[label].latex.split(" = ")[:2])
+    display(Markdown(f"$${chain}$$"))
+    assert close(one_example[label].value, one_example[label].node.grad), label
+assert "a3[j]*(1 - a3[j])*∂J/∂a3[j]" in one_example["z3"].text  # BP1.1
+assert "W3.T @ ∂J/∂u1" in one_example["a2"].text  # BP2.1's transpose
+assert "∂J/∂u0 @ x.T" in one_example["W2"].text  # BP3.1
+assert one_example["b2"].text.startswith("∂J/∂b2[j] = ∂J/∂z2[j]")  # BP4.1
 
 # %% [markdown]
 # ## The batch, built from single examples
