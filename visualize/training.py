@@ -109,9 +109,11 @@ class TrainingPage:
 
     def _repr_html_(self):
         # An iframe keeps the page's ids, style and script apart from the
-        # notebook's and from other pages in it.
+        # notebook's and from other pages in it. In a quoted attribute only
+        # & and " need escaping (escaping < and > too would add a fifth).
+        page = self.html().replace("&", "&amp;").replace('"', "&quot;")
         return (
-            f'<iframe srcdoc="{html.escape(self.html(), quote=True)}" '
+            f'<iframe srcdoc="{page}" '
             f'style="width:100%;height:{FRAME_HEIGHT}px;border:1px solid '
             f'{colors.PANEL_RULE}" title="{html.escape(self.title)}"></iframe>'
         )

@@ -105,8 +105,10 @@ def cost_curves(records):
         axes.set_title(name, fontsize=10)
         values = np.array(_finite(train + test), dtype=float)
         values = values[np.isfinite(values)]
-        if name == "cost" and values.size and values.min() > 0:
-            # a cost falls by orders of magnitude: each tenfold the same height
+        if name == "cost" and values.size and values.min() > 0 and (
+            values.max() > 10 * values.min()
+        ):
+            # a cost that falls tenfold or more: each tenfold the same height
             axes.set_yscale("log")
             axes.set_title("cost (log scale)", fontsize=10)
         axes.set_xlabel("step", fontsize=9)
