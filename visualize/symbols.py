@@ -90,10 +90,11 @@ def equation_html(step):
         return f'<div class="step-part">{math(lhs, display=True)}</div>'
     rows = []
     for k, side in enumerate(rest):
-        left = math(lhs) if k == 0 else ""
+        # Display style: fractions at full size, as in a displayed equation.
+        left = math(lhs, display=True) if k == 0 else ""
         rows.append(
-            f"<tr><td>{left}</td><td>{math('<mo>=</mo>')}</td>"
-            f"<td>{math(side)}</td></tr>"
+            f"<tr><td>{left}</td><td>{math('<mo>=</mo>', display=True)}</td>"
+            f"<td>{math(side, display=True)}</td></tr>"
         )
     return '<table class="equation">' + "".join(rows) + "</table>"
 
@@ -106,4 +107,4 @@ def gradient_side(step):
     maths = sides(step.mathml)
     # The sides are ∂J/∂x, the chain rule, the substituted expression and
     # the closed form, each left out where it equals the one before.
-    return text[min(2, len(text) - 1)], math(maths[min(2, len(maths) - 1)])
+    return text[min(2, len(text) - 1)], math(maths[min(2, len(maths) - 1)], True)

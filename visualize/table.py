@@ -23,6 +23,10 @@ from .kinds import DESCRIPTIONS
 from .symbols import gradient_side, steps_in_symbols
 from .values import array_inline, array_lines, shape_text
 
+# An array's lines as they are: a notebook's style sheet may wrap a <pre>
+# anywhere, even inside a number.
+PRE_STYLE = "white-space:pre;word-break:normal;text-align:left"
+
 
 @dataclass
 class Row:
@@ -231,7 +235,11 @@ def _text(text):
 def _array(array):
     if array is None:
         return "—", "—"
-    pre = "<pre>" + html.escape("\n".join(array_lines(array))) + "</pre>"
+    pre = (
+        f'<pre style="{PRE_STYLE}">'
+        + html.escape("\n".join(array_lines(array)))
+        + "</pre>"
+    )
     return array_inline(array), pre
 
 
