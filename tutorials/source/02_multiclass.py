@@ -21,6 +21,8 @@
 # %%
 # %matplotlib inline
 import numpy as np
+import sympy
+from IPython.display import display
 from tutorial_checks import check, close
 
 import tinygraph as tg
@@ -193,6 +195,39 @@ print("autodiff dJ/dZ =\n", Zt.grad)
 assert close(At.grad, dJ_dA)  # equation (5)
 assert close(via_jacobian, Zt.grad)  # chain rule through the Jacobian
 assert close(Zt.grad, (A - Y) / m)  # equation (6)
+
+# %% [markdown]
+# ### The same steps, derived
+#
+# `tg.graph.derivation` writes the backward pass of this graph in symbols,
+# per entry `[j, i]` (class `j`, example `i`): the seeds `-1/m` and
+# `-y/m`, equation (5) for `A`, and for `Z` the chain rule through the
+# softmax with its sum over the classes `j`.
+
+# %%
+Z_leaf = tg.tensor(Z, requires_grad=True, name="Z")
+J_soft = tg.nn.cross_entropy(Z_leaf.softmax(axis=0).named("A"), Y)
+derivation = tg.graph.derivation(J_soft)
+display(derivation)
+J_soft.backward()
+for step in derivation:
+    assert close(step.value, step.node.grad), step.label
+
+# %% [markdown]
+# The step for `Z` simplifies to `A (Σ_j y_j - y/a)/m = (a Σ_j y_j - y)/m`,
+# and stops there: the derivation does not know that the labels are
+# one-hot. Tell it, `Σ_j y_j = 1`, and SymPy gives equation (6):
+
+# %%
+step_z = derivation[Z_leaf]
+s_ = derivation.symbols
+sum_of_Y = next(
+    f for f in step_z.expression.atoms(sympy.Function) if f.args[0] == s_["Y"]
+)
+one_hot = step_z.expression.subs(sum_of_Y, 1)
+print(step_z.text.split(" = ")[2])  # dJ/dZ in its neighbours' labels
+print("with one-hot labels:", sympy.simplify(one_hot))
+assert sympy.simplify(one_hot - (s_["A"] - s_["Y"]) / s_["m"]) == 0
 
 # %% [markdown]
 # ### Where the one-hot assumption is used
