@@ -2,6 +2,8 @@
 forms (tg.closed_form, plain NumPy) and hand computations."""
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -275,3 +277,11 @@ def test_bad_input_is_refused_with_clear_errors():
         recorder.step(J, np.zeros((2, 3)), np.zeros((1, 2)))
     with pytest.raises(TypeError, match="J must be the one-element cost tensor"):
         recorder.step(tg.tensor([1.0, 2.0]), np.zeros((2, 3)), np.zeros((1, 3)))
+
+
+def test_the_engine_imports_no_plotting_or_progress_library():
+    code = ("import sys, tinygraph; print(sorted(m for m in ('matplotlib', 'tqdm', "
+            "'IPython', 'visualize') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -94,7 +94,7 @@ class TrainingPage:
             curves=training_plots.cost_curves(records),
             histograms=histograms,
             shifts=json.dumps(shifts),
-            boundary=BOUNDARY_PANEL if two_d else "",
+            boundary=_boundary_panel(self.recorder, records) if two_d else "",
             summary=html.escape(_summary(self.recorder)),
             records=_script_json(self.drawn),
             script=_asset("training.js"),
@@ -208,6 +208,16 @@ def watch(recorder, seconds=1.0, title=None):
     return LiveTraining(recorder, seconds, title)
 
 
+def _boundary_panel(recorder, records):
+    """The boundary's panel, its caption saying what the colours mean."""
+    binary = records[-1].boundary.ndim == 2
+    colours = ("colour: P(class 1), from blue (0) to red (1); line: P = 1/2"
+               if binary else
+               "colour: each class's colour, mixed by its probability")
+    dots = "the first batch" if recorder.test is None else "the held-out examples"
+    return BOUNDARY_PANEL.format(caption=f"{colours}; dots: {dots}")
+
+
 def _summary(recorder):
     return (f"{len(recorder.records)} steps recorded, every {recorder.every}th of "
             f"{recorder.steps_seen}")
@@ -285,8 +295,7 @@ def _script_json(data):
 BOUNDARY_PANEL = """<section id="boundary-panel">
     <h2>Decision boundary</h2>
     <img id="boundary" alt="the network's prediction over the plane">
-    <p class="hint">colour: the predicted class; line: P = 1/2; dots: held-out
-    examples</p>
+    <p class="hint">{caption}</p>
   </section>"""
 
 PAGE = """<!DOCTYPE html>

@@ -56,7 +56,8 @@ def test_page_holds_every_recorded_step_with_its_numbers(moons, tmp_path, needs_
     path = tmp_path / "training.html"
     page = visualize.training_page(moons, path)
     assert isinstance(page, visualize.TrainingPage)
-    shown = page_records(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    shown = page_records(text)
     records = moons.records
     assert [r["step"] for r in shown] == [0, 5, 10, 15, 20, 25]
     for entry, record in zip(shown, records):
@@ -68,6 +69,7 @@ def test_page_holds_every_recorded_step_with_its_numbers(moons, tmp_path, needs_
         # the probe batch's graph, with the frozen values of that step
         assert entry["graph"].startswith("<svg")
         assert "W1" in entry["graph"] and "∂J/∂W1" in entry["graph"]
+    assert "from blue (0) to red (1); line: P = 1/2; dots: the held-out" in text
     # the boundary changes as the network learns
     assert shown[0]["boundary"] != shown[-1]["boundary"]
     assert shown[0]["graph"] != shown[-1]["graph"]
@@ -88,6 +90,22 @@ def test_page_is_self_contained(moons, needs_dot):
         assert control in text
     # a mark for every step in the cost curves, hidden but for the current one
     assert len(re.findall(r'<g id="mark-\d+-cost-line"', text)) == 6
+
+
+def test_page_of_several_classes_mixes_their_colours(needs_dot):
+    X, Y = tg.datasets.spirals(30, classes=3, seed=0)[:2]
+    net = tg.nn.Sequential(tg.nn.Linear(2, 6, rng=0), tg.nn.ReLU(),
+                           tg.nn.Linear(6, 3, rng=1))
+    recorder = tg.Recorder(net, tg.nn.cross_entropy_with_logits, every=1, grid=8)
+    J = tg.nn.cross_entropy_with_logits(net(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)
+    text = visualize.TrainingPage(recorder).html()
+    caption = "each class's colour, mixed by its probability; dots: the first batch"
+    assert caption in text
+    (entry,) = page_records(text)
+    png = base64.b64decode(entry["boundary"].split(",", 1)[1])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_page_without_two_dimensional_inputs_has_no_boundary(needs_dot):
