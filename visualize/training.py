@@ -169,6 +169,7 @@ class LiveTraining:
         self.page = TrainingPage(recorder, title)
         self.seconds = seconds
         self.last_shown = -float("inf")
+        self.wait = seconds
         self.handle = None
         try:
             from IPython import get_ipython
@@ -188,22 +189,29 @@ class LiveTraining:
         recorder.on_record.append(self.redraw_if_due)
 
     def redraw_if_due(self, recorder):
-        if time.monotonic() - self.last_shown >= self.seconds:
+        if time.monotonic() - self.last_shown >= self.wait:
             self.update()
 
     def update(self):
         """Redraw the page now, with every record so far."""
-        if self.handle is not None:
-            self.handle.update(self.page)
-            self.last_shown = time.monotonic()
+        if self.handle is None:
+            return
+        start = time.monotonic()
+        self.handle.update(self.page)
+        self.last_shown = time.monotonic()
+        # A redraw grows with the records; waiting four times as long as the
+        # last one took keeps redrawing to a fifth of the time at most.
+        self.wait = max(self.seconds, 4 * (self.last_shown - start))
 
 
 def watch(recorder, seconds=1.0, title=None):
     """Show the training page in Jupyter now and redraw it while training.
 
     It redraws after a recorded step when ``seconds`` have passed since the
-    last redraw; call ``.update()`` on the result once training is over to
-    show the last steps. Outside Jupyter it shows nothing (and warns).
+    last redraw (or four times as long as the last redraw took, if that is
+    longer, so that drawing never takes more than a fifth of the time); call
+    ``.update()`` on the result once training is over to show the last
+    steps. Outside Jupyter it shows nothing (and warns).
     """
     return LiveTraining(recorder, seconds, title)
 
