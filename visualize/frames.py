@@ -24,7 +24,11 @@ from .values import array_inline, shape_text
 
 @dataclass
 class Term:
-    """One contribution to a node's gradient: what one consumer sends back."""
+    """One contribution to a node's gradient: what one consumer sends back.
+
+    ``from_root`` marks a consumer that is the scalar root itself, whose
+    gradient is the seed 1: the term is then the root's local derivative.
+    """
 
     consumer: object
     argument: int
@@ -34,6 +38,7 @@ class Term:
     summed_axes: tuple
     symbol: str
     text: str
+    from_root: bool = False
 
 
 @dataclass
@@ -123,7 +128,8 @@ def _term(facts, node, contribution):
     if seeded(facts, consumer):
         # ∂J/∂J = 1: the term is J's own local derivative, not "∂J/∂J · ∂J/∂x",
         # which would read as ∂J/∂x defined by itself.
-        text = symbol if contribution.local is not None else rule_text(
+        local = f"{facts.labels[consumer]}'s local derivative"
+        text = local if contribution.local is not None else rule_text(
             facts, consumer, contribution.argument, upstream="1"
         )
     elif contribution.local is not None:
@@ -140,6 +146,7 @@ def _term(facts, node, contribution):
         summed_axes=tuple(contribution.summed_axes),
         symbol=symbol,
         text=text,
+        from_root=seeded(facts, consumer),
     )
 
 
@@ -201,7 +208,7 @@ def _lines(facts, frame):
         return [f"{name}: no gradient reaches {frame.label}"]
     pad = " " * len(name)
     terms = frame.terms
-    if len(terms) == 1 and seeded(facts, terms[0].consumer):
+    if len(terms) == 1 and terms[0].from_root:
         return _lines_from_root(facts, frame, terms[0])
     if len(terms) == 1:
         term = terms[0]
@@ -213,7 +220,7 @@ def _lines(facts, frame):
             lines.append(f"{pad}   ({note})")
         lines.append(f"{pad} = {array_inline(frame.grad)}")
         return lines
-    lines = [f"{name} = " + " + ".join(_short(t) for t in terms)]
+    lines = [f"{name} = " + " + ".join(_short(facts, t) for t in terms)]
     for term in terms:
         lines.append(f"  from {facts.equation(term.consumer)}:")
         lines.append(f"    {term.text}")
@@ -246,10 +253,10 @@ def _lines_from_root(facts, frame, term):
     return lines
 
 
-def _short(term):
+def _short(facts, term):
     """The term as ``∂J/∂u3 · ∂u3/∂u1`` for the headline sum (the root's own
     local derivative, for a node the root uses directly)."""
-    if term.upstream is not None and term.text == term.symbol:
-        return f"{term.symbol} (the root's own)"
+    if term.from_root:
+        return f"{facts.labels[facts.root]}'s local derivative"
     g = term.text.split(" ")[0]
     return f"{g} · {term.symbol}"

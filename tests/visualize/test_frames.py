@@ -164,3 +164,11 @@ def test_frames_fall_back_when_an_op_has_no_rule_for_an_input():
     a, b, frames = _dot_frames(DotWithOneRule())
     assert frames[a].lines[1].endswith("= 1 times b, entry by entry")
     assert frames[b].lines[1].endswith("= 1 pushed back through J = dot(a, b)")
+
+
+def test_frames_a_leaf_the_root_also_uses_directly_adds_its_local_derivative():
+    y = tg.tensor(2.0, requires_grad=True, name="y")
+    frame = visualize.frames(y * y.log())[-1]  # J = y * u0, u0 = log(y)
+    assert frame.lines[0] == "∂J/∂y = ∂J/∂u0 · ∂u0/∂y + J's local derivative"
+    assert [t.from_root for t in frame.terms] == [False, True]
+    assert np.isclose(frame.grad, np.log(2.0) + 1)  # d(y log y)/dy = log y + 1
