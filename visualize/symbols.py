@@ -34,6 +34,11 @@ def steps_in_symbols(J, symbols=None, caller="step_through"):
     False leaves symbols out; None (the default) uses them when SymPy is
     installed and the graph is small enough to draw node by node.
     """
+    if symbols not in (None, True, False):
+        raise ValueError(
+            f"{caller}: symbols must be True, False or None (symbols when SymPy "
+            f"is installed), got {symbols!r}"
+        )
     if symbols is False:
         return {}, None
     if importlib.util.find_spec("sympy") is None:

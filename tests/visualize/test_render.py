@@ -57,3 +57,13 @@ def test_missing_dot_step_through_explains_too(bce, tmp_path, monkeypatch):
     with pytest.raises(visualize.GraphvizMissingError, match="Install Graphviz"):
         visualize.step_through(bce.J, tmp_path / "steps.html")
     assert (tmp_path / "steps.dot").exists()
+
+
+def test_missing_dot_inline_step_through_explains_and_writes_nothing(
+    bce, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(visualize.GraphvizMissingError, match="Install Graphviz"):
+        visualize.step_through(bce.J)
+    assert list(tmp_path.iterdir()) == []

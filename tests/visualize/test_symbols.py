@@ -65,6 +65,11 @@ def test_symbols_left_out_without_sympy_or_for_a_large_graph(bce, monkeypatch):
         symbols.steps_in_symbols(bce.J, symbols=True, caller="table")
 
 
+def test_symbols_option_is_checked(bce):
+    with pytest.raises(ValueError, match="table: symbols must be True, False or None"):
+        visualize.table(bce.J, symbols="yes")
+
+
 def test_symbols_true_says_why_a_graph_has_none():
     x = tg.tensor([1.0, 2.0], requires_grad=True, name="x")
     y = x * 3  # two entries: a derivation starts from a cost
