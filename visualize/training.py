@@ -227,8 +227,16 @@ def _boundary_panel(recorder, records):
 
 
 def _summary(recorder):
-    return (f"{len(recorder.records)} steps recorded, every {recorder.every}th of "
-            f"{recorder.steps_seen}")
+    return (f"{len(recorder.records)} steps recorded, {_every(recorder.every)} "
+            f"of {recorder.steps_seen}")
+
+
+def _every(n):
+    """``every step``, ``every 2nd step``, ..., ``every 11th step``."""
+    if n == 1:
+        return "every step"
+    last = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"every {n}{'th' if n % 100 in (11, 12, 13) else last} step"
 
 
 def _numbers(record):
@@ -276,7 +284,7 @@ def _empty_page(title, recorder):
         f"Nothing has been recorded yet: the recorder has seen "
         f"{recorder.steps_seen} training steps. Call recorder.step(J, X, Y) after "
         "J.backward() in the training loop (around opt.step()); it records "
-        f"step 0 and every {recorder.every}th step after it."
+        f"step 0 and {_every(recorder.every)} after it."
     )
     return EMPTY_PAGE.format(
         title=html.escape(title),

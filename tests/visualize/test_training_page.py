@@ -70,6 +70,7 @@ def test_page_holds_every_recorded_step_with_its_numbers(moons, tmp_path, needs_
         assert entry["graph"].startswith("<svg")
         assert "W1" in entry["graph"] and "∂J/∂W1" in entry["graph"]
     assert "from blue (0) to red (1); line: P = 1/2; dots: the held-out" in text
+    assert "6 steps recorded, every 5th step of 26" in text
     # the boundary changes as the network learns
     assert shown[0]["boundary"] != shown[-1]["boundary"]
     assert shown[0]["graph"] != shown[-1]["graph"]
@@ -130,6 +131,7 @@ def test_page_with_no_records_says_what_to_do(tmp_path):
     text = visualize.training_page(recorder, tmp_path / "empty.html").html()
     assert "Nothing has been recorded yet" in text
     assert "recorder.step(J, X, Y)" in text and "const RECORDS" not in text
+    assert "it records step 0 and every 10th step after it" in text
 
 
 def test_nan_steps_are_shown_and_flagged(needs_dot):
