@@ -13,8 +13,8 @@ A training loop feeds it one line around the optimiser's step::
 
 On a recorded step it copies what it needs and nothing more: the cost, the
 parameters and their gradients, each layer's activations (read from the
-graph of ``J``), the batch and, after ``opt.step()``, how far each parameter
-moved. Everything else is worked out later, when you read
+graph of ``J``), the batch and, after ``opt.step()``, the parameters'
+new values. Everything else is worked out later, when you read
 ``recorder.records``: each ``StepRecord`` has the training and held-out
 cost and accuracy, each layer's health (``tinygraph.diagnostics``) and
 histograms, the decision boundary on a grid for two-dimensional inputs, and
@@ -112,8 +112,9 @@ class _Snapshot:
 
 
 @dataclass
-class _Grid:
-    """Where the decision boundary is evaluated: xs (nx,), ys (ny,)."""
+class BoundaryGrid:
+    """Where the decision boundary is evaluated (``Recorder.grid_points``):
+    xs (nx,) and ys (ny,); row i of a boundary is y = ys[i]."""
 
     xs: np.ndarray
     ys: np.ndarray
@@ -139,13 +140,14 @@ _NOTHING = _Nothing()
 
 
 class _AfterStep:
-    """Measures how far the optimiser moved each parameter on exit."""
+    """On exit, after the optimiser's step: copies the parameters' new values
+    (for the update-to-data ratio) and tells ``on_record``."""
 
     def __init__(self, recorder: Recorder, snapshot: _Snapshot):
         self.recorder, self.snapshot = recorder, snapshot
 
     def __enter__(self):
-        return self.snapshot
+        return None
 
     def __exit__(self, *exception):
         if exception[0] is None:
@@ -246,7 +248,7 @@ class Recorder:
         self._records: list[StepRecord] = []
         self._unannounced: _Snapshot | None = None
         self.layout: dict[str, _LayerParts] | None = None
-        self.grid_points: _Grid | None = None
+        self.grid_points: BoundaryGrid | None = None
         self.points: tuple[np.ndarray, np.ndarray] | None = None
 
     # ----- inside the training loop -------------------------------------
@@ -305,7 +307,7 @@ class Recorder:
         low, high = seen.min(axis=1), seen.max(axis=1)
         margin = np.maximum((high - low) / 10, 0.5)
         low, high = low - margin, high + margin
-        self.grid_points = _Grid(np.linspace(low[0], high[0], self.grid),
+        self.grid_points = BoundaryGrid(np.linspace(low[0], high[0], self.grid),
                                  np.linspace(low[1], high[1], self.grid))
         self.points = (X, Y) if self.test is None else self.test
 
