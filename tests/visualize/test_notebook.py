@@ -10,6 +10,7 @@ import pytest
 
 import tinygraph as tg
 import visualize
+from visualize import direction
 from visualize.notebook import ScrollingDigraph
 
 from .chromium import Browser
@@ -63,6 +64,27 @@ OVERFLOW = """(() => {
   const box = document.querySelector(".tinygraph-drawing");
   return box ? box.scrollWidth - box.clientWidth : null;
 })()"""
+
+
+def laid_out_width(graph):
+    """The drawing's width in points, as Graphviz lays it out."""
+    svg = graph.pipe(format="svg").decode()
+    return float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
+
+
+def test_draw_auto_choice_agrees_with_the_real_layouts(bce, needs_dot):
+    """The estimate made before layout picks left to right exactly when
+    Graphviz's left-to-right drawing fits the cell, else the narrower one."""
+    x = tg.tensor([[0.5, 0.2]], requires_grad=True, name="x")
+    graphs = [bce.J, demo_graph(), scoped_network(layers=1).J, (x * x).sum(),
+              x.log().sum(), (x.sigmoid() * 2).sum()]
+    for J in graphs:
+        across = laid_out_width(visualize.draw(J, rankdir="LR"))
+        down = laid_out_width(visualize.draw(J, rankdir="TB"))
+        expected = "LR" if across <= direction.CELL_WIDTH else "TB"
+        assert rankdir(visualize.draw(J)) == expected, (across, down)
+        if expected == "TB":
+            assert down < across
 
 
 def smallest_text(chromium, tmp_path, obj, template):
