@@ -343,7 +343,8 @@ PAGE = """<!DOCTYPE html>
     <h2>Health of each layer</h2>
     <table id="health">
       <thead><tr><th>layer</th><th>activation</th><th>parameters</th>
-        <th>gradient norm</th><th>update / size</th><th>saturated or dead</th></tr></thead>
+        <th>gradient norm</th><th>update / size</th><th>saturated or dead</th>
+      </tr></thead>
       <tbody></tbody>
     </table>
     <ul id="warnings"></ul>
