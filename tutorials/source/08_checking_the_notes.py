@@ -664,6 +664,22 @@ assert listed == wrong, (listed, wrong)
 assert all(v["key"].startswith("H") for v in verdicts if v["holds"])
 
 # %% [markdown]
+# The errata sort the entries into two kinds. A *substantive* mistake is
+# wrong reasoning: follow it and you get a wrong gradient (most treat a
+# softmax like an entrywise function, or a batch like one example). A
+# *typo* is a slip with the right version next to it (a boxed equation, the
+# line above), and the note's own results stay right. Both give a wrong
+# number when used as written, which is why every one is checked above.
+
+# %%
+substantive_part = errata.split("### Substantive mistakes")[1].split("### Typos")[0]
+substantive = re.findall(r"^\| (E\d+) \|", substantive_part, flags=re.MULTILINE)
+typos = [key for key in listed if key not in substantive]
+print("substantive:", ", ".join(substantive))
+print("typos      :", ", ".join(typos))
+assert substantive and typos and set(substantive) <= set(listed)
+
+# %% [markdown]
 # ## Exercises
 #
 # **1.** With `a = softmax(z) = (0.5, 0.3, 0.2)`, what is `∂a_3/∂z_1` (the
