@@ -99,18 +99,23 @@ class Optimizer:
             ):
                 _check_gradient(name, i, p)
         for i, p in enumerate(params):
-            if p.grad is not None:
-                W = p._data
-                new = self.update(i, W, p.grad)
-                if type(new) is not np.ndarray:
-                    new = np.asarray(new)  # NumPy gives a scalar for 0-d arrays
-                if new.shape != W.shape or new.dtype != W.dtype:
-                    raise TypeError(
-                        f"{name}.update gave params[{i}] ({_describe(p)}, "
-                        f"{W.dtype}) new values of shape {new.shape} and dtype "
-                        f"{new.dtype}; an update keeps both"
-                    )
-                p._take_values(new)
+            grad = p.grad
+            if grad is None:
+                continue
+            W = p._data
+            new = self.update(i, W, grad)
+            if (
+                type(new) is not np.ndarray
+                or new.shape != W.shape
+                or new.dtype != W.dtype
+            ):
+                new = _checked_update(name, i, p, new)
+            # The new array is locked (read-only) at once: the next forward
+            # pass will hold it, and so has nothing left to lock. Reading
+            # p.data gives a writable copy, as for any array a graph holds.
+            new.setflags(False)  # write=False (positionally: faster)
+            p._data = new
+            p._held = True
 
     def update(self, i: int, W: np.ndarray, dW: np.ndarray) -> np.ndarray:
         """The new values of params[i], a new array: each optimiser's maths."""
@@ -373,6 +378,18 @@ def _is_number(value) -> bool:
 
 def _describe(p):
     return f"{p.name or 'unnamed'}, shape {p.shape}"
+
+
+def _checked_update(name, i, p, new):
+    """An update's result that is not simply an array of p's shape and dtype:
+    an array, if it is a NumPy scalar for a 0-d parameter; else an error."""
+    new = np.asarray(new)
+    if new.shape != p.shape or new.dtype != p.dtype:
+        raise TypeError(
+            f"{name}.update gave params[{i}] ({_describe(p)}, {p.dtype}) new "
+            f"values of shape {new.shape} and dtype {new.dtype}; an update keeps both"
+        )
+    return new
 
 
 def _check_gradient(name, i, p):

@@ -231,15 +231,6 @@ class Tensor:
         self._data = array
         self._held = False
 
-    def _take_values(self, array: np.ndarray) -> None:
-        """Replace the values with ``array``, a new array of the same shape
-        and dtype that nobody else has (an optimiser's step). It is made
-        read-only at once, as the next forward pass would make it anyway:
-        locked once here, the array costs that pass nothing."""
-        array.setflags(False)  # write=False, said positionally: it is faster
-        self._data = array
-        self._held = True
-
     @property
     def requires_grad(self) -> bool:
         """Whether gradients flow to this tensor (set it on leaves only)."""
