@@ -254,9 +254,13 @@ for label in ["A1", "Z1", "W1", "b1"]:
     display(Markdown(f"$${chain_rule(derivation_one[label])}$$"))
 for step in derivation_one:
     assert close(step.value, step.node.grad), step.label
-assert "W2.T @ ∂J/∂u1" in derivation_one["A1"].text  # BP2's transpose
-assert "∂J/∂u0 @ X.T" in derivation_one["W1"].text  # BP3: Δ Xᵀ
-assert derivation_one["b1"].text.startswith("∂J/∂b1[j] = ∂J/∂Z1[j] =")  # BP4
+def chain_text(step):
+    return step.text.split(" = ")[1]
+
+
+assert chain_text(derivation_one["A1"]).startswith("W2.T @")  # BP2's transpose
+assert chain_text(derivation_one["W1"]).endswith("@ X.T")  # BP3: Δ Xᵀ
+assert chain_text(derivation_one["b1"]) == "∂J/∂Z1[j]"  # BP4, one example
 
 # %% [markdown]
 # * `∂J/∂A1 = W2ᵀ ∂J/∂u1`: the transpose of BP2. `A1` feeds the product
@@ -276,9 +280,9 @@ J_three = network_232(3)
 derivation_three = tg.graph.derivation(J_three)
 J_three.backward()
 display(Markdown(f"$${chain_rule(derivation_three['b1'])}$$"))
-assert "Sum(∂J/∂Z1[j,i], (i, 1, m))" in derivation_three["b1"].text  # BP4.2
+assert chain_text(derivation_three["b1"]).startswith("Sum(")  # BP4.2
 assert close(derivation_three["b1"].value, derivation_three["b1"].node.grad)
-assert "W2.T @ ∂J/∂u1" in derivation_three["A1"].text  # BP2 is unchanged
+assert chain_text(derivation_three["A1"]).startswith("W2.T @")  # BP2 unchanged
 
 # %% [markdown]
 # ## Autodiff as the oracle, and finite differences as its oracle
