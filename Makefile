@@ -1,6 +1,6 @@
 # Every target sets up what it needs: a .venv, the package with the right
 # extras, and Graphviz's `dot` program (through apt-get when we are root).
-# `make test` also installs Chromium for its one browser test, saying so first.
+# `make test` also installs Chromium for its browser tests, saying so first.
 
 PYTHON ?= python3
 VENV := .venv
