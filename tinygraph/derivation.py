@@ -41,11 +41,14 @@ def derivation(J: Tensor, examples: int | None = None):
     when it cannot be read from the data (the columns of the 2-D leaves that
     need no gradient).
 
-    Limits: a graph of more than 150 operations is refused with a
-    ValueError (its closed forms would take minutes to simplify), and a
-    formula of more than 250 operations is shown unsimplified. An op whose
-    maths moves entries around (reshape to another layout, indexing, max)
-    has no such formula: ValueError, and ``backward_steps`` gives its numbers.
+    Limits, so that a derivation never hangs: a graph of more than 150
+    operations is refused with a ValueError; a formula of more than 150
+    nodes is shown unsimplified; a closed form that would have more than 3000
+    (it can double with every layer: sigmoid' = a(1 - a) uses a twice) is
+    None, and ``derive`` raises a ValueError for it, while ``.expression``
+    and ``.value`` are always there. An op whose maths moves entries around
+    (a reshape to another layout, indexing, max) has no formula read entry
+    by entry: ValueError, and ``backward_steps`` gives its numbers.
 
     >>> import tinygraph as tg
     >>> A = tg.tensor([[0.9, 0.2, 0.6, 0.3]], requires_grad=True, name="A")
@@ -79,7 +82,15 @@ def derive(J: Tensor, wrt: Tensor, examples: int | None = None):
             f"derive: {labels(J)[wrt]} does not require gradients (it is data, "
             "like the labels Y), so J has no derivative with respect to it"
         )
-    return derivation(J, examples)[wrt].closed_form
+    step = derivation(J, examples)[wrt]
+    if step.closed_form is None:
+        raise ValueError(
+            f"derive: the closed form of ∂J/∂{step.label} would have more than "
+            "3000 operations (it doubles with each layer); "
+            f"tg.graph.derivation(J)[{step.label!r}].expression gives it in the "
+            "labels of its neighbours"
+        )
+    return step.closed_form
 
 
 def _machinery():

@@ -76,7 +76,9 @@ class TransposeOf(sympy.Function):
     nargs = 1
 
     def _latex(self, printer):
-        return _wrapped_latex(printer, self.args[0]) + "^{T}"
+        # braces, so that W^{[2]} transposed is {W^{[2]}}^{T}, not a double
+        # superscript
+        return "{" + _wrapped_latex(printer, self.args[0]) + "}^{T}"
 
     def _mathml_presentation(self, printer):
         power = printer.dom.createElement("msup")
@@ -305,6 +307,8 @@ class Notation:
         lhs = PartialOf(self.root, self.name(step.symbol_of_node, not as_matrix))
         sides = [lhs]
         for formula in (step.chain, step.expression, step.closed_form):
+            if formula is None:  # a closed form too large to form
+                continue
             shown = self.shown(formula, as_matrix)
             if all(shown != side for side in sides):
                 sides.append(shown)

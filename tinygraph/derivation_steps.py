@@ -12,10 +12,12 @@ import numpy as np
 
 from .derivation_notation import Notation
 from .derivation_symbols import (
+    FORMULA_LIMIT,
     MAX_OP_NODES,
     Graph,
     backward_in_symbols,
     tidy,
+    tree_size,
 )
 from .derivation_terms import (
     EVALUATE,
@@ -37,8 +39,9 @@ class DerivationStep:
     derivative (the symbols ∂J/∂c are ``derivation.gradient(c)``);
     ``expression``: the same with each ∂J/∂c replaced by its closed form,
     simplified, in the labels of the node's neighbours; ``closed_form``: in
-    the leaves, named constants and m only. ``value`` is the closed form
-    evaluated at the graph's values; ``latex``, ``mathml`` (a ``<math>``
+    the leaves, named constants and m only (None where it would be too
+    large to form). ``value`` is the expression evaluated at the graph's
+    values; ``latex``, ``mathml`` (a ``<math>``
     element) and ``text`` write the step as ∂J/∂x = chain = expression =
     closed form. Each formula holds one symbol per node, named by its
     label and standing for every entry of it (``A`` is a_i).
@@ -69,9 +72,11 @@ class DerivationStep:
 
     @property
     def value(self):
-        """The closed form's numbers at the graph's values: an array of the
-        node's shape, equal to autodiff's gradient."""
-        return self.derivation.evaluate(self.closed_form, self.node)
+        """The numbers: the expression evaluated at the graph's values (the
+        forward pass's own node values, so a softmax of large logits does not
+        overflow as its closed form would), an array of the node's shape,
+        equal to autodiff's gradient."""
+        return self.derivation.evaluate(self.expression, self.node)
 
     @property
     def latex(self):
@@ -115,6 +120,7 @@ class Derivation:
         self._gradients = gradients  # node -> its symbol ∂J/∂(node)
         self._by_node = {step.node: step for step in steps}
         self._notations = {}
+        self._values = {}  # node -> ∂J/∂node's numbers, once worked out
 
     # ----- lookup -----
 
@@ -156,11 +162,11 @@ class Derivation:
     def evaluate(self, expr, like=None):
         """``expr`` (a formula of this derivation) at the graph's values, as a
         NumPy array; shaped like the node ``like`` when given."""
-        closed = {
-            self._gradients[s.node]: s.closed_form for s in self.steps
-        }
-        expr = sympy.sympify(expr).xreplace(closed)
+        expr = sympy.sympify(expr)
         values = self._graph.values()
+        for node, gradient in self._gradients.items():
+            if gradient in expr.free_symbols:  # ∂J/∂c: its step's numbers
+                values[gradient] = self._value(node)
         arguments = sorted(expr.free_symbols, key=str)
         missing = [s for s in arguments if s not in values]
         if missing:
@@ -173,6 +179,15 @@ class Derivation:
             return result
         aligned = self._graph.term[like].aligned
         return np.broadcast_to(result, aligned).reshape(like.shape).copy()
+
+    def _value(self, node):
+        """∂J/∂node's numbers (in its aligned shape), worked out once."""
+        if node not in self._values:
+            step = self._by_node[node]
+            self._values[node] = np.reshape(
+                step.value, self._graph.term[node].aligned
+            )
+        return self._values[node]
 
     # ----- printing -----
 
@@ -247,9 +262,9 @@ def derive_graph(root: Tensor, examples=None) -> Derivation:
             seed = {gradients[root]: sympy.Integer(1)}
             chain = sympy.Add(*(share.xreplace(seed) for _, share in shares[node]))
             consumers = [c for c, _ in shares[node]]
-            known = chain.xreplace({gradients[c]: expressions[c] for c in consumers})
-            expression = tidy(graph.near(known, node, consumers))
-            closed_form = tidy(expression.xreplace(definitions))
+            expression = _expression(graph, node, chain, consumers, gradients,
+                                     expressions)
+            closed_form = _closed_form(expression, definitions, gradients)
         expressions[node] = expression
         steps.append(
             DerivationStep(
@@ -273,6 +288,31 @@ def derive_graph(root: Tensor, examples=None) -> Derivation:
     for step in steps:
         step.derivation = derivation
     return derivation
+
+
+def _expression(graph, node, chain, consumers, gradients, expressions):
+    """The chain rule with each ∂J/∂c replaced by c's expression: in the
+    labels next to the node where that is shorter (A(1 - A) ((1 - Y)/u0 -
+    Y/A)/m, with u0 = 1 - A, is (A - Y)/m), else in the labels the
+    consumers' gradients are written in; the chain rule itself where either
+    would be too large to form."""
+    known = chain.xreplace({gradients[c]: expressions[c] for c in consumers})
+    if tree_size(known) > FORMULA_LIMIT:
+        return chain
+    near = graph.near(known, node, consumers)
+    candidates = [tidy(known)] + ([] if near is None else [tidy(near)])
+    return min(candidates, key=tree_size)
+
+
+def _closed_form(expression, definitions, gradients):
+    """The expression in the leaves only, or None where it would be larger
+    than FORMULA_LIMIT (or the expression is the chain rule itself)."""
+    if expression.free_symbols & set(gradients.values()):
+        return None
+    closed = expression.xreplace(definitions)
+    if tree_size(closed) > FORMULA_LIMIT:
+        return None
+    return tidy(closed)
 
 
 def _check_root(root):

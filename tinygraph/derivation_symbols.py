@@ -31,11 +31,16 @@ from .naming import labels as graph_labels
 from .naming import nodes as graph_nodes
 from .tensor import Tensor
 
-# Above this many op nodes a derivation is refused (its closed forms would
-# take minutes to simplify); above SIMPLIFY_LIMIT operations a formula is
-# shown as it is, unsimplified.
+# Above this many op nodes a derivation is refused. A formula larger than
+# SIMPLIFY_LIMIT (counted as a tree: what printing and simplifying walk) is
+# shown unsimplified (above CANCEL_LIMIT, only its common factors are taken
+# out); one larger than FORMULA_LIMIT is not formed at all: a
+# closed form can double in size with every layer (sigmoid' = a(1 - a) uses
+# a twice), so 40 nested sigmoids would give one of 2^40 terms.
 MAX_OP_NODES = 150
-SIMPLIFY_LIMIT = 250
+SIMPLIFY_LIMIT = 150
+CANCEL_LIMIT = 60
+FORMULA_LIMIT = 3000
 
 # The ops that divide by the number of entries they average.
 _MEANS = {"mean", "neg_mean"}
@@ -64,8 +69,12 @@ class Graph:
         symbol = sympy.Symbol(self.labels[node])
         self.symbol[node] = symbol
         if node.op is None:
-            self.term[node] = Term(symbol, node.shape)
-            self.formula[node] = symbol
+            value = symbol
+            if _unnamed_constant(node):
+                # a seed of ones (tg.grad's upstream gradient): a number
+                value = self.in_m(number(node.data.flat[0]), None)
+            self.term[node] = Term(value, node.shape)
+            self.formula[node] = value
             return
         inputs = [self.formula_term(x) for x in node.inputs]
         try:
@@ -130,7 +139,8 @@ class Graph:
         """``expr`` written in the labels near ``node``: itself, its consumers
         and their inputs, and leaves; any other node is replaced by its
         formula in its inputs' labels, until none is left (each replacement
-        moves to nodes made earlier, so this ends)."""
+        moves to nodes made earlier, so this ends). None if that grows past
+        FORMULA_LIMIT."""
         near = {self.symbol[node]}
         for c in consumers:
             near.add(self.symbol[c])
@@ -140,6 +150,10 @@ class Graph:
                    if s in self.local and s not in near}
             if not far:
                 return expr
+            # measured before it is formed: forming it walks it as a tree
+            grown = {s: tree_size(formula) for s, formula in far.items()}
+            if tree_size(expr, grown) > FORMULA_LIMIT:
+                return None
             expr = expr.xreplace(far)
 
     def values(self):
@@ -152,6 +166,15 @@ class Graph:
         if self.m is not None:
             values[M] = self.m
         return values
+
+
+def _unnamed_constant(node):
+    """An unnamed leaf that needs no gradient and holds one number throughout."""
+    data = node.data
+    return (
+        node.name is None and not node.requires_grad and data.size > 0
+        and bool(np.all(data == data.flat[0]))
+    )
 
 
 def _labels_with_root(root, order):
@@ -175,16 +198,52 @@ def _number_of_examples(order):
 
 def tidy(expr):
     """``expr`` made readable by SymPy: its common factors taken out, or, if
-    that is clearly shorter, fully simplified (A(1 - A)((1 - Y)/(1 - A) -
-    Y/A)/m becomes (A - Y)/m, but ((1 - Y)/(1 - A) - Y/A)/m stays as the
-    notes write it). Left as it is when too large to simplify quickly."""
-    if sympy.count_ops(expr) > SIMPLIFY_LIMIT:
+    that is clearly shorter, as one fraction with common factors cancelled
+    (A(1 - A)((1 - Y)/(1 - A) - Y/A)/m becomes (A - Y)/m, but
+    ((1 - Y)/(1 - A) - Y/A)/m stays as the notes write it). Left as it is
+    when too large to work on quickly.
+
+    (``sympy.simplify`` finds a little more, but takes a second or more on
+    a formula of 30 operations with exponentials; ``cancel`` takes
+    milliseconds.)
+    """
+    if tree_size(expr) > SIMPLIFY_LIMIT:
         return expr
     factored = sympy.factor_terms(expr)
-    simplified = sympy.simplify(expr)
-    if sympy.count_ops(simplified) < 0.6 * sympy.count_ops(factored):
-        return simplified
+    if tree_size(expr) > CANCEL_LIMIT:
+        return factored
+    try:
+        cancelled = sympy.cancel(expr)
+    except sympy.PolynomialError:  # a Piecewise (relu, step) has no fraction form
+        return factored
+    # NOTE: cancel multiplies products out: (1 - a)(1 - b)... can grow
+    # to 2^n terms; such a result is not the shorter one.
+    if tree_size(cancelled) > SIMPLIFY_LIMIT:
+        return factored
+    cancelled = sympy.factor_terms(cancelled)
+    if tree_size(cancelled) < 0.6 * tree_size(factored):
+        return cancelled
     return factored
+
+
+def tree_size(expr, replaced=None):
+    """How many nodes ``expr`` has as a tree, counted on its shared parts
+    once each, so that a formula of 2^40 terms is measured in an instant;
+    ``replaced`` gives the sizes of formulas some symbols would be replaced by."""
+    size = dict(replaced or {})
+    stack = [expr]
+    while stack:
+        top = stack[-1]
+        if top in size:
+            stack.pop()
+            continue
+        pending = [a for a in top.args if a not in size]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        size[top] = 1 + sum(size[a] for a in top.args)
+    return size[expr]
 
 
 def backward_in_symbols(graph, node, gradient):
