@@ -112,7 +112,7 @@ def test_sums_over_classes_and_broadcast_rows():
     A = Z.softmax(axis=0).named("A")
     Y = np.eye(3)[:, [0, 2, 1, 1]]
     d = tg.graph.derivation(tg.nn.cross_entropy(A, Y))
-    assert r"\sum_{j=1}^{3}" in d[Z].latex
+    assert r"\sum_{p=1}^{3}" in d[Z].latex  # p: j is the free index
     np.testing.assert_allclose(d[Z].value, (A.data - Y) / 4, rtol=1e-10)
 
 

@@ -23,6 +23,7 @@ import re
 from .derivation_terms import M, MatProd, SumOver, Transposed, sympy
 
 _U_VARIABLE = re.compile(r"u(\d+)")
+_SUMMED = {"j": "p", "k": "q", "l": "r"}  # the name of an index summed over
 _LAYER = re.compile(r"([A-Za-z])(\d+)")
 
 
@@ -219,10 +220,10 @@ class Notation:
             printed_name(derivation.root_label, (), False, style)
         )
 
-    def name(self, symbol, as_entry):
+    def name(self, symbol, as_entry, bound=None):
         label = self.labels[symbol]
         letters = index_letters(self.shapes[symbol], self.m)
-        indices = [letter for letter in letters if letter]
+        indices = [(bound or {}).get(letter, letter) for letter in letters if letter]
         return sympy.Symbol(printed_name(label, indices, as_entry, self.style))
 
     def shape(self, expr):
@@ -245,19 +246,20 @@ class Notation:
         padded = [(1,) * (width - len(s)) + tuple(s) for s in shapes]
         return tuple(max(column) for column in zip(*padded)) if padded else ()
 
-    def shown(self, expr, as_matrix=False):
-        """``expr`` rebuilt from display symbols and display functions."""
+    def shown(self, expr, as_matrix=False, bound=None):
+        """``expr`` rebuilt from display symbols and display functions;
+        ``bound`` renames the indices a sum runs over ({"j": "p"})."""
         if as_matrix and not self._linear(expr):
-            return EntriesOf(self.shown(expr))
+            return EntriesOf(self.shown(expr, bound=bound))
         if isinstance(expr, sympy.Symbol):
             if expr in self.partial:
-                of = self.name(self.partial[expr], not as_matrix)
+                of = self.name(self.partial[expr], not as_matrix, bound)
                 return PartialOf(self.root, of)
             if expr in self.labels:
-                return self.name(expr, not as_matrix)
+                return self.name(expr, not as_matrix, bound)
             return expr
         if expr.func is SumOver:
-            return self._sum(expr)
+            return self._sum(expr, bound)
         if expr.func in (MatProd, Transposed):
             matrices = [self.shown(x, as_matrix=True) for x in expr.args]
             product = ProductOf(*matrices) if expr.func is MatProd else TransposeOf(
@@ -271,15 +273,20 @@ class Notation:
             )
         if not expr.args:
             return expr
-        return expr.func(*(self.shown(x, as_matrix) for x in expr.args))
+        return expr.func(*(self.shown(x, as_matrix, bound) for x in expr.args))
 
-    def _sum(self, expr):
+    def _sum(self, expr, bound):
         inner, axis = expr.args
         shape = self.shape(inner)
         letter = index_letters(shape, self.m)[int(axis)] or "i"
+        # Summed over, an index needs a name of its own when the result still
+        # has it (softmax: a_j (g_j - Σ_p g_p a_p)); the notes' sum over the
+        # examples keeps i (∂J/∂b_j = Σ_i ∂J/∂z_{j,i}).
+        bound = {**(bound or {}), letter: _SUMMED.get(letter, letter)}
         length = shape[int(axis)]
         upper = M if self.m is not None and length == self.m else length
-        return sympy.Sum(self.shown(inner), (sympy.Symbol(letter), 1, upper))
+        summed = sympy.Symbol(bound[letter])
+        return sympy.Sum(self.shown(inner, bound=bound), (summed, 1, upper))
 
     def _linear(self, expr):
         """Whether ``expr`` is linear in the arrays, so that it reads the same
