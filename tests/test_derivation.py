@@ -6,6 +6,12 @@ closed form evaluated at the graph's values against autodiff (tg.grad), and
 against tg.closed_form's NumPy functions.
 """
 
+import contextlib
+import io
+import re
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -194,9 +200,6 @@ def test_derivation_of_a_non_scalar_says_so():
 
 
 def test_derivation_without_sympy_gives_the_install_command(monkeypatch):
-    import sys
-
-    from tinygraph import derivation as module
 
     symbolic = ("tinygraph.derivation_", "tinygraph.maths.symbols")
     for name in [n for n in sys.modules if n.startswith(symbolic)]:
@@ -204,4 +207,17 @@ def test_derivation_without_sympy_gives_the_install_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "sympy", None)  # import sympy now fails
     J, _, _ = bce_graph()
     with pytest.raises(ImportError, match=r'pip install -e "\.\[symbolic\]"'):
-        module.derivation(J)
+        tg.graph.derivation(J)
+
+
+# ----- docs/derivations.md runs as written -----------------------------------
+
+
+def test_the_derivations_doc_runs_and_prints_what_it_shows():
+    doc = (Path(__file__).parent.parent / "docs" / "derivations.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", doc, re.DOTALL)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile("\n".join(blocks), "docs/derivations.md", "exec"), {})
+    shown = re.search(r"```text\n(.*?)```", doc, re.DOTALL).group(1)
+    assert printed.getvalue() == shown
