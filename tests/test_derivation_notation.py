@@ -153,3 +153,14 @@ def test_a_large_formula_is_left_unsimplified_not_hung():
     d = tg.graph.derivation(h.sum())
     (expected,) = tg.grad(h.sum(), [x])
     np.testing.assert_allclose(d[x].value, expected, rtol=1e-9)
+
+
+def test_ops_with_no_entrywise_formula_are_vector_jacobian_products():
+    x = tg.tensor(RNG.uniform(0.5, 1.5, size=(2, 3)), requires_grad=True, name="X")
+    J = (x[:, 1:].log().sum() + x.reshape(3, 2).exp().max(axis=0).sum()).named("J")
+    d = tg.graph.derivation(J)
+    (expected,) = tg.grad(J, [x])
+    np.testing.assert_allclose(d[x].value, expected, rtol=1e-12)
+    assert not d[x].per_entry
+    assert "(∂u0/∂X).T @ ∂J/∂u0" in d[x].text  # u0 = X[:, 1:]
+    assert r"\left(\frac{\partial u_{0}}{\partial X}\right)^{T}" in d[x].latex

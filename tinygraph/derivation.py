@@ -48,7 +48,8 @@ def derivation(J: Tensor, examples: int | None = None):
     None, and ``derive`` raises a ValueError for it, while ``.expression``
     and ``.value`` are always there. An op whose maths moves entries around
     (a reshape to another layout, indexing, max) has no formula read entry
-    by entry: ValueError, and ``backward_steps`` gives its numbers.
+    by entry: its step is written (∂u/∂x)ᵀ ∂J/∂u, evaluated by the op's
+    own backward, and formulas below it keep u's label.
 
     >>> import tinygraph as tg
     >>> A = tg.tensor([[0.9, 0.2, 0.6, 0.3]], requires_grad=True, name="A")

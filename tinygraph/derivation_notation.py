@@ -128,6 +128,50 @@ class EntriesOf(sympy.Function):
         return f"[{printer._print(self.args[0])}]"
 
 
+class PulledBack(sympy.Function):
+    """(∂u/∂x)ᵀ ∂J/∂u: an op's vector-Jacobian product, for an op whose maths
+    has no formula read entry by entry (indexing, a reshape, a maximum). Its
+    one argument is ∂J/∂u; a subclass per node and input names u and x (as
+    printed names) and is evaluated by that op's numeric backward."""
+
+    nargs = 1
+    consumer = "u"
+    argument = "x"
+
+    def _jacobian(self, printer):
+        return PartialOf(*(sympy.Symbol(n) for n in (self.consumer, self.argument)))
+
+    def _latex(self, printer):
+        jacobian = printer._print(self._jacobian(printer))
+        return rf"\left({jacobian}\right)^{{T}} {_wrapped_latex(printer, self.args[0])}"
+
+    def _mathml_presentation(self, printer):
+        row = printer.dom.createElement("mrow")
+        power = printer.dom.createElement("msup")
+        power.appendChild(_fenced(printer, printer._print(self._jacobian(printer)),
+                                  "(", ")"))
+        power.appendChild(_mi(printer, "T"))
+        row.appendChild(power)
+        row.appendChild(_wrapped_mathml(printer, self.args[0]))
+        return row
+
+    def _sympystr(self, printer):
+        return f"(∂{self.text_names[0]}/∂{self.text_names[1]}).T @ " + _wrapped_str(
+            printer, self.args[0]
+        )
+
+
+def pulled_back(number, consumer, argument):
+    """A ``PulledBack`` for one node's input: its own SymPy function, named
+    ``vjp<number>`` (the name its numbers are looked up by)."""
+    names = {
+        "consumer": printed_name(consumer, (), False, "maths"),
+        "argument": printed_name(argument, (), False, "maths"),
+        "text_names": (consumer, argument),
+    }
+    return type(f"vjp{number}", (PulledBack,), names)
+
+
 def _mo(printer, text):
     element = printer.dom.createElement("mo")
     element.appendChild(printer.dom.createTextNode(text))

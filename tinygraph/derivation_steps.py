@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .derivation_notation import Notation
+from .derivation_notation import Notation, PulledBack
 from .derivation_symbols import (
     FORMULA_LIMIT,
     MAX_OP_NODES,
@@ -23,7 +23,6 @@ from .derivation_terms import (
     EVALUATE,
     M,
     MatProd,
-    NoWholeArrayFormError,
     Transposed,
     sympy,
 )
@@ -61,12 +60,14 @@ class DerivationStep:
 
     @property
     def per_entry(self):
-        """False where the chain rule is a matrix product (∂J/∂W = ∂J/∂Z Xᵀ),
-        so the step is written with matrices; True where it is written per
-        entry (∂J/∂a_i)."""
+        """False where the chain rule is a matrix product (∂J/∂W = ∂J/∂Z Xᵀ)
+        or a vector-Jacobian product (∂u/∂x)ᵀ ∂J/∂u, so the step is written
+        with matrices; True where it is written per entry (∂J/∂a_i)."""
         for term in sympy.Add.make_args(self.chain):
             for factor in sympy.Mul.make_args(term):
-                if factor.func in (MatProd, Transposed):
+                if factor.func in (MatProd, Transposed) or isinstance(
+                    factor, PulledBack
+                ):
                     return False
         return True
 
@@ -171,8 +172,9 @@ class Derivation:
         missing = [s for s in arguments if s not in values]
         if missing:
             raise ValueError(f"derivation: no value for {missing} in {expr}")
+        functions = {**EVALUATE, **self._graph.numeric}
         function = sympy.lambdify(
-            arguments, expr, modules=[EVALUATE, "numpy"], dummify=True
+            arguments, expr, modules=[functions, "numpy"], dummify=True
         )
         result = np.asarray(function(*(values[s] for s in arguments)), dtype=float)
         if like is None:
@@ -274,15 +276,7 @@ def derive_graph(root: Tensor, examples=None) -> Derivation:
         )
         if node.op is None:
             continue
-        try:
-            pushed = backward_in_symbols(graph, node, gradients[node])
-        except NoWholeArrayFormError as err:
-            raise ValueError(
-                f"derivation: node {graph.labels[node]} = {node.op.name}(...) has "
-                f"no formula read entry by entry ({err}); tg.graph.backward_steps "
-                "gives its numbers"
-            ) from None
-        for x, share in pushed:
+        for x, share in backward_in_symbols(graph, node, gradients[node]):
             shares[x].append((node, share))
     derivation = Derivation(graph, steps, gradients)
     for step in steps:

@@ -26,7 +26,9 @@ import math
 import numpy as np
 
 from . import derivation_terms as whole
+from .derivation_notation import pulled_back
 from .derivation_terms import M, NoWholeArrayFormError, SumOver, Term, number, sympy
+from .maths import numeric
 from .naming import labels as graph_labels
 from .naming import nodes as graph_nodes
 from .tensor import Tensor
@@ -61,7 +63,8 @@ class Graph:
         self.local = {}  # symbol of an op node -> its formula in its inputs' labels
         self.constants = {}  # symbol of a constant array -> the array
         self._constant_symbols = {}  # id(array) -> symbol
-        self.opaque = []  # nodes whose op has no whole-array formula
+        self.opaque = set()  # nodes whose op has no whole-array formula
+        self.numeric = {}  # name of a PulledBack function -> its NumPy reading
         for node in self.order:
             self._add(node)
 
@@ -81,7 +84,7 @@ class Graph:
             value = node.op.maths(whole, *inputs)
             local = node.op.maths(whole, *(self.operand(x) for x in node.inputs))
         except NoWholeArrayFormError:
-            self.opaque.append(node)
+            self.opaque.add(node)
             self.term[node] = Term(symbol, node.shape)
             self.formula[node] = symbol  # stands for itself in closed forms
             return
@@ -126,6 +129,28 @@ class Graph:
             elif op is None and examples in (1, -1, 2, -2):
                 replace[r] = examples * M
         return expr.xreplace(replace)
+
+    def pulled_back(self, node, k, gradient):
+        """(∂node/∂x)ᵀ ∂J/∂node for input ``k`` of an op that has no
+        whole-array formula: a function of the gradient that prints as such
+        and whose numbers come from the op's own numeric backward."""
+        x = node.inputs[k]
+        function = pulled_back(len(self.numeric), self.labels[node], self.labels[x])
+        self.numeric[function.__name__] = self._numeric_backward(node, k)
+        return function(gradient)
+
+    def _numeric_backward(self, node, k):
+        x = node.inputs[k]
+        needs = tuple(isinstance(i, Tensor) and i.requires_grad for i in node.inputs)
+
+        def pull_back(g):
+            g = np.broadcast_to(g, self.term[node].aligned).reshape(node.shape)
+            dx = np.asarray(node.op.backward(numeric, g, needs, *node._saved)[k])
+            if dx.shape != x.shape:  # summed back over broadcast axes
+                dx = numeric.sum_to(dx, x.shape)
+            return dx.reshape(self.term[x].aligned)
+
+        return pull_back
 
     def definitions(self):
         """{symbol of an op node: its formula in the leaves}."""
@@ -253,7 +278,14 @@ def backward_in_symbols(graph, node, gradient):
     inputs = [graph.operand(x) for x in node.inputs]
     needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in node.inputs)
     upstream = Term(gradient, node.shape, graph.term[node].aligned)
-    partials = node.op.backward(whole, upstream, needs, graph.term[node], *inputs)
+    try:
+        partials = node.op.backward(whole, upstream, needs, graph.term[node], *inputs)
+    except NoWholeArrayFormError:
+        return [
+            (x, graph.pulled_back(node, k, gradient))
+            for k, (x, needed) in enumerate(zip(node.inputs, needs))
+            if needed
+        ]
     shares = []
     for x, needed, share in zip(node.inputs, needs, partials):
         if needed:
