@@ -164,3 +164,14 @@ def test_ops_with_no_entrywise_formula_are_vector_jacobian_products():
     assert not d[x].per_entry
     assert "(∂u0/∂X).T @ ∂J/∂u0" in d[x].text  # u0 = X[:, 1:]
     assert r"\left(\frac{\partial u_{0}}{\partial X}\right)^{T}" in d[x].latex
+
+
+def test_jupyter_shows_typeset_maths_and_a_terminal_the_text():
+    formatters = pytest.importorskip("IPython.core.formatters")
+    A = tg.tensor([[0.9, 0.2, 0.6]], requires_grad=True, name="A")
+    d = tg.graph.derivation(tg.nn.binary_cross_entropy(A, [[1, 0, 1]]))
+    bundle, _ = formatters.DisplayFormatter().format(d)
+    assert bundle["text/latex"] == f"$$\n{d.latex}\n$$"
+    assert bundle["text/markdown"] == d.to_markdown()
+    assert bundle["text/plain"] == str(d) == d.text
+    assert d.mathml.count("<math") == len(d)

@@ -219,7 +219,12 @@ class Derivation:
         return self.text
 
     def __repr__(self):
-        return f"<Derivation of {self.root_label}: {len(self.steps)} steps>"
+        return self.text
+
+    @property
+    def mathml(self):
+        """Every step as a ``<math display="block">`` element, one a line."""
+        return "\n".join(step.mathml for step in self.steps)
 
     @property
     def latex(self):
