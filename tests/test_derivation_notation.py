@@ -175,3 +175,17 @@ def test_jupyter_shows_typeset_maths_and_a_terminal_the_text():
     assert bundle["text/markdown"] == d.to_markdown()
     assert bundle["text/plain"] == str(d) == d.text
     assert d.mathml.count("<math") == len(d)
+
+
+def test_deeply_nested_functions_keep_a_label_instead_of_hanging():
+    """Tutorial 05's vanishing gradient: 15 tanh layers on one number. SymPy's
+    checks on tanh(tanh(...)) grow exponentially with the nesting."""
+    x = tg.tensor([0.5], requires_grad=True, name="x")
+    h = x
+    for _ in range(15):
+        h = (h * 1.5).tanh()
+    d = tg.graph.derivation(h.sum())
+    (expected,) = tg.grad(h.sum(), [x])
+    np.testing.assert_allclose(d[x].value, expected, rtol=1e-12)
+    labels = {str(s) for s in d[x].closed_form.free_symbols}
+    assert "x" in labels and labels - {"x"}  # cut at a node past 6 nestings

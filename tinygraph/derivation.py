@@ -46,10 +46,12 @@ def derivation(J: Tensor, examples: int | None = None):
     nodes is shown unsimplified; a closed form that would have more than 3000
     (it can double with every layer: sigmoid' = a(1 - a) uses a twice) is
     None, and ``derive`` raises a ValueError for it, while ``.expression``
-    and ``.value`` are always there. An op whose maths moves entries around
-    (a reshape to another layout, indexing, max) has no formula read entry
-    by entry: its step is written (∂u/∂x)ᵀ ∂J/∂u, evaluated by the op's
-    own backward, and formulas below it keep u's label.
+    and ``.value`` are always there. A node under more than 6 nested
+    functions (exp, log, tanh) keeps its label in closed forms. An op
+    whose maths moves entries around (a reshape to another layout,
+    indexing, max) has no formula read entry by entry: its step is written
+    (∂u/∂x)ᵀ ∂J/∂u, evaluated by the op's own backward, and formulas below
+    it keep u's label.
 
     >>> import tinygraph as tg
     >>> A = tg.tensor([[0.9, 0.2, 0.6, 0.3]], requires_grad=True, name="A")

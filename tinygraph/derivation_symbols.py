@@ -27,7 +27,16 @@ import numpy as np
 
 from . import derivation_terms as whole
 from .derivation_notation import pulled_back
-from .derivation_terms import M, NoWholeArrayFormError, SumOver, Term, number, sympy
+from .derivation_terms import (
+    M,
+    MatProd,
+    NoWholeArrayFormError,
+    SumOver,
+    Term,
+    Transposed,
+    number,
+    sympy,
+)
 from .maths import numeric
 from .naming import labels as graph_labels
 from .naming import nodes as graph_nodes
@@ -43,6 +52,8 @@ MAX_OP_NODES = 150
 SIMPLIFY_LIMIT = 150
 CANCEL_LIMIT = 60
 FORMULA_LIMIT = 3000
+NEAR_ROUNDS = 3
+MAX_NESTING = 6
 
 # The ops that divide by the number of entries they average.
 _MEANS = {"mean", "neg_mean"}
@@ -65,6 +76,7 @@ class Graph:
         self._constant_symbols = {}  # id(array) -> symbol
         self.opaque = set()  # nodes whose op has no whole-array formula
         self.numeric = {}  # name of a PulledBack function -> its NumPy reading
+        self.nesting = {}  # node -> how many functions its formula nests
         for node in self.order:
             self._add(node)
 
@@ -79,19 +91,29 @@ class Graph:
             self.term[node] = Term(value, node.shape)
             self.formula[node] = value
             return
-        inputs = [self.formula_term(x) for x in node.inputs]
         try:
-            value = node.op.maths(whole, *inputs)
             local = node.op.maths(whole, *(self.operand(x) for x in node.inputs))
         except NoWholeArrayFormError:
             self.opaque.add(node)
             self.term[node] = Term(symbol, node.shape)
             self.formula[node] = symbol  # stands for itself in closed forms
             return
-        aligned = value.aligned if math.prod(value.aligned) == node.size else node.shape
+        aligned = local.aligned if math.prod(local.aligned) == node.size else node.shape
         self.term[node] = Term(symbol, node.shape, aligned)
-        self.formula[node] = self.in_m(value.expr, node.op)
         self.local[symbol] = self.in_m(local.expr, node.op)
+        # NOTE: SymPy checks every function it builds (is tanh(x) finite?),
+        # and those checks grow exponentially with nesting: a node under more
+        # than MAX_NESTING functions stands for itself in closed forms.
+        nested = max((self.nesting.get(x, 0) for x in node.inputs
+                      if isinstance(x, Tensor)), default=0)
+        nested += _has_function(local.expr)
+        if nested > MAX_NESTING:
+            self.opaque.add(node)
+            self.formula[node] = symbol
+            return
+        self.nesting[node] = nested
+        inputs = [self.formula_term(x) for x in node.inputs]
+        self.formula[node] = self.in_m(node.op.maths(whole, *inputs).expr, node.op)
 
     def operand(self, x):
         """An input of an op as a Term: a node by its symbol, a constant as
@@ -163,18 +185,20 @@ class Graph:
     def near(self, expr, node, consumers):
         """``expr`` written in the labels near ``node``: itself, its consumers
         and their inputs, and leaves; any other node is replaced by its
-        formula in its inputs' labels, until none is left (each replacement
-        moves to nodes made earlier, so this ends). None if that grows past
-        FORMULA_LIMIT."""
+        formula in its inputs' labels, until none is left. None if that takes
+        more than NEAR_ROUNDS rounds or grows past FORMULA_LIMIT (SymPy
+        rebuilds, and re-checks, every function it substitutes into)."""
         near = {self.symbol[node]}
         for c in consumers:
             near.add(self.symbol[c])
             near.update(self.symbol[x] for x in c.inputs if isinstance(x, Tensor))
-        while True:
+        for rounds in range(NEAR_ROUNDS + 1):
             far = {s: self.local[s] for s in expr.free_symbols
                    if s in self.local and s not in near}
             if not far:
                 return expr
+            if rounds == NEAR_ROUNDS:
+                return None
             # measured before it is formed: forming it walks it as a tree
             grown = {s: tree_size(formula) for s, formula in far.items()}
             if tree_size(expr, grown) > FORMULA_LIMIT:
@@ -191,6 +215,15 @@ class Graph:
         if self.m is not None:
             values[M] = self.m
         return values
+
+
+def _has_function(expr):
+    """Whether ``expr`` applies a function such as exp, log or tanh."""
+    ours = (SumOver, MatProd, Transposed)
+    return any(
+        isinstance(sub, sympy.Function) and sub.func not in ours
+        for sub in sympy.preorder_traversal(expr)
+    )
 
 
 def _unnamed_constant(node):
@@ -235,14 +268,15 @@ def tidy(expr):
     if tree_size(expr) > SIMPLIFY_LIMIT:
         return expr
     factored = sympy.factor_terms(expr)
-    if tree_size(expr) > CANCEL_LIMIT:
+    # NOTE: cancel multiplies products out: (1 - a)(1 - b)... grows to 2^n
+    # terms, so it runs only on small formulas with few sums in them.
+    sums = sum(1 for sub in sympy.preorder_traversal(expr) if sub.is_Add)
+    if tree_size(expr) > CANCEL_LIMIT or sums > 8:
         return factored
     try:
         cancelled = sympy.cancel(expr)
     except sympy.PolynomialError:  # a Piecewise (relu, step) has no fraction form
         return factored
-    # NOTE: cancel multiplies products out: (1 - a)(1 - b)... can grow
-    # to 2^n terms; such a result is not the shorter one.
     if tree_size(cancelled) > SIMPLIFY_LIMIT:
         return factored
     cancelled = sympy.factor_terms(cancelled)
