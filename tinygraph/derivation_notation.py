@@ -20,10 +20,11 @@ how each prints (each hands its parts back to SymPy's printer).
 
 import re
 
-from .derivation_terms import M, MatProd, SumOver, Transposed, sympy
+from .derivation_terms import M, MatProd, SumOver, Transposed, sympy, tree_size
 
 _U_VARIABLE = re.compile(r"u(\d+)")
 _SUMMED = {"j": "p", "k": "q", "l": "r"}  # the name of an index summed over
+SHOWN_LIMIT = 80  # a closed form larger than this (as a tree) is not printed
 _LAYER = re.compile(r"([A-Za-z])(\d+)")
 
 
@@ -311,7 +312,8 @@ class Notation:
             )
             if as_matrix:
                 return product
-            indices = [x for x in index_letters(self.shape(expr), self.m) if x]
+            letters = index_letters(self.shape(expr), self.m)
+            indices = [(bound or {}).get(x, x) for x in letters if x]
             return EntryOf(product, sympy.Symbol(",".join(indices))) if indices else (
                 product
             )
@@ -357,7 +359,10 @@ class Notation:
         as_matrix = step.per_entry is False
         lhs = PartialOf(self.root, self.name(step.symbol_of_node, not as_matrix))
         sides = [lhs]
-        for formula in (step.chain, step.expression, step.closed_form):
+        closed = step.closed_form
+        if closed is not None and tree_size(closed) > SHOWN_LIMIT:
+            closed = None  # still in .closed_form; too long to read in a line
+        for formula in (step.chain, step.expression, closed):
             if formula is None:  # a closed form too large to form
                 continue
             shown = self.shown(formula, as_matrix)

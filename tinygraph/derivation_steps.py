@@ -17,7 +17,6 @@ from .derivation_symbols import (
     Graph,
     backward_in_symbols,
     tidy,
-    tree_size,
 )
 from .derivation_terms import (
     EVALUATE,
@@ -25,6 +24,7 @@ from .derivation_terms import (
     MatProd,
     Transposed,
     sympy,
+    tree_size,
 )
 from .naming import nodes
 from .tensor import Tensor

@@ -36,6 +36,7 @@ from .derivation_terms import (
     Transposed,
     number,
     sympy,
+    tree_size,
 )
 from .maths import numeric
 from .naming import labels as graph_labels
@@ -283,26 +284,6 @@ def tidy(expr):
     if tree_size(cancelled) < 0.6 * tree_size(factored):
         return cancelled
     return factored
-
-
-def tree_size(expr, replaced=None):
-    """How many nodes ``expr`` has as a tree, counted on its shared parts
-    once each, so that a formula of 2^40 terms is measured in an instant;
-    ``replaced`` gives the sizes of formulas some symbols would be replaced by."""
-    size = dict(replaced or {})
-    stack = [expr]
-    while stack:
-        top = stack[-1]
-        if top in size:
-            stack.pop()
-            continue
-        pending = [a for a in top.args if a not in size]
-        if pending:
-            stack.extend(pending)
-            continue
-        stack.pop()
-        size[top] = 1 + sum(size[a] for a in top.args)
-    return size[expr]
 
 
 def backward_in_symbols(graph, node, gradient):

@@ -74,6 +74,30 @@ def _transposed(x):
 EVALUATE = {"SumOver": _sum_over, "MatProd": np.matmul, "Transposed": _transposed}
 
 
+def tree_size(expr, replaced=None):
+    """How many nodes ``expr`` has as a tree, counted on its shared parts
+    once each, so that a formula of 2^40 terms is measured in an instant;
+    ``replaced`` gives the sizes of formulas some symbols would be replaced by."""
+    size = dict(replaced or {})
+    stack = [expr]
+    while stack:
+        top = stack[-1]
+        if top in size:
+            stack.pop()
+            continue
+        pending = [a for a in top.args if a not in size]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        # (a loop, not sum(): this module's sum is the symbolic one below)
+        total = 1
+        for a in top.args:
+            total += size[a]
+        size[top] = total
+    return size[expr]
+
+
 class NoWholeArrayFormError(NotImplementedError):
     """An op whose maths moves entries around (a reshape, an index, a
     maximum): it has no formula read entry by entry."""
