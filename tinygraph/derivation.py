@@ -56,8 +56,11 @@ def derivation(J: Tensor, examples: int | None = None):
     >>> import tinygraph as tg
     >>> A = tg.tensor([[0.9, 0.2, 0.6, 0.3]], requires_grad=True, name="A")
     >>> J = tg.nn.binary_cross_entropy(A, [[1, 0, 1, 1]])
-    >>> print(tg.graph.derivation(J)["u3"])  # doctest: +SKIP
-    ∂J/∂u3[i] = -∂J/∂u4/m = -1/m
+    >>> d = tg.graph.derivation(J)
+    >>> print(d["u2"])
+    ∂J/∂u2[i] = (1 - Y[i])*∂J/∂u3[i] = -(1 - Y[i])/m
+    >>> print(tg.graph.derive(J, A))
+    ((1 - Y)/(1 - A) - Y/A)/m
     """
     steps = _machinery()
     return steps.derive_graph(J, examples)
