@@ -221,3 +221,10 @@ def test_the_derivations_doc_runs_and_prints_what_it_shows():
         exec(compile("\n".join(blocks), "docs/derivations.md", "exec"), {})
     shown = re.search(r"```text\n(.*?)```", doc, re.DOTALL).group(1)
     assert printed.getvalue() == shown
+
+
+def test_examples_must_be_a_whole_number():
+    J, _, _ = bce_graph()
+    for bad in (0, 2.5, "4", True):
+        with pytest.raises(ValueError, match="derivation: examples must be"):
+            tg.graph.derivation(J, examples=bad)

@@ -62,6 +62,13 @@ def derivation(J: Tensor, examples: int | None = None):
     >>> print(tg.graph.derive(J, A))
     ((1 - Y)/(1 - A) - Y/A)/m
     """
+    if examples is not None and (
+        isinstance(examples, bool) or not isinstance(examples, int) or examples < 1
+    ):
+        raise ValueError(
+            f"derivation: examples must be a whole number of examples, at least 1, "
+            f"got {examples!r}"
+        )
     steps = _machinery()
     return steps.derive_graph(J, examples)
 
