@@ -149,14 +149,24 @@ def test_softmax_with_log_loss_and_one_hot_labels():
     J = tg.nn.cross_entropy(A, Y)
     d = check_every_step_against_autodiff(J)
     a, y, m = symbols("A", "Y", "m")
-    sum_over_classes = SumOver(y, -2)
     assert same(d[A].expression, -y / (m * a))  # the notes' eq. (5)
-    # in general (A sum_classes(Y) - Y)/m; one-hot labels sum to 1 in each column
-    assert same(d[Z].expression, (a * sum_over_classes - y) / m)
-    one_hot = d[Z].expression.xreplace({sum_over_classes: 1})
-    assert same(one_hot, (a - y) / m)  # the notes' eq. (6)
+    # one-hot labels sum to 1 in each column, so Σ_p y_p is written 1:
+    assert same(d[Z].expression, (a - y) / m)  # the notes' eq. (6)
     np.testing.assert_allclose(closed_form_at_values_with_sums(d, Z),
                                closed_form.output_error(A.data, Y))
+
+
+def test_softmax_with_targets_that_are_not_one_hot_keeps_the_sum():
+    Z, A = output_layer(3, lambda z: z.softmax(axis=0))
+    Y = np.eye(3)[:, RNG.integers(0, 3, size=M)]
+    Y[:, 0] = 1.0  # the first example has all three labels
+    J = -(tg.tensor(Y, name="Y") * A.log()).sum() / M
+    d = check_every_step_against_autodiff(J)
+    a, y, m = symbols("A", "Y", "m")
+    # tutorial 02's general form (A sum_classes(Y) - Y)/m; (A - Y)/m is wrong here
+    assert same(d[Z].expression, (a * SumOver(y, -2) - y) / m)
+    general = (A.data * Y.sum(axis=0) - Y) / M
+    np.testing.assert_allclose(closed_form_at_values_with_sums(d, Z), general)
 
 
 def closed_form_at_values_with_sums(derivation, node):

@@ -175,6 +175,22 @@ class Graph:
 
         return pull_back
 
+    def label_sums(self):
+        """{Σ over the classes of Y: 1} for each 2-D data array Y (a leaf that
+        needs no gradient, or a constant) whose every column sums to 1, as
+        one-hot labels do: softmax's ∂J/∂Z = (A Σ_p y_p - Y)/m is then the
+        notes' (A - Y)/m."""
+        data = [(self.symbol[n], n.data) for n in self.order
+                if n.op is None and not n.requires_grad]
+        data += list(self.constants.items())
+        return {
+            SumOver(symbol, -2): sympy.Integer(1)
+            for symbol, values in data
+            if isinstance(symbol, sympy.Symbol) and np.ndim(values) == 2
+            and np.shape(values)[0] > 1
+            and np.allclose(np.sum(values, axis=0), 1, rtol=0, atol=1e-12)
+        }
+
     def definitions(self):
         """{symbol of an op node: its formula in the leaves}."""
         return {
@@ -216,6 +232,14 @@ class Graph:
         if self.m is not None:
             values[M] = self.m
         return values
+
+
+def _fractions(expr):
+    """How many divisions ``expr`` has (powers with a negative exponent)."""
+    return sum(
+        1 for sub in sympy.preorder_traversal(expr)
+        if sub.is_Pow and sub.exp.is_negative
+    )
 
 
 def _has_function(expr):
@@ -281,7 +305,12 @@ def tidy(expr):
     if tree_size(cancelled) > SIMPLIFY_LIMIT:
         return factored
     cancelled = sympy.factor_terms(cancelled)
-    if tree_size(cancelled) < 0.6 * tree_size(factored):
+    shorter = tree_size(cancelled) < 0.6 * tree_size(factored)
+    # (A(1 - Y/A)/m reads better as (A - Y)/m: fewer fractions, not longer)
+    flatter = tree_size(cancelled) <= tree_size(factored) and _fractions(
+        cancelled
+    ) < _fractions(factored)
+    if shorter or flatter:
         return cancelled
     return factored
 
