@@ -149,9 +149,12 @@ def test_softmax_with_log_loss_and_one_hot_labels():
     J = tg.nn.cross_entropy(A, Y)
     d = check_every_step_against_autodiff(J)
     a, y, m = symbols("A", "Y", "m")
+    sum_over_classes = SumOver(y, -2)
     assert same(d[A].expression, -y / (m * a))  # the notes' eq. (5)
-    # one-hot labels sum to 1 in each column, so Σ_p y_p is written 1:
-    assert same(d[Z].expression, (a - y) / m)  # the notes' eq. (6)
+    # (A Σ_p y_p - Y)/m: the derivation is not told the labels are one-hot
+    assert d[Z].expression.has(sum_over_classes)
+    one_hot = d[Z].expression.xreplace({sum_over_classes: 1})  # Σ_p y_p = 1
+    assert same(one_hot, (a - y) / m)  # the notes' eq. (6)
     np.testing.assert_allclose(closed_form_at_values_with_sums(d, Z),
                                closed_form.output_error(A.data, Y))
 

@@ -296,7 +296,6 @@ def _expression(graph, node, chain, consumers, gradients, expressions):
     consumers' gradients are written in; the chain rule itself where either
     would be too large to form."""
     known = chain.xreplace({gradients[c]: expressions[c] for c in consumers})
-    known = known.xreplace(graph.label_sums())
     if tree_size(known) > FORMULA_LIMIT:
         return chain
     near = graph.near(known, node, consumers)

@@ -175,22 +175,6 @@ class Graph:
 
         return pull_back
 
-    def label_sums(self):
-        """{Σ over the classes of Y: 1} for each 2-D data array Y (a leaf that
-        needs no gradient, or a constant) whose every column sums to 1, as
-        one-hot labels do: softmax's ∂J/∂Z = (A Σ_p y_p - Y)/m is then the
-        notes' (A - Y)/m."""
-        data = [(self.symbol[n], n.data) for n in self.order
-                if n.op is None and not n.requires_grad]
-        data += list(self.constants.items())
-        return {
-            SumOver(symbol, -2): sympy.Integer(1)
-            for symbol, values in data
-            if isinstance(symbol, sympy.Symbol) and np.ndim(values) == 2
-            and np.shape(values)[0] > 1
-            and np.allclose(np.sum(values, axis=0), 1, rtol=0, atol=1e-12)
-        }
-
     def definitions(self):
         """{symbol of an op node: its formula in the leaves}."""
         return {
