@@ -19,8 +19,9 @@ INSTALL = (
     'install SymPy for the steps in symbols: pip install -e ".[symbolic]" '
     "(or pip install sympy)"
 )
-# Above this many nodes (a graph drawn one box per layer) a derivation's
-# closed forms take SymPy many seconds, so symbols are left out unless asked.
+# Above this many nodes (where a graph is drawn one box per layer) symbols
+# are left out unless asked: closed forms grow with every layer, too long to
+# read on a page (working them out takes about half a second for 30 nodes).
 AUTO_MAX_NODES = 20
 # A tag, or an "=" between two sides of the equation.
 TOKENS = re.compile(r"<mo>=</mo>|<(/?)[a-zA-Z][^>]*?(/?)>")
