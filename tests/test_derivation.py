@@ -20,7 +20,7 @@ from tinygraph import closed_form
 
 sympy = pytest.importorskip("sympy")
 
-from tinygraph.derivation_terms import SumOver  # noqa: E402 (needs SymPy)
+from tinygraph.derivation.terms import SumOver  # noqa: E402 (needs SymPy)
 
 RNG = np.random.default_rng(14)
 M = 5  # examples: m must be at least 3 to be recognised
@@ -214,7 +214,7 @@ def test_derivation_of_a_non_scalar_says_so():
 
 def test_derivation_without_sympy_gives_the_install_command(monkeypatch):
 
-    symbolic = ("tinygraph.derivation_", "tinygraph.maths.symbols")
+    symbolic = ("tinygraph.derivation.", "tinygraph.maths.symbols")
     for name in [n for n in sys.modules if n.startswith(symbolic)]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "sympy", None)  # import sympy now fails

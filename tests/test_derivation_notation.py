@@ -9,7 +9,7 @@ from tinygraph import closed_form
 
 sympy = pytest.importorskip("sympy")
 
-from tinygraph.derivation_terms import MatProd, SumOver, Transposed  # noqa: E402
+from tinygraph.derivation.terms import MatProd, SumOver, Transposed  # noqa: E402
 
 RNG = np.random.default_rng(15)
 

@@ -20,7 +20,7 @@ how each prints (each hands its parts back to SymPy's printer).
 
 import re
 
-from .derivation_terms import M, MatProd, SumOver, Transposed, sympy, tree_size
+from .terms import M, MatProd, SumOver, Transposed, sympy, tree_size
 
 _U_VARIABLE = re.compile(r"u(\d+)")
 _SUMMED = {"j": "p", "k": "q", "l": "r"}  # the name of an index summed over

@@ -2,7 +2,7 @@
 
 Each node is one SymPy symbol named by its label (``A``, ``Y``, ``u3``),
 standing for the whole array and read entry by entry (see
-``derivation_terms``). Each node that needs a gradient gets a second symbol,
+``terms``). Each node that needs a gradient gets a second symbol,
 ∂J/∂(node), and three formulas for it:
 
 * the chain rule, Σ over its consumers c of ∂J/∂c pushed back through c's
@@ -25,9 +25,13 @@ import math
 
 import numpy as np
 
-from . import derivation_terms as whole
-from .derivation_notation import pulled_back
-from .derivation_terms import (
+from ..maths import numeric
+from ..naming import labels as graph_labels
+from ..naming import nodes as graph_nodes
+from ..tensor import Tensor
+from . import terms as whole
+from .notation import pulled_back
+from .terms import (
     M,
     MatProd,
     NoWholeArrayFormError,
@@ -38,10 +42,6 @@ from .derivation_terms import (
     sympy,
     tree_size,
 )
-from .maths import numeric
-from .naming import labels as graph_labels
-from .naming import nodes as graph_nodes
-from .tensor import Tensor
 
 # Above this many op nodes a derivation is refused. A formula larger than
 # SIMPLIFY_LIMIT (counted as a tree: what printing and simplifying walk) is

@@ -2,7 +2,7 @@
 notation (``tg.graph.derivation``, ``tg.graph.derive``).
 
 This module only checks its arguments and imports the SymPy-based machinery
-(``derivation_steps``) when a derivation is asked for, so that
+(``steps``) when a derivation is asked for, so that
 ``import tinygraph`` never imports SymPy.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 
-from .naming import labels, nodes
-from .tensor import Tensor
+from ..naming import labels, nodes
+from ..tensor import Tensor
 
 _INSTALL = (
     'derivations need SymPy; install it with pip install -e ".[symbolic]" '
@@ -109,7 +109,7 @@ def derive(J: Tensor, wrt: Tensor, examples: int | None = None):
 def _machinery():
     """The SymPy-based module, imported on first use."""
     try:
-        return importlib.import_module("tinygraph.derivation_steps")
+        return importlib.import_module("tinygraph.derivation.steps")
     except ImportError as err:
         if getattr(err, "name", None) == "sympy" or "SymPy" in str(err):
             raise ImportError(_INSTALL) from None

@@ -26,8 +26,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .maths import symbols
-from .maths.symbols import sympy  # the install message lives there
+from ..maths import symbols
+from ..maths.symbols import sympy  # the install message lives there
 
 # The number of examples, where a cost divides by it (the notes' m).
 M = sympy.Symbol("m")

@@ -2,7 +2,7 @@
 
 ``derive_graph(J)`` walks the graph from J back to the leaves, as
 ``backward`` does, and writes each node's gradient three ways (see
-``derivation_symbols``). The result prints as text, displays as typeset
+``symbols``). The result prints as text, displays as typeset
 maths in Jupyter, and exports as Markdown with LaTeX for slides.
 """
 
@@ -10,15 +10,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .derivation_notation import Notation, PulledBack
-from .derivation_symbols import (
+from ..naming import nodes
+from ..tensor import Tensor
+from .notation import Notation, PulledBack
+from .symbols import (
     FORMULA_LIMIT,
     MAX_OP_NODES,
     Graph,
     backward_in_symbols,
     tidy,
 )
-from .derivation_terms import (
+from .terms import (
     EVALUATE,
     M,
     MatProd,
@@ -26,8 +28,6 @@ from .derivation_terms import (
     sympy,
     tree_size,
 )
-from .naming import nodes
-from .tensor import Tensor
 
 
 @dataclass(eq=False)
