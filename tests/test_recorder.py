@@ -1,6 +1,7 @@
 """tg.Recorder: what it keeps at a recorded step, against the notes' closed
 forms (tg.closed_form, plain NumPy) and hand computations."""
 
+import copy
 import math
 import subprocess
 import sys
@@ -266,7 +267,7 @@ def test_bad_input_is_refused_with_clear_errors():
     net = sigmoid_network()
     with pytest.raises(ValueError, match="every must be a positive integer"):
         tg.Recorder(net, tg.nn.mse, every=0)
-    with pytest.raises(ValueError, match="outputs must be 'logits' or"):
+    with pytest.raises(ValueError, match="outputs must be 'logits', 'probabilities'"):
         tg.Recorder(net, tg.nn.mse, outputs="scores")
     recorder = tg.Recorder(net, tg.nn.mse, every=1)
     J = tg.tensor(1.0)
@@ -285,3 +286,162 @@ def test_the_engine_imports_no_plotting_or_progress_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def sigmoid_output_net():
+    return tg.nn.Sequential(tg.nn.Linear(2, 4, rng=0), tg.nn.Tanh(),
+                            tg.nn.Linear(4, 1, rng=1), tg.nn.Sigmoid())
+
+
+def record_once(net, cost, X, Y, **options):
+    recorder = tg.Recorder(net, cost, every=1, **options)
+    J = cost(net(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)
+    return recorder, recorder.records[0]
+
+
+@pytest.mark.parametrize("cost", [tg.nn.binary_cross_entropy, tg.nn.mse])
+def test_a_sigmoid_output_is_read_as_probabilities_without_being_told(cost):
+    # before: outputs defaulted to "logits", so P > 0 counted as class 1 (every
+    # example) and the boundary was sigmoid(P), never under 1/2
+    net = sigmoid_output_net()
+    X, Y = data(m=12)
+    recorder, record = record_once(net, cost, X, Y, grid=5)
+    W, b = weights(net)
+    A = np.tanh(W[0] @ X + b[0])
+    P = 1 / (1 + np.exp(-(W[1] @ A + b[1])))
+    assert record.accuracy == np.mean((P > 0.5) == (Y == 1))
+    _, A_grid = cf.forward(recorder.grid_points.points, W, b, "tanh", "sigmoid")
+    assert np.allclose(record.boundary, A_grid[-1].reshape(5, 5), atol=1e-6)
+
+
+def test_class_indices_as_labels_are_recorded_like_one_hot():
+    # before: Recorder.step refused a 1-D Y, which cross_entropy_with_logits takes
+    X, Y = tg.datasets.spirals(30, classes=3, seed=0)[:2]
+    labels = Y.argmax(axis=0)
+    net = tg.nn.Sequential(tg.nn.Linear(2, 5, rng=0), tg.nn.ReLU(),
+                           tg.nn.Linear(5, 3, rng=1))
+    cost = tg.nn.cross_entropy_with_logits
+    _, one_hot = record_once(copy.deepcopy(net), cost, X, Y)
+    recorder, record = record_once(net, cost, X, labels,
+                                   test=(X[:, :10], labels[:10]), probe_size=3)
+    Z = net[2].W.numpy() @ np.maximum(0, net[0].W.numpy() @ X + net[0].b.numpy()) \
+        + net[2].b.numpy()
+    assert record.accuracy == np.mean(Z.argmax(axis=0) == labels)
+    assert record.accuracy == one_hot.accuracy
+    assert record.test_accuracy == np.mean(Z[:, :10].argmax(axis=0) == labels[:10])
+    assert record.layers[0].gradient_norm == one_hot.layers[0].gradient_norm
+    assert recorder.probe[1].tolist() == labels[:3].tolist()
+
+
+def test_multilabel_boundary_is_a_sigmoid_per_label():
+    # before: two output rows were read as one softmax
+    X, _ = data(m=8)
+    Y = (X > 0).astype(float)  # two independent labels
+    net = tg.nn.Sequential(tg.nn.Linear(2, 3, rng=0), tg.nn.Tanh(),
+                           tg.nn.Linear(3, 2, rng=1))
+    recorder, record = record_once(net, tg.nn.multilabel_bce_with_logits, X, Y,
+                                   grid=4)
+    W, b = weights(net)
+    _, A = cf.forward(recorder.grid_points.points, W, b, "tanh", "sigmoid")
+    assert np.allclose(record.boundary, A[-1].reshape(2, 4, 4), atol=1e-6)
+
+
+def test_a_step_before_backward_or_without_a_graph_is_refused():
+    # before: every gradient norm read 0.0 and the "gradients" histogram
+    # showed the weights; under no_grad an IndexError came from the analysis
+    net = sigmoid_network()
+    X, Y = data()
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy, every=1)
+    J = tg.nn.binary_cross_entropy(net(X), Y)
+    with pytest.raises(ValueError, match=r"none of the model's parameters \(W1, b1"):
+        recorder.step(J, X, Y)
+    with tg.no_grad():
+        J = tg.nn.binary_cross_entropy(net(X), Y)
+    with pytest.raises(ValueError, match="J has no graph .* tg.no_grad"):
+        recorder.step(J, X, Y)
+
+
+def test_a_parameter_frozen_after_the_recorder_was_made_keeps_its_place():
+    # before: the analysis matched saved values to frozen.parameters() by
+    # position, so freezing W1 gave W1's values to b1, b1's to W2, ...
+    recorder, W, b, X, Y, *_ = recorded_step_zero()
+    recorder.model.parameters()[0].requires_grad = False
+    (record,) = recorder.records
+    labels = {label: node for node, label in tg.graph.labels(record.graph).items()}
+    assert np.array_equal(labels["b1"].numpy(), b[0])
+    assert np.array_equal(labels["W2"].numpy(), W[1])
+    _, A_test = cf.forward(recorder.test[0], W, b, "sigmoid", "sigmoid")
+    Y_test = recorder.test[1]
+    assert record.test_accuracy == np.mean((A_test[-1] > 0.5) == (Y_test == 1))
+
+
+def test_update_ratio_with_momentum_uses_the_parameters_before_and_after():
+    net = sigmoid_network()
+    X, Y = data()
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy, every=1)
+    opt = tg.optim.SGD(net.parameters(), lr=0.5, momentum=0.9)
+    moved = []
+    for _ in range(3):
+        J = tg.nn.binary_cross_entropy(net(X), Y)
+        opt.zero_grad()
+        J.backward()
+        before = [p.numpy().copy() for p in net.parameters()]
+        with recorder.step(J, X, Y):
+            opt.step()
+        after = [p.numpy().copy() for p in net.parameters()]
+        moved.append([
+            math.sqrt(sum(np.sum((a - o) ** 2) for a, o in zip(after[i:i + 2],
+                                                                 before[i:i + 2])))
+            / math.sqrt(sum(np.sum(o**2) for o in before[i:i + 2]))
+            for i in (0, 2, 4)])
+    # at step 2 the velocity holds two old gradients: not lr * grad any more
+    for record, ratios in zip(recorder.records, moved):
+        assert [layer.update_ratio for layer in record.layers] == pytest.approx(
+            ratios, rel=1e-12)
+
+
+def test_recording_does_not_change_training_with_dropout():
+    def run(record):
+        net = tg.nn.Sequential(tg.nn.Linear(2, 6, rng=0), tg.nn.ReLU(),
+                               tg.nn.Dropout(0.5, rng=3), tg.nn.Linear(6, 1, rng=1))
+        recorder = tg.Recorder(net, tg.nn.binary_cross_entropy_with_logits,
+                               every=1, test=data(seed=4),
+                               on_record=lambda r: r.records)  # analysed at once
+        recorder.enabled = record
+        opt = tg.optim.SGD(net.parameters(), lr=0.1)
+        X, Y = data()
+        for _ in range(4):
+            J = tg.nn.binary_cross_entropy_with_logits(net(X), Y)
+            opt.zero_grad()
+            J.backward()
+            with recorder.step(J, X, Y):
+                opt.step()
+        assert net.training
+        return [p.numpy() for p in net.parameters()], len(recorder.records)
+    (recorded, n), (plain, none) = run(True), run(False)
+    assert (n, none) == (4, 0)
+    for a, b in zip(recorded, plain):
+        assert np.array_equal(a, b)
+
+
+def test_records_read_inside_no_grad_still_have_their_graph():
+    recorder, W, *_ = recorded_step_zero()
+    with tg.no_grad():
+        (record,) = recorder.records
+    assert record.graph.op is not None
+    assert np.isfinite(record.graph.item())
+
+
+def test_the_probe_is_a_copy_of_the_first_batch():
+    net = sigmoid_network()
+    X, Y = data()
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy, every=1)
+    J = tg.nn.binary_cross_entropy(net(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)
+    first = X[:, :4].copy()
+    X[:] = 0.0  # the loop refills its batch buffer in place
+    assert np.array_equal(recorder.probe[0], first)
+    assert np.array_equal(recorder.points[0][:, :4], first)

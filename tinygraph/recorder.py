@@ -37,13 +37,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import diagnostics, graph
+from . import diagnostics, graph, modes
 from .grad_mode import no_grad
+from .nn import costs
 from .nn.module import Module
 from .tensor import Tensor, tensor
 
 # The activations whose health a layer reports, by op name.
 WATCHED = ("sigmoid", "tanh", "relu")
+# Costs that take probabilities, costs that take logits, and those whose
+# output rows are independent labels (a sigmoid each, not one softmax).
+PROBABILITY_COSTS = (costs.binary_cross_entropy, costs.multilabel_bce,
+                     costs.cross_entropy)
+LOGIT_COSTS = (costs.binary_cross_entropy_with_logits,
+               costs.multilabel_bce_with_logits, costs.cross_entropy_with_logits)
+MULTILABEL_COSTS = (costs.multilabel_bce, costs.multilabel_bce_with_logits)
 
 
 @dataclass
@@ -168,7 +176,8 @@ class Recorder:
     test : ``(X_test, Y_test)``, held-out columns, or None.
     outputs : ``"logits"`` (the model's last layer before a sigmoid or
         softmax, as the fused ``*_with_logits`` costs take) or
-        ``"probabilities"``.
+        ``"probabilities"``; by default read from the graph: an output made
+        by a sigmoid or softmax holds probabilities.
     probe : ``(X, Y)``, the small batch whose whole graph is kept at each
         recorded step; by default the first ``probe_size`` columns of the
         first recorded batch.
@@ -205,7 +214,7 @@ class Recorder:
         *,
         every: int = 10,
         test: tuple | None = None,
-        outputs: str = "logits",
+        outputs: str | None = None,
         probe: tuple | None = None,
         probe_size: int = 4,
         grid: int = 60,
@@ -226,9 +235,9 @@ class Recorder:
             raise ValueError(
                 f"Recorder: every must be a positive integer, got {every!r}"
             )
-        if outputs not in ("logits", "probabilities"):
+        if outputs not in (None, "logits", "probabilities"):
             raise ValueError(
-                "Recorder: outputs must be 'logits' or 'probabilities', got "
+                "Recorder: outputs must be 'logits', 'probabilities' or None, got "
                 f"{outputs!r}"
             )
         if test is not None:
@@ -236,6 +245,8 @@ class Recorder:
             _check_batch(*test, "Recorder: test")
         self.model, self.cost, self.every, self.test = model, cost, every, test
         self.outputs, self.probe, self.probe_size = outputs, probe, probe_size
+        # what the model's output holds, read from the first record's graph
+        self._outputs: str | None = None
         self.grid, self.bins = grid, bins
         if on_record is None:
             on_record = []
@@ -273,8 +284,11 @@ class Recorder:
                 "Recorder.step: J must be the one-element cost tensor the batch "
                 f"gave, got {type(J).__name__} of shape {np.shape(J)}"
             )
+        _check_graph(J, self.parameters, self.parameter_names)
         if self.probe is None:
-            self.probe = (X[:, : self.probe_size], Y[:, : self.probe_size])
+            # copies: the loop may refill its batch arrays in place
+            self.probe = (X[:, : self.probe_size].copy(),
+                          Y[..., : self.probe_size].copy())
         if self.layout is None:
             # which layer each parameter belongs to: the same at every step
             self.layout = _layers_of(J, self.parameters)
@@ -309,7 +323,7 @@ class Recorder:
         low, high = low - margin, high + margin
         self.grid_points = BoundaryGrid(np.linspace(low[0], high[0], self.grid),
                                  np.linspace(low[1], high[1], self.grid))
-        self.points = (X, Y) if self.test is None else self.test
+        self.points = (X.copy(), Y.copy()) if self.test is None else self.test
 
     # ----- afterwards -----------------------------------------------------
 
@@ -322,10 +336,18 @@ class Recorder:
         return list(self._records)
 
     def _analyse(self, snap: _Snapshot) -> StepRecord:
-        frozen = copy.deepcopy(self.model)
-        for p, values in zip(frozen.parameters(), snap.params):
-            p.data = values
-            p.grad = None
+        # The copy's parameters are found through deepcopy's memo, not by
+        # position: a parameter frozen since (requires_grad = False) would
+        # drop out of frozen.parameters() and shift every later one.
+        memo: dict = {}
+        frozen = copy.deepcopy(self.model, memo)
+        for p, values in zip(self.parameters, snap.params):
+            twin = memo.get(id(p), p)
+            twin.data = values
+            twin.grad = None
+        graph, output = self._probe_graph(frozen)
+        if self._outputs is None:
+            self._outputs = self.outputs or _outputs_of(output, self.cost)
         accuracy = self._accuracy(frozen, snap.X, snap.Y)
         test_cost = test_accuracy = None
         if self.test is not None:
@@ -350,7 +372,7 @@ class Recorder:
             layers=layers,
             warnings=warnings,
             boundary=self._boundary(frozen),
-            graph=self._probe_graph(frozen),
+            graph=graph,
         )
 
     def _layer(self, name, snap, parts) -> LayerRecord:
@@ -396,9 +418,10 @@ class Recorder:
 
     def _accuracy(self, model, X, Y):
         output = self._forward(model, X)
-        if not _are_labels(Y, output):
+        labels = _labels(Y, output)
+        if labels is None:
             return None
-        return diagnostics.accuracy(output, Y, self.outputs)
+        return diagnostics.accuracy(output, labels, self._outputs)
 
     def _evaluate(self, model, X, Y):
         model.eval()
@@ -409,8 +432,9 @@ class Recorder:
         finally:
             model.train()
         accuracy = None
-        if _are_labels(Y, output):
-            accuracy = diagnostics.accuracy(output.numpy(), Y, self.outputs)
+        labels = _labels(Y, output.numpy())
+        if labels is not None:
+            accuracy = diagnostics.accuracy(output.numpy(), labels, self._outputs)
         return test_cost, accuracy
 
     def _boundary(self, model):
@@ -419,9 +443,10 @@ class Recorder:
         output = self._forward(model, self.grid_points.points)
         shape = (len(self.grid_points.ys), len(self.grid_points.xs))
         with np.errstate(over="ignore", invalid="ignore"):
-            if self.outputs == "probabilities":
+            if self._outputs == "probabilities":
                 probabilities = output
-            elif output.shape[0] == 1:
+            elif output.shape[0] == 1 or self.cost in MULTILABEL_COSTS:
+                # one sigmoid per output row
                 probabilities = 1 / (1 + np.exp(-output))
             else:
                 shifted = np.exp(output - output.max(axis=0, keepdims=True))
@@ -430,22 +455,67 @@ class Recorder:
         return planes[0] if planes.shape[0] == 1 else planes
 
     def _probe_graph(self, model):
+        """The probe batch's cost in the frozen copy, and the model's output."""
         X, Y = self.probe
-        J = self.cost(model(tensor(X, name="X")), Y).named("J")
+        # records may be read inside tg.no_grad(): this graph needs recording
+        previous = modes.change(grad_enabled=True)
+        try:
+            output = model(tensor(X, name="X"))
+            J = self.cost(output, Y).named("J")
+        finally:
+            modes.change(grad_enabled=previous.grad_enabled)
         J.backward()  # the frozen copy's own gradients; the model's are untouched
-        return J
+        return J, output
 
 
 def _values(x) -> np.ndarray:
     return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
 
 
-def _are_labels(Y, output) -> bool:
-    """Is Y a classifier's labels for this output: 0/1 for one output row,
-    one-hot columns for more? (A regression's targets are not.)"""
+def _labels(Y, output):
+    """Y as a classifier's labels for this output, or None for a regression:
+    0/1 for one output row, one-hot columns for more (class indices, one
+    per example, become one-hot)."""
+    classes, m = np.shape(output)
+    if Y.ndim == 1 and Y.dtype.kind in "iu" and classes > 1 and Y.shape == (m,):
+        if Y.min() < 0 or Y.max() >= classes:
+            return None
+        one_hot = np.zeros((classes, m))
+        one_hot[Y, np.arange(m)] = 1
+        return one_hot
     if np.shape(output) != Y.shape or not np.isin(Y, (0, 1)).all():
-        return False
-    return Y.shape[0] == 1 or bool(np.all(Y.sum(axis=0) == 1))
+        return None
+    if classes == 1 or bool(np.all(Y.sum(axis=0) == 1)):
+        return Y
+    return None
+
+
+def _outputs_of(output: Tensor, cost) -> str:
+    """"probabilities" when the cost takes them, or when the model's output
+    is made by a sigmoid or softmax (mse on a sigmoid, say); else "logits"."""
+    if cost in PROBABILITY_COSTS:
+        return "probabilities"
+    if cost in LOGIT_COSTS:
+        return "logits"
+    made_by = output.op.name if output.op is not None else None
+    return "probabilities" if made_by in ("sigmoid", "softmax") else "logits"
+
+
+def _check_graph(J, parameters, names):
+    """J must have a graph, and its backward pass must have reached the
+    parameters: otherwise every gradient norm would read 0."""
+    if J.op is None:
+        raise ValueError(
+            "Recorder.step: J has no graph (it was computed under tg.no_grad() "
+            "or is a leaf), so there are no gradients to record; compute the "
+            "cost with gradients on"
+        )
+    if all(p.grad is None for p in parameters):
+        raise ValueError(
+            f"Recorder.step: none of the model's parameters ({', '.join(names)}) "
+            "has a gradient: call J.backward() after opt.zero_grad() and before "
+            "recorder.step(J, X, Y)"
+        )
 
 
 def _flat(arrays) -> np.ndarray:
@@ -453,10 +523,11 @@ def _flat(arrays) -> np.ndarray:
 
 
 def _check_batch(X, Y, who):
-    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
+    # Y is outputs x m, or m class indices (the softmax costs take both)
+    if X.ndim != 2 or Y.ndim not in (1, 2) or X.shape[1] != Y.shape[-1]:
         raise ValueError(
             f"{who}: X of shape {X.shape} and Y of shape {Y.shape} must be "
-            "features x m and outputs x m, with the same m"
+            "features x m and outputs x m (or m class indices), with the same m"
         )
     if X.shape[1] == 0:
         raise ValueError(
