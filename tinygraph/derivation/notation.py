@@ -20,7 +20,7 @@ how each prints (each hands its parts back to SymPy's printer).
 
 import re
 
-from .terms import M, MatProd, SumOver, Transposed, sympy, tree_size
+from .terms import M, MatProd, SumOver, Transposed, shape_of, sympy, tree_size
 
 _U_VARIABLE = re.compile(r"u(\d+)")
 _SUMMED = {"j": "p", "k": "q", "l": "r"}  # the name of an index summed over
@@ -138,6 +138,7 @@ class PulledBack(sympy.Function):
     nargs = 1
     consumer = "u"
     argument = "x"
+    aligned = ()  # x's aligned shape: the shape of the result
 
     def _jacobian(self, printer):
         return PartialOf(*(sympy.Symbol(n) for n in (self.consumer, self.argument)))
@@ -162,13 +163,15 @@ class PulledBack(sympy.Function):
         )
 
 
-def pulled_back(number, consumer, argument):
-    """A ``PulledBack`` for one node's input: its own SymPy function, named
-    ``vjp<number>`` (the name its numbers are looked up by)."""
+def pulled_back(number, consumer, argument, aligned):
+    """A ``PulledBack`` for one node's input (of aligned shape ``aligned``):
+    its own SymPy function, named ``vjp<number>`` (the name its numbers are
+    looked up by)."""
     names = {
         "consumer": printed_name(consumer, (), False, "maths"),
         "argument": printed_name(argument, (), False, "maths"),
         "text_names": (consumer, argument),
+        "aligned": tuple(aligned),
     }
     return type(f"vjp{number}", (PulledBack,), names)
 
@@ -194,7 +197,8 @@ def _fenced(printer, inner, left, right):
 
 
 def _needs_brackets(expr):
-    return isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow))
+    # a product too: transposed, (W X)ᵀ is not W Xᵀ
+    return isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow, ProductOf))
 
 
 def _wrapped_latex(printer, expr):
@@ -259,6 +263,9 @@ class Notation:
         self.style = style
         self.m = derivation.m
         self.shapes = derivation.aligned_shapes()  # symbol -> aligned shape
+        self.shapes.update(  # ∂J/∂x has x's shape
+            {g: self.shapes[s] for g, s in derivation.gradient_symbols().items()}
+        )
         self.labels = derivation.symbol_labels()  # symbol -> label
         self.partial = derivation.gradient_symbols()  # placeholder -> node symbol
         self.root = sympy.Symbol(
@@ -273,23 +280,7 @@ class Notation:
 
     def shape(self, expr):
         """The aligned shape of a formula: its symbols' shapes broadcast."""
-        if isinstance(expr, sympy.Symbol):
-            return self.shapes.get(self.partial.get(expr, expr), ())
-        if expr.func is SumOver:
-            inner, axis = expr.args
-            shape = list(self.shape(inner))
-            if shape:
-                shape[int(axis)] = 1
-            return tuple(shape)
-        if expr.func is MatProd:
-            a, b = (self.shape(x) for x in expr.args)
-            return (a[0], b[-1]) if len(a) == 2 and len(b) == 2 else ()
-        if expr.func is Transposed:
-            return self.shape(expr.args[0])[::-1]
-        shapes = [self.shape(x) for x in expr.args]
-        width = max((len(s) for s in shapes), default=0)
-        padded = [(1,) * (width - len(s)) + tuple(s) for s in shapes]
-        return tuple(max(column) for column in zip(*padded)) if padded else ()
+        return shape_of(expr, self.shapes)
 
     def shown(self, expr, as_matrix=False, bound=None):
         """``expr`` rebuilt from display symbols and display functions;
@@ -305,11 +296,12 @@ class Notation:
             return expr
         if expr.func is SumOver:
             return self._sum(expr, bound)
-        if expr.func in (MatProd, Transposed):
+        if expr.func in (MatProd, Transposed) or isinstance(expr, PulledBack):
+            # a matrix formula: its parts are matrices, and within a formula
+            # per entry it is one entry of it
             matrices = [self.shown(x, as_matrix=True) for x in expr.args]
-            product = ProductOf(*matrices) if expr.func is MatProd else TransposeOf(
-                *matrices
-            )
+            display = {MatProd: ProductOf, Transposed: TransposeOf}
+            product = display.get(expr.func, expr.func)(*matrices)
             if as_matrix:
                 return product
             letters = index_letters(self.shape(expr), self.m)
@@ -340,7 +332,10 @@ class Notation:
         arrays = {s for s in expr.free_symbols if any(n != 1 for n in self.shape(s))}
         stand_ins = {}
         for sub in sympy.preorder_traversal(expr):
-            if sub.func in (MatProd, Transposed, SumOver) and sub not in stand_ins:
+            matrix = sub.func in (MatProd, Transposed, SumOver) or isinstance(
+                sub, PulledBack
+            )
+            if matrix and sub not in stand_ins:
                 stand_ins[sub] = sympy.Dummy()
         flat = expr.xreplace(stand_ins)
         generators = [s for s in flat.free_symbols if s in arrays] + list(

@@ -18,6 +18,7 @@ from .symbols import (
     MAX_OP_NODES,
     Graph,
     backward_in_symbols,
+    substitute,
     tidy,
 )
 from .terms import (
@@ -172,6 +173,12 @@ class Derivation:
         missing = [s for s in arguments if s not in values]
         if missing:
             raise ValueError(f"derivation: no value for {missing} in {expr}")
+        # NOTE: where's condition is stored as numbers (1.0, 0.0); NumPy's
+        # select, which a Piecewise evaluates by, wants it boolean.
+        for piecewise in expr.atoms(sympy.Piecewise):
+            for _, condition in piecewise.args:
+                if condition in values:
+                    values[condition] = np.asarray(values[condition]) != 0
         functions = {**EVALUATE, **self._graph.numeric}
         function = sympy.lambdify(
             arguments, expr, modules=[functions, "numpy"], dummify=True
@@ -180,6 +187,11 @@ class Derivation:
         if like is None:
             return result
         aligned = self._graph.term[like].aligned
+        # A node broadcast along axes it does not have ((1,) or 0-d, added to
+        # a matrix) is summed over them, which keeps them as length 1.
+        extra = result.ndim - len(aligned)
+        if extra > 0 and all(n == 1 for n in result.shape[:extra]):
+            result = result.reshape(result.shape[extra:])
         return np.broadcast_to(result, aligned).reshape(like.shape).copy()
 
     def _value(self, node):
@@ -271,7 +283,7 @@ def derive_graph(root: Tensor, examples=None) -> Derivation:
             consumers = [c for c, _ in shares[node]]
             expression = _expression(graph, node, chain, consumers, gradients,
                                      expressions)
-            closed_form = _closed_form(expression, definitions, gradients)
+            closed_form = _closed_form(graph, expression, definitions, gradients)
         expressions[node] = expression
         steps.append(
             DerivationStep(
@@ -295,7 +307,10 @@ def _expression(graph, node, chain, consumers, gradients, expressions):
     Y/A)/m, with u0 = 1 - A, is (A - Y)/m), else in the labels the
     consumers' gradients are written in; the chain rule itself where either
     would be too large to form."""
-    known = chain.xreplace({gradients[c]: expressions[c] for c in consumers})
+    known = substitute(
+        chain, {gradients[c]: expressions[c] for c in consumers},
+        graph.shapes(gradients), graph.m,
+    )
     if tree_size(known) > FORMULA_LIMIT:
         return chain
     near = graph.near(known, node, consumers)
@@ -303,12 +318,12 @@ def _expression(graph, node, chain, consumers, gradients, expressions):
     return min(candidates, key=tree_size)
 
 
-def _closed_form(expression, definitions, gradients):
+def _closed_form(graph, expression, definitions, gradients):
     """The expression in the leaves only, or None where it would be larger
     than FORMULA_LIMIT (or the expression is the chain rule itself)."""
     if expression.free_symbols & set(gradients.values()):
         return None
-    closed = expression.xreplace(definitions)
+    closed = substitute(expression, definitions, graph.shapes(), graph.m)
     if tree_size(closed) > FORMULA_LIMIT:
         return None
     return tidy(closed)

@@ -39,6 +39,7 @@ from .terms import (
     Term,
     Transposed,
     number,
+    shape_of,
     sympy,
     tree_size,
 )
@@ -56,8 +57,9 @@ FORMULA_LIMIT = 3000
 NEAR_ROUNDS = 3
 MAX_NESTING = 6
 
-# The ops that divide by the number of entries they average.
-_MEANS = {"mean", "neg_mean"}
+# The ops that divide by the number of entries they average (the costs on
+# logits divide by the number of examples).
+_MEANS = {"mean", "neg_mean", "bce_with_logits", "cross_entropy_with_logits"}
 
 
 class Graph:
@@ -158,7 +160,9 @@ class Graph:
         whole-array formula: a function of the gradient that prints as such
         and whose numbers come from the op's own numeric backward."""
         x = node.inputs[k]
-        function = pulled_back(len(self.numeric), self.labels[node], self.labels[x])
+        function = pulled_back(
+            len(self.numeric), self.labels[node], self.labels[x], self.term[x].aligned
+        )
         self.numeric[function.__name__] = self._numeric_backward(node, k)
         return function(gradient)
 
@@ -204,7 +208,16 @@ class Graph:
             grown = {s: tree_size(formula) for s, formula in far.items()}
             if tree_size(expr, grown) > FORMULA_LIMIT:
                 return None
-            expr = expr.xreplace(far)
+            expr = substitute(expr, far, self.shapes(), self.m)
+
+    def shapes(self, gradients=None):
+        """{symbol: aligned shape} for every node, constant and ∂J/∂(node)
+        (``gradients``: {node: its symbol ∂J/∂node})."""
+        shapes = {self.symbol[n]: self.term[n].aligned for n in self.order}
+        shapes.update({s: np.shape(a) for s, a in self.constants.items()})
+        for node, gradient in (gradients or {}).items():
+            shapes[gradient] = self.term[node].aligned
+        return shapes
 
     def values(self):
         """{symbol: NumPy array} for every node, constant and m, each node's
@@ -297,6 +310,43 @@ def tidy(expr):
     if shorter or flatter:
         return cancelled
     return factored
+
+
+def substitute(expr, replacements, shapes, m=None):
+    """``expr.xreplace(replacements)``, except that a sum along an axis the
+    new formula no longer varies along is that axis's length times it:
+    Σ_j ∂J/∂u_{j,i} with ∂J/∂u = 1 is 2 for two rows, not 1 (the length is
+    m for the examples' axis, when m is known). ``shapes``: {symbol: aligned
+    shape}, for the formulas before and after."""
+    if not expr.has(SumOver):
+        return expr.xreplace(replacements)
+    done = {}
+
+    def walk(sub):
+        if sub in replacements:
+            return replacements[sub]
+        if not sub.args:
+            return sub
+        if sub not in done:
+            args = [walk(a) for a in sub.args]
+            done[sub] = _sum_or_repeat(sub, args, shapes, m)
+        return done[sub]
+
+    return walk(expr)
+
+
+def _sum_or_repeat(sub, args, shapes, m):
+    """``sub`` rebuilt from ``args``; a sum whose new inner formula is the
+    same along the summed axis becomes the axis's length times it."""
+    if sub.func is not SumOver:
+        return sub.func(*args)
+    axis = int(sub.args[1])
+    before, after = shape_of(sub.args[0], shapes), shape_of(args[0], shapes)
+    length = before[axis] if len(before) >= -axis else 1
+    varies = len(after) >= -axis and after[axis] != 1
+    if varies or length == 1:
+        return SumOver(*args)
+    return (M if length == m else length) * args[0]
 
 
 def backward_in_symbols(graph, node, gradient):

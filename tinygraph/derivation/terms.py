@@ -22,6 +22,7 @@ never reorders a matrix product; ``EVALUATE`` says how NumPy computes them.
 Needs the ``symbolic`` extra (SymPy).
 """
 
+import builtins
 from functools import lru_cache
 
 import numpy as np
@@ -96,6 +97,33 @@ def tree_size(expr, replaced=None):
             total += size[a]
         size[top] = total
     return size[expr]
+
+
+def shape_of(expr, shapes):
+    """The aligned shape of a formula: its symbols' shapes (``shapes``,
+    {symbol: aligned shape}) broadcast together, with what the sums took away
+    kept as length 1. A vector-Jacobian product (``notation.PulledBack``)
+    has its input's shape, which its class keeps as ``aligned``."""
+    if isinstance(expr, sympy.Symbol):
+        return tuple(shapes.get(expr, ()))
+    if expr.func is SumOver:
+        inner, axis = expr.args
+        shape = list(shape_of(inner, shapes))
+        if len(shape) >= -int(axis):
+            shape[int(axis)] = 1
+        return tuple(shape)
+    if expr.func is MatProd:
+        a, b = (shape_of(x, shapes) for x in expr.args)
+        return (a[0], b[-1]) if len(a) == 2 and len(b) == 2 else ()
+    if expr.func is Transposed:
+        return shape_of(expr.args[0], shapes)[::-1]
+    if isinstance(getattr(expr.func, "aligned", None), tuple):
+        return expr.func.aligned
+    found = [shape_of(x, shapes) for x in expr.args]
+    # (builtins: this module's max and sum are the symbolic ones below)
+    width = builtins.max((len(s) for s in found), default=0)
+    padded = [(1,) * (width - len(s)) + tuple(s) for s in found]
+    return tuple(builtins.max(column) for column in zip(*padded)) if padded else ()
 
 
 class NoWholeArrayFormError(NotImplementedError):

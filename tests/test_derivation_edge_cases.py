@@ -1,0 +1,80 @@
+"""Derivations of graphs beyond the notes' costs: broadcast parameters,
+where, the costs on logits, the transpose of a product, ops with no
+formula per entry. Each step's numbers are checked against autodiff
+(tg.grad), the oracle the derivation does not use.
+"""
+
+import numpy as np
+import pytest
+
+import tinygraph as tg
+
+sympy = pytest.importorskip("sympy")
+
+RNG = np.random.default_rng(1414)
+M = 4
+
+
+def parameter(shape, name):
+    return tg.tensor(RNG.normal(size=shape), requires_grad=True, name=name)
+
+
+def check_every_step_against_autodiff(J):
+    d = tg.graph.derivation(J)
+    grads = tg.grad(J, [step.node for step in d])
+    for step, grad in zip(d, grads):
+        np.testing.assert_allclose(step.value, grad, rtol=1e-10, atol=1e-12,
+                                   err_msg=step.label)
+    return d
+
+
+@pytest.mark.parametrize("shape", [(1,), ()], ids=["shape (1,)", "0-d"])
+def test_a_parameter_broadcast_along_axes_it_lacks_sums_over_them(shape):
+    A, b = parameter((2, 3), "A"), parameter(shape, "b")
+    J = ((A * b).tanh() + b).sum()
+    d = check_every_step_against_autodiff(J)
+    assert d[b].value.shape == shape
+
+
+def test_where_with_a_condition_from_the_data():
+    A = parameter((2, 3), "A")
+    J = (tg.where(A.data > 0, A, A * 2) ** 2).sum()
+    d = check_every_step_against_autodiff(J)
+    assert "Piecewise" in str(d[A].closed_form)
+
+
+@pytest.mark.parametrize("cost, Z_shape, Y", [
+    (tg.nn.binary_cross_entropy_with_logits, (1, M), [[1.0, 0.0, 1.0, 1.0]]),
+    (tg.nn.multilabel_bce_with_logits, (2, M), [[1.0, 0, 1, 1], [0, 0, 1, 0]]),
+    (tg.nn.cross_entropy_with_logits, (3, M), [0, 2, 1, 2]),
+], ids=["bce", "multilabel", "cross-entropy"])
+def test_the_costs_on_logits_divide_by_m(cost, Z_shape, Y):
+    Z = parameter(Z_shape, "Z")
+    d = check_every_step_against_autodiff(cost(Z, Y))
+    m = sympy.Symbol("m")
+    closed = tg.graph.derive(cost(Z, Y), Z)
+    assert m in closed.free_symbols and sympy.Integer(M) not in closed.atoms()
+    assert d[Z].text.endswith("/m")
+
+
+def test_the_transpose_of_a_product_is_bracketed():
+    X = tg.tensor(RNG.normal(size=(2, M)), name="X")
+    W, V = parameter((2, 2), "W"), parameter((2, 2), "V")
+    d = check_every_step_against_autodiff(((W @ (V @ X)) ** 2).mean())
+    # ∂J/∂W = ∂J/∂u1 (V X)ᵀ, which is not ∂J/∂u1 V Xᵀ
+    assert d[W].text.endswith("@ (V @ X).T")
+    assert r"\left(V X\right)}^{T}" in d[W].latex
+
+
+@pytest.mark.parametrize("make", [
+    lambda A: (A.reshape((3, 2)).T * A).sum(),
+    lambda A: (A[0] ** 2).sum(),
+    lambda A: A[:, 1:].exp().mean(),
+    lambda A: A.max(axis=0).sum(),
+], ids=["reshape", "index", "slice", "max"])
+def test_a_vector_jacobian_product_acts_on_the_whole_gradient(make):
+    A = parameter((2, 3), "A")
+    d = check_every_step_against_autodiff(make(A))
+    # (∂u/∂A)ᵀ takes the whole ∂J/∂u, not one entry of it
+    assert "(∂u0/∂A).T @ ∂J/∂u0" in d[A].text
+    assert "∂J/∂u0[" not in d[A].text
