@@ -445,3 +445,36 @@ def test_the_probe_is_a_copy_of_the_first_batch():
     X[:] = 0.0  # the loop refills its batch buffer in place
     assert np.array_equal(recorder.probe[0], first)
     assert np.array_equal(recorder.points[0][:, :4], first)
+
+
+def confident_network(W2):
+    """Tanh units reading x1, then a sigmoid output: right and sure."""
+    net = sigmoid_output_net()
+    net[0].W.data = np.array([[1.0, 0.0]] * 4)
+    net[0].b.data = np.zeros((4, 1))
+    net[2].W.data = np.full((1, 4), W2)
+    net[2].b.data = np.zeros((1, 1))
+    return net
+
+
+def test_saturated_sigmoid_outputs_are_no_warning_with_cross_entropy():
+    # before: a network that had learned (every output sure and right) was
+    # told its outputs "sit on the flat ends, where the derivative is nearly 0"
+    X = np.array([[-2.0, -1.0, 1.0, 2.0], [0.0, 0.0, 0.0, 0.0]])
+    Y = np.array([[0.0, 0.0, 1.0, 1.0]])
+    _, record = record_once(confident_network(3.0),
+                            tg.nn.binary_cross_entropy, X, Y)
+    assert record.layers[-1].saturated == 1.0  # the column still shows it
+    assert record.accuracy == 1.0 and record.warnings == []
+    # with the quadratic cost sigma'(z) stays in dJ/dZ: the warning stands
+    _, record = record_once(confident_network(3.0), tg.nn.mse, X, Y)
+    assert any("Layer 2: 100% of its sigmoid outputs" in w for w in record.warnings)
+
+
+def test_a_regression_on_the_plane_has_no_boundary():
+    # before: sigmoid(output) was drawn as "P(class 1)" for real-valued targets
+    X, _ = data(m=10)
+    net = tg.nn.Sequential(tg.nn.Linear(2, 3, rng=0), tg.nn.Tanh(),
+                           tg.nn.Linear(3, 1, rng=1))
+    _, record = record_once(net, tg.nn.mse, X, X[:1] * X[1:])
+    assert record.boundary is None and record.accuracy is None

@@ -76,7 +76,7 @@ class StepRecord:
 
     ``finite`` is False when the training cost was NaN or infinite: the step
     is still recorded, and ``warnings`` says so. ``boundary`` is None
-    unless the inputs are two-dimensional; then it holds the predicted
+    unless a classifier's inputs are two-dimensional; then it holds the predicted
     probabilities on ``Recorder.grid``: P(class 1) of shape (ny, nx) for one
     output, or one (ny, nx) plane per class. ``graph`` is the cost of the
     probe batch in a frozen copy of the network, its gradients filled in.
@@ -353,11 +353,15 @@ class Recorder:
         if self.test is not None:
             test_cost, test_accuracy = self._evaluate(frozen, *self.test)
         layers = [self._layer(name, snap, parts) for name, parts in self.layout.items()]
-        warnings = diagnostics.health_warnings(
-            [diagnostics.LayerHealth(layer.name, layer.gradient_norm,
-                                     layer.update_ratio, layer.activation,
-                                     layer.saturated) for layer in layers]
-        )
+        health = [diagnostics.LayerHealth(layer.name, layer.gradient_norm,
+                                          layer.update_ratio, layer.activation,
+                                          layer.saturated) for layer in layers]
+        if health and self.cost in PROBABILITY_COSTS:
+            # With a cross-entropy the output sigmoid's derivative cancels,
+            # dJ/dZ = (A - Y) / m: outputs on the flat ends are confident,
+            # not stuck, and a network that has learned has most of them there.
+            health[-1].saturated = None
+        warnings = diagnostics.health_warnings(health)
         finite = math.isfinite(snap.cost)
         if not finite:
             warnings.insert(0, f"The cost is {snap.cost} at step {snap.step}: "
@@ -371,7 +375,7 @@ class Recorder:
             test_accuracy=test_accuracy,
             layers=layers,
             warnings=warnings,
-            boundary=self._boundary(frozen),
+            boundary=self._boundary(frozen, snap.Y),
             graph=graph,
         )
 
@@ -437,8 +441,10 @@ class Recorder:
             accuracy = diagnostics.accuracy(output.numpy(), labels, self._outputs)
         return test_cost, accuracy
 
-    def _boundary(self, model):
-        if self.grid_points is None:
+    def _boundary(self, model, Y):
+        # a regression's outputs are no probabilities: it has no boundary
+        is_classifier = Y.ndim == 1 or np.isin(Y, (0, 1)).all()
+        if self.grid_points is None or not is_classifier:
             return None
         output = self._forward(model, self.grid_points.points)
         shape = (len(self.grid_points.ys), len(self.grid_points.xs))

@@ -85,7 +85,7 @@ class TrainingPage:
         for record in new:
             self.drawn.append(self.entry_for(record))
         style = _css_variables() + _asset("training.css")
-        two_d = self.recorder.grid_points is not None
+        two_d = records[-1].boundary is not None
         histograms, shifts = training_plots.histogram_history(records)
         return PAGE.format(
             title=html.escape(self.title),

@@ -150,7 +150,10 @@ class BoundaryPainter:
         self.image = None
         self.contour = None
         X, Y = points
-        labels = (Y[0] > 0.5).astype(int) if Y.shape[0] == 1 else Y.argmax(axis=0)
+        if Y.ndim == 1:  # class indices, one per example
+            labels = Y
+        else:
+            labels = (Y[0] > 0.5).astype(int) if Y.shape[0] == 1 else Y.argmax(axis=0)
         if self.binary:
             from matplotlib import colormaps
 

@@ -315,3 +315,34 @@ def test_training_page_in_headless_chromium_slider_and_play(
         (tmp_path / "training.png").write_bytes(picture)  # to look at
     finally:
         browser.close()
+
+
+def test_class_indices_colour_the_points_like_one_hot_labels(needs_dot):
+    # before: a 1-D Y gave argmax(axis=0), one number, so every dot had one colour
+    X, Y = tg.datasets.spirals(20, classes=3, seed=0)[:2]
+    pictures = []
+    for labels in (Y, Y.argmax(axis=0)):
+        net = tg.nn.Sequential(tg.nn.Linear(2, 4, rng=0), tg.nn.ReLU(),
+                               tg.nn.Linear(4, 3, rng=1))
+        recorder = tg.Recorder(net, tg.nn.cross_entropy_with_logits, every=1, grid=6)
+        J = tg.nn.cross_entropy_with_logits(net(X), labels)
+        J.backward()
+        recorder.step(J, X, labels)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warned of one colour
+            (entry,) = page_records(visualize.TrainingPage(recorder).html())
+        pictures.append(entry["boundary"])
+    assert pictures[0] == pictures[1]
+
+
+def test_regression_on_the_plane_has_no_boundary_panel(needs_dot):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 10))
+    net = tg.nn.Sequential(tg.nn.Linear(2, 4, rng=0), tg.nn.Tanh(),
+                           tg.nn.Linear(4, 1, rng=1))
+    recorder = tg.Recorder(net, tg.nn.mse, every=1)
+    J = tg.nn.mse(net(X), X[:1] * X[1:])
+    J.backward()
+    recorder.step(J, X, X[:1] * X[1:])
+    text = visualize.TrainingPage(recorder).html()
+    assert 'id="boundary"' not in text and "P(class 1)" not in text
