@@ -78,3 +78,13 @@ def test_a_vector_jacobian_product_acts_on_the_whole_gradient(make):
     # (∂u/∂A)ᵀ takes the whole ∂J/∂u, not one entry of it
     assert "(∂u0/∂A).T @ ∂J/∂u0" in d[A].text
     assert "∂J/∂u0[" not in d[A].text
+
+
+def test_sigmoid_derivative_keeps_its_square_in_the_denominator():
+    z = parameter((3,), "z")
+    closed = tg.graph.derive(z.sigmoid().sum(), z)
+    z_ = sympy.Symbol("z")
+    sigma = 1 / (1 + sympy.exp(-z_))
+    assert sympy.simplify(closed - sympy.diff(sigma, z_)) == 0
+    # not exp(z)/(exp(2z) + 2 exp(z) + 1), multiplied out
+    assert closed == sympy.exp(z_) / (sympy.exp(z_) + 1) ** 2

@@ -301,7 +301,7 @@ def tidy(expr):
         return factored
     if tree_size(cancelled) > SIMPLIFY_LIMIT:
         return factored
-    cancelled = sympy.factor_terms(cancelled)
+    cancelled = sympy.factor_terms(_denominator_factored(cancelled))
     shorter = tree_size(cancelled) < 0.6 * tree_size(factored)
     # (A(1 - Y/A)/m reads better as (A - Y)/m: fewer fractions, not longer)
     flatter = tree_size(cancelled) <= tree_size(factored) and _fractions(
@@ -347,6 +347,16 @@ def _sum_or_repeat(sub, args, shapes, m):
     if varies or length == 1:
         return SumOver(*args)
     return (M if length == m else length) * args[0]
+
+
+def _denominator_factored(expr):
+    """``expr`` with its denominator factored: cancel multiplies it out, so
+    σ'(z) = σ(1 - σ) comes back over exp(2z) + 2 exp(z) + 1; factored it
+    reads exp(z)/(exp(z) + 1)², the square the notes' a(1 - a) comes from."""
+    numerator, denominator = sympy.fraction(expr)
+    if denominator.is_Add:
+        return numerator / sympy.factor(denominator)
+    return expr
 
 
 def backward_in_symbols(graph, node, gradient):
