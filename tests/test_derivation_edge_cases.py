@@ -4,6 +4,8 @@ formula per entry. Each step's numbers are checked against autodiff
 (tg.grad), the oracle the derivation does not use.
 """
 
+import io
+
 import numpy as np
 import pytest
 
@@ -88,3 +90,18 @@ def test_sigmoid_derivative_keeps_its_square_in_the_denominator():
     assert sympy.simplify(closed - sympy.diff(sigma, z_)) == 0
     # not exp(z)/(exp(2z) + 2 exp(z) + 1), multiplied out
     assert closed == sympy.exp(z_) / (sympy.exp(z_) + 1) ** 2
+
+
+def test_where_and_constant_arrays_print_as_maths_not_as_sympy_reprs():
+    mathtext = pytest.importorskip("matplotlib.mathtext")
+    A = parameter((2, 3), "A")
+    mask = (RNG.uniform(size=(2, 3)) > 0.5) * 2.0  # an unnamed array: C1
+    J = (tg.where(A.data > 0, A, A * 2) * mask).sum()
+    d = check_every_step_against_autodiff(J)
+    everything = d.text + d.latex + d.mathml
+    assert "Piecewise" not in everything and "cases" not in everything
+    assert "where(C1[j,i], 1, 0)" in d[A].text
+    # C1 is a constant, not layer 1 of C (c^{[1]})
+    assert "C_{1,j,i}" in d[A].latex and "[1]" not in d.latex
+    for step in d:
+        mathtext.math_to_image(f"${step.latex}$", io.BytesIO(), dpi=72, format="png")

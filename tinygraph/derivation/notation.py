@@ -129,6 +129,32 @@ class EntriesOf(sympy.Function):
         return f"[{printer._print(self.args[0])}]"
 
 
+class WhereOf(sympy.Function):
+    """where(c, a, b): a where the condition c holds, else b (a Piecewise,
+    written as tinygraph's ``tg.where`` is, which matplotlib's mathtext can
+    also typeset)."""
+
+    nargs = 3
+
+    def _latex(self, printer):
+        parts = ", ".join(printer._print(a) for a in self.args)
+        return rf"\operatorname{{where}}\left({parts}\right)"
+
+    def _mathml_presentation(self, printer):
+        row = printer.dom.createElement("mrow")
+        row.appendChild(_mi(printer, "where"))
+        inner = printer.dom.createElement("mrow")
+        for k, part in enumerate(self.args):
+            if k:
+                inner.appendChild(_mo(printer, ","))
+            inner.appendChild(printer._print(part))
+        row.appendChild(_fenced(printer, inner, "(", ")"))
+        return row
+
+    def _sympystr(self, printer):
+        return "where(" + ", ".join(printer._print(a) for a in self.args) + ")"
+
+
 class PulledBack(sympy.Function):
     """(∂u/∂x)ᵀ ∂J/∂u: an op's vector-Jacobian product, for an op whose maths
     has no formula read entry by entry (indexing, a reshape, a maximum). Its
@@ -216,6 +242,14 @@ def _wrapped_str(printer, expr):
     return f"({text})" if _needs_brackets(expr) else text
 
 
+def _is_where(expr):
+    """A Piecewise of two pieces, the second for every other case."""
+    return (
+        isinstance(expr, sympy.Piecewise) and len(expr.args) == 2
+        and expr.args[1].cond == sympy.true
+    )
+
+
 # ----- names: a label as an entry or as a matrix ---------------------------
 
 
@@ -229,17 +263,20 @@ def index_letters(aligned, m=None):
     return tuple(None if n == 1 else letter for letter, n in zip(letters, aligned))
 
 
-def printed_name(label, indices, as_entry, style):
+def printed_name(label, indices, as_entry, style, constant=False):
     """A label as SymPy should print it.
 
     ``style`` "maths" gives a name SymPy's LaTeX and MathML printers split
-    into base, superscript and subscript (``u_3,i``, ``z^[1]_j,i``);
+    into base, superscript and subscript (``u_3,i``, ``z^[1]_j,i``, and
+    ``C_1,i`` for a ``constant`` array, which is no layer's);
     "text" gives ``u3[i]``.
     """
     index = ",".join(indices)
     if style == "text":
         return f"{label}[{index}]" if index and as_entry else label
     label = label.replace("#2", "'").replace("#3", "''")
+    if constant:
+        return label[0] + "_" + label[1:] + ("," + index if index and as_entry else "")
     u_variable = _U_VARIABLE.fullmatch(label)
     if u_variable:
         sub = u_variable.group(1) + ("," + index if index and as_entry else "")
@@ -267,6 +304,7 @@ class Notation:
             {g: self.shapes[s] for g, s in derivation.gradient_symbols().items()}
         )
         self.labels = derivation.symbol_labels()  # symbol -> label
+        self.constants = derivation.constant_symbols()  # C1, C2, ...
         self.partial = derivation.gradient_symbols()  # placeholder -> node symbol
         self.root = sympy.Symbol(
             printed_name(derivation.root_label, (), False, style)
@@ -276,7 +314,8 @@ class Notation:
         label = self.labels[symbol]
         letters = index_letters(self.shapes[symbol], self.m)
         indices = [(bound or {}).get(letter, letter) for letter in letters if letter]
-        return sympy.Symbol(printed_name(label, indices, as_entry, self.style))
+        return sympy.Symbol(printed_name(label, indices, as_entry, self.style,
+                                         constant=symbol in self.constants))
 
     def shape(self, expr):
         """The aligned shape of a formula: its symbols' shapes broadcast."""
@@ -296,6 +335,10 @@ class Notation:
             return expr
         if expr.func is SumOver:
             return self._sum(expr, bound)
+        if _is_where(expr):
+            (a, condition), (b, _) = expr.args
+            parts = (condition, a, b)
+            return WhereOf(*(self.shown(x, as_matrix, bound) for x in parts))
         if expr.func in (MatProd, Transposed) or isinstance(expr, PulledBack):
             # a matrix formula: its parts are matrices, and within a formula
             # per entry it is one entry of it

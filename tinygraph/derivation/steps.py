@@ -220,6 +220,10 @@ class Derivation:
         names.update({s: str(s) for s in self._graph.constants})
         return names
 
+    def constant_symbols(self):
+        """The symbols of the graph's unnamed constant arrays (C1, C2, ...)."""
+        return set(self._graph.constants)
+
     def gradient_symbols(self):
         return {g: self._graph.symbol[n] for n, g in self._gradients.items()}
 
