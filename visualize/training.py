@@ -171,6 +171,8 @@ class LiveTraining:
         self.last_shown = -float("inf")
         self.wait = seconds
         self.handle = None
+        # records have arrived since the last redraw
+        self.behind = False
         try:
             from IPython import get_ipython
             from IPython.display import display
@@ -186,10 +188,21 @@ class LiveTraining:
         else:
             self.handle = display(self.page, display_id=True)
             self.last_shown = time.monotonic()
+            events = getattr(get_ipython(), "events", None)
+            if events is not None:
+                # The last steps of a cell often come before the next redraw
+                # is due: show them when the cell has run.
+                events.register("post_run_cell", self.catch_up)
         recorder.on_record.append(self.redraw_if_due)
 
     def redraw_if_due(self, recorder):
+        self.behind = True
         if time.monotonic() - self.last_shown >= self.wait:
+            self.update()
+
+    def catch_up(self, result=None):
+        """After a notebook cell has run: redraw if records came since."""
+        if self.behind:
             self.update()
 
     def update(self):
@@ -198,6 +211,7 @@ class LiveTraining:
             return
         start = time.monotonic()
         self.handle.update(self.page)
+        self.behind = False
         self.last_shown = time.monotonic()
         # A redraw grows with the records; waiting four times as long as the
         # last one took keeps redrawing to a fifth of the time at most.
@@ -209,9 +223,10 @@ def watch(recorder, seconds=1.0, title=None):
 
     It redraws after a recorded step when ``seconds`` have passed since the
     last redraw (or four times as long as the last redraw took, if that is
-    longer, so that drawing never takes more than a fifth of the time); call
-    ``.update()`` on the result once training is over to show the last
-    steps. Outside Jupyter it shows nothing (and warns).
+    longer, so that drawing never takes more than a fifth of the time), and
+    once more when the notebook cell has run, so that the display ends with
+    every recorded step (``.update()`` on the result redraws at once).
+    Outside Jupyter it shows nothing (and warns).
     """
     return LiveTraining(recorder, seconds, title)
 

@@ -346,3 +346,49 @@ def test_regression_on_the_plane_has_no_boundary_panel(needs_dot):
     recorder.step(J, X, X[:1] * X[1:])
     text = visualize.TrainingPage(recorder).html()
     assert 'id="boundary"' not in text and "P(class 1)" not in text
+
+
+WATCHED_TRAINING = '''
+import numpy as np, tinygraph as tg, visualize
+X, Y, X_test, Y_test = tg.datasets.moons(60, m_test=20)
+net = tg.nn.Sequential(tg.nn.Linear(2, 6, rng=0), tg.nn.ReLU(),
+                       tg.nn.Linear(6, 1, rng=1))
+cost = tg.nn.binary_cross_entropy_with_logits
+opt = tg.optim.SGD(net.parameters(), lr=0.3)
+recorder = tg.Recorder(net, cost, every=5, test=(X_test, Y_test), grid=10)
+view = visualize.watch(recorder, seconds=0)
+for _ in visualize.progress(range(16)):
+    J = cost(net(X), Y)
+    opt.zero_grad()
+    J.backward()
+    with recorder.step(J, X, Y):
+        opt.step()
+'''
+
+
+def test_watch_in_a_real_kernel_updates_its_display_while_training(needs_dot):
+    """A notebook run by nbclient: the page is displayed once, then updated
+    (update_display_data) after each recorded step, with one more step each."""
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    updates = []
+
+    class Client(nbclient.NotebookClient):
+        def process_message(self, msg, cell, cell_index):
+            if msg["msg_type"] == "update_display_data":
+                page = msg["content"]["data"]["text/html"]
+                updates.append(page.count("&quot;step&quot;:"))
+            return super().process_message(msg, cell, cell_index)
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(WATCHED_TRAINING)])
+    Client(notebook, timeout=120, kernel_name="python3").execute()
+    pages = [out for out in notebook.cells[0].outputs
+             if "text/html" in out.get("data", {})
+             and out["data"]["text/html"].startswith("<iframe")]
+    assert len(pages) == 1  # one display, updated in place
+    # at once after step 0, then when due (a redraw takes time: maybe never),
+    # and when the cell has run: before, the display stayed at step 0
+    assert updates[0] == 1 and updates[-1] == 4
+    assert updates == sorted(set(updates))
+    assert pages[0]["data"]["text/html"].count("&quot;step&quot;:") == 4
