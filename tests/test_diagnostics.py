@@ -141,3 +141,11 @@ def test_health_warnings_of_a_healthy_network_say_nothing():
               dg.LayerHealth("Layer 2", 0.2, 2e-3)]
     assert dg.health_warnings(layers) == []
     assert dg.health_warnings([]) == []
+
+
+def test_health_warnings_of_a_gradient_exactly_zero():
+    # before: 1 / ratio raised ZeroDivisionError (a layer of dead ReLUs)
+    warnings = dg.health_warnings([dg.LayerHealth("Layer 1", 0.0),
+                                   dg.LayerHealth("Layer 2", 0.5)])
+    assert warnings == ["Layer 1: the gradient is exactly 0 (the output layer's "
+                        "is 0.5), so its weights do not learn."]

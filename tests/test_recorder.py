@@ -478,3 +478,32 @@ def test_a_regression_on_the_plane_has_no_boundary():
                            tg.nn.Linear(3, 1, rng=1))
     _, record = record_once(net, tg.nn.mse, X, X[:1] * X[1:])
     assert record.boundary is None and record.accuracy is None
+
+
+def test_a_layer_of_dead_relu_units_is_recorded_and_warned_about():
+    # before: its gradient norm 0 made health_warnings divide by zero
+    net = tg.nn.Sequential(tg.nn.Linear(2, 4, rng=0), tg.nn.ReLU(),
+                           tg.nn.Linear(4, 1, rng=1))
+    net[0].b.data = np.full((4, 1), -100.0)  # every unit dead
+    X, Y = data()
+    _, record = record_once(net, tg.nn.binary_cross_entropy_with_logits, X, Y)
+    first = record.layers[0]
+    assert first.saturated == 1.0 and first.gradient_norm == 0.0
+    assert record.warnings[0].startswith("Layer 1: the gradient is exactly 0")
+    assert "100% of its ReLU units are dead" in record.warnings[1]
+
+
+def test_a_layer_frozen_during_training_shows_no_gradients():
+    # before: its stale gradient of the step before was recorded as this
+    # step's, and with none its "gradients" histogram showed its weights
+    net = sigmoid_network()
+    X, Y = data()
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy, every=1, bins=4)
+    train(net, recorder, X, Y, steps=1)
+    for p in net[0].parameters():
+        p.requires_grad = False
+    train(net, recorder, X, Y, steps=1)
+    first = recorder.records[1].layers[0]
+    assert first.gradients.counts.tolist() == [0, 0, 0, 0]
+    assert first.gradient_norm == 0.0 and first.update_ratio == 0.0
+    assert first.weights.counts.sum() == net[0].W.size

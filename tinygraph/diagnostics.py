@@ -255,7 +255,13 @@ def health_warnings(layers: list[LayerHealth]) -> list[str]:
             continue
         if layer is not layers[-1] and math.isfinite(output) and output > 0:
             ratio = norm / output
-            if ratio < VANISHING:
+            if ratio == 0.0:
+                # every ReLU unit of the layer dead, say: no 1/ratio to write
+                warnings.append(
+                    f"{layer.name}: the gradient is exactly 0 (the output "
+                    f"layer's is {output:.3g}), so its weights do not learn."
+                )
+            elif ratio < VANISHING:
                 warnings.append(
                     f"{layer.name}: the gradient vanishes: its norm {norm:.3g} is "
                     f"1/{1 / ratio:.0f} of the output layer's ({output:.3g}), "

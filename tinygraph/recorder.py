@@ -300,8 +300,9 @@ class Recorder:
             X=X.copy(),
             Y=Y.copy(),
             params=[p.numpy().copy() for p in self.parameters],
-            grads=[None if p.grad is None else np.array(p.grad)
-                   for p in self.parameters],
+            # a parameter frozen since keeps its last gradient: not this step's
+            grads=[np.array(p.grad) if p.requires_grad and p.grad is not None
+                   else None for p in self.parameters],
             activations=_activations(J),
         )
         self._snapshots.append(snapshot)
@@ -406,7 +407,9 @@ class Recorder:
             activation=activation,
             saturated=saturated,
             weights=diagnostics.histogram(_flat(matrices), self.bins),
-            gradients=diagnostics.histogram(_flat(grads or params), self.bins),
+            # a layer with no gradient (frozen since) has an empty histogram
+            gradients=diagnostics.histogram(
+                _flat(grads) if grads else np.empty(0), self.bins),
             activations=None if values is None
             else diagnostics.histogram(values, self.bins),
         )
