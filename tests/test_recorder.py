@@ -507,3 +507,17 @@ def test_a_layer_frozen_during_training_shows_no_gradients():
     assert first.gradients.counts.tolist() == [0, 0, 0, 0]
     assert first.gradient_norm == 0.0 and first.update_ratio == 0.0
     assert first.weights.counts.sum() == net[0].W.size
+
+
+def test_held_out_examples_of_other_features_are_refused_at_the_first_step():
+    # before: accepted, then reading recorder.records failed inside the model
+    net = sigmoid_network()
+    X, Y = data()
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy, every=1,
+                           test=(np.zeros((3, 5)), np.zeros((1, 5))))
+    J = tg.nn.binary_cross_entropy(net(X), Y)
+    J.backward()
+    message = (r"the batch \(X of shape \(2, 6\), Y of shape \(1, 6\)\) and the "
+               r"held-out test \(X of shape \(3, 5\)")
+    with pytest.raises(ValueError, match=message):
+        recorder.step(J, X, Y)

@@ -285,6 +285,14 @@ class Recorder:
                 f"gave, got {type(J).__name__} of shape {np.shape(J)}"
             )
         _check_graph(J, self.parameters, self.parameter_names)
+        if self.test is not None and _differ(self.test, (X, Y)):
+            # found now, not when the records are read and the model fails
+            raise ValueError(
+                f"Recorder.step: the batch (X of shape {X.shape}, Y of shape "
+                f"{Y.shape}) and the held-out test (X of shape "
+                f"{self.test[0].shape}, Y of shape {self.test[1].shape}) must "
+                "have the same features and outputs"
+            )
         if self.probe is None:
             # copies: the loop may refill its batch arrays in place
             self.probe = (X[:, : self.probe_size].copy(),
@@ -525,6 +533,13 @@ def _check_graph(J, parameters, names):
             "has a gradient: call J.backward() after opt.zero_grad() and before "
             "recorder.step(J, X, Y)"
         )
+
+
+def _differ(test, batch) -> bool:
+    """Do the held-out examples have other features or outputs than the batch?"""
+    (X_test, Y_test), (X, Y) = test, batch
+    outputs = Y_test.ndim == Y.ndim == 2 and Y_test.shape[0] != Y.shape[0]
+    return X_test.shape[0] != X.shape[0] or outputs
 
 
 def _flat(arrays) -> np.ndarray:

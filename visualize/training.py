@@ -201,8 +201,9 @@ class LiveTraining:
             self.update()
 
     def catch_up(self, result=None):
-        """After a notebook cell has run: redraw if records came since."""
-        if self.behind:
+        """After a notebook cell has run: redraw if records came since (a
+        last record taken without ``with`` has not been announced)."""
+        if self.behind or len(self.page.recorder.records) > len(self.page.drawn):
             self.update()
 
     def update(self):

@@ -392,3 +392,38 @@ def test_watch_in_a_real_kernel_updates_its_display_while_training(needs_dot):
     assert updates[0] == 1 and updates[-1] == 4
     assert updates == sorted(set(updates))
     assert pages[0]["data"]["text/html"].count("&quot;step&quot;:") == 4
+
+
+def test_watch_shows_a_last_record_taken_without_with_when_the_cell_ends(
+    monkeypatch, needs_dot
+):
+    # before: a record taken without `with` is announced at the next step,
+    # so the last one of a loop never reached the display
+    import IPython
+    import IPython.display
+
+    class Events:
+        def register(self, name, callback):
+            self.callback = callback
+
+    events = Events()
+    shell = type("Shell", (), {"events": events})()
+    handles = []
+
+    def display(page, display_id=False):
+        handles.append(FakeHandle(page))
+        return handles[-1]
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    monkeypatch.setattr(IPython.display, "display", display)
+    recorder = train_moons(steps=0)
+    visualize.watch(recorder, seconds=1000)  # no redraw falls due
+    X, Y = recorder.test
+    J = recorder.cost(recorder.model(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)  # no `with`: not announced
+    assert handles[0].updates == []
+    events.callback(None)  # the cell has run
+    assert handles[0].updates == [1]
+    events.callback(None)  # nothing new: no redraw
+    assert handles[0].updates == [1]
