@@ -149,3 +149,13 @@ def test_health_warnings_of_a_gradient_exactly_zero():
                                    dg.LayerHealth("Layer 2", 0.5)])
     assert warnings == ["Layer 1: the gradient is exactly 0 (the output layer's "
                         "is 0.5), so its weights do not learn."]
+
+
+def test_accuracy_of_independent_labels_counts_each_label():
+    Y = np.array([[1.0, 0.0, 1.0], [1.0, 1.0, 0.0]])  # two labels, not one-hot
+    logits = np.array([[2.0, -1.0, -3.0], [0.5, -0.2, -1.0]])
+    # right: (yes, no, -) and (yes, -, no): 4 of the 6 labels
+    assert dg.accuracy(logits, Y, multilabel=True) == pytest.approx(4 / 6)
+    probabilities = 1 / (1 + np.exp(-logits))
+    assert dg.accuracy(probabilities, Y, "probabilities",
+                       multilabel=True) == pytest.approx(4 / 6)

@@ -521,3 +521,17 @@ def test_held_out_examples_of_other_features_are_refused_at_the_first_step():
                r"held-out test \(X of shape \(3, 5\)")
     with pytest.raises(ValueError, match=message):
         recorder.step(J, X, Y)
+
+
+def test_multilabel_accuracy_is_the_share_of_labels_right():
+    # before: None ("not a classifier"), as its columns are not one-hot
+    X, _ = data(m=8)
+    Y = (X > 0).astype(float)
+    net = tg.nn.Sequential(tg.nn.Linear(2, 3, rng=0), tg.nn.Tanh(),
+                           tg.nn.Linear(3, 2, rng=1))
+    _, record = record_once(net, tg.nn.multilabel_bce_with_logits, X, Y,
+                            test=(X[:, :5], Y[:, :5]))
+    W, b = weights(net)
+    Z = W[1] @ np.tanh(W[0] @ X + b[0]) + b[1]
+    assert record.accuracy == np.mean((Z > 0) == (Y == 1))
+    assert record.test_accuracy == np.mean((Z[:, :5] > 0) == (Y[:, :5] == 1))

@@ -190,14 +190,15 @@ def histogram(values, bins: int = 30) -> Histogram:
     return Histogram(counts, edges, int(values.size - finite.size))
 
 
-def accuracy(output, Y, outputs: str = "logits") -> float:
+def accuracy(output, Y, outputs: str = "logits", multilabel: bool = False) -> float:
     """The share of examples (columns) whose predicted class is the label.
 
     ``output`` is the network's last layer, classes x examples. With one
     row, the prediction is class 1 when the logit is > 0 (``outputs=
     "logits"``) or the probability is > 1/2 (``"probabilities"``), and
     ``Y`` holds 0/1 labels; with several rows it is the largest row, and
-    ``Y`` is one-hot.
+    ``Y`` is one-hot. With ``multilabel`` each row is a yes/no label of its
+    own, read like one row, and the result is the share of labels right.
 
     >>> import numpy as np
     >>> accuracy(np.array([[2.0, -1.0, 0.5]]), np.array([[1, 1, 1]]))
@@ -213,7 +214,7 @@ def accuracy(output, Y, outputs: str = "logits") -> float:
             f"accuracy: output of shape {output.shape} and Y of shape {Y.shape} "
             "must be the same (classes, m) with m >= 1"
         )
-    if output.shape[0] == 1:
+    if output.shape[0] == 1 or multilabel:
         threshold = 0.0 if outputs == "logits" else 0.5
         return float(np.mean((output > threshold) == (Y > 0.5)))
     return float(np.mean(output.argmax(axis=0) == Y.argmax(axis=0)))

@@ -432,11 +432,17 @@ class Recorder:
             model.train()
 
     def _accuracy(self, model, X, Y):
-        output = self._forward(model, X)
-        labels = _labels(Y, output)
+        return self._accuracy_of(self._forward(model, X), Y)
+
+    def _accuracy_of(self, output, Y):
+        """The share of examples (of labels, for multi-label) predicted
+        right, or None for a regression."""
+        multilabel = self.cost in MULTILABEL_COSTS
+        labels = _labels(Y, output, multilabel)
         if labels is None:
             return None
-        return diagnostics.accuracy(output, labels, self._outputs)
+        return diagnostics.accuracy(output, labels, self._outputs,
+                                    multilabel=multilabel)
 
     def _evaluate(self, model, X, Y):
         model.eval()
@@ -446,11 +452,7 @@ class Recorder:
                 test_cost = float(self.cost(output, Y).item())
         finally:
             model.train()
-        accuracy = None
-        labels = _labels(Y, output.numpy())
-        if labels is not None:
-            accuracy = diagnostics.accuracy(output.numpy(), labels, self._outputs)
-        return test_cost, accuracy
+        return test_cost, self._accuracy_of(output.numpy(), Y)
 
     def _boundary(self, model, Y):
         # a regression's outputs are no probabilities: it has no boundary
@@ -489,10 +491,10 @@ def _values(x) -> np.ndarray:
     return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
 
 
-def _labels(Y, output):
+def _labels(Y, output, multilabel=False):
     """Y as a classifier's labels for this output, or None for a regression:
-    0/1 for one output row, one-hot columns for more (class indices, one
-    per example, become one-hot)."""
+    0/1 for one output row or for independent labels, one-hot columns for
+    more classes (class indices, one per example, become one-hot)."""
     classes, m = np.shape(output)
     if Y.ndim == 1 and Y.dtype.kind in "iu" and classes > 1 and Y.shape == (m,):
         if Y.min() < 0 or Y.max() >= classes:
@@ -502,7 +504,7 @@ def _labels(Y, output):
         return one_hot
     if np.shape(output) != Y.shape or not np.isin(Y, (0, 1)).all():
         return None
-    if classes == 1 or bool(np.all(Y.sum(axis=0) == 1)):
+    if classes == 1 or multilabel or bool(np.all(Y.sum(axis=0) == 1)):
         return Y
     return None
 

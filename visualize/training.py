@@ -25,6 +25,8 @@ from pathlib import Path
 
 import graphviz
 
+from tinygraph.recorder import MULTILABEL_COSTS
+
 from . import colors, training_plots
 from .dot import draw
 from .output import INSTALL_HINT
@@ -234,10 +236,14 @@ def watch(recorder, seconds=1.0, title=None):
 
 def _boundary_panel(recorder, records):
     """The boundary's panel, its caption saying what the colours mean."""
-    binary = records[-1].boundary.ndim == 2
-    colours = ("colour: P(class 1), from blue (0) to red (1); line: P = 1/2"
-               if binary else
-               "colour: each class's colour, mixed by its probability")
+    if records[-1].boundary.ndim == 2:
+        colours = "colour: P(class 1), from blue (0) to red (1); line: P = 1/2"
+    elif recorder.cost in MULTILABEL_COSTS:
+        # independent labels: their probabilities need not add up to 1
+        colours = ("colour: each label's colour, added in proportion to its "
+                   "probability; a dot has the colour of its first label")
+    else:
+        colours = "colour: each class's colour, mixed by its probability"
     dots = "the first batch" if recorder.test is None else "the held-out examples"
     return BOUNDARY_PANEL.format(caption=f"{colours}; dots: {dots}")
 

@@ -427,3 +427,19 @@ def test_watch_shows_a_last_record_taken_without_with_when_the_cell_ends(
     assert handles[0].updates == [1]
     events.callback(None)  # nothing new: no redraw
     assert handles[0].updates == [1]
+
+
+def test_multilabel_page_says_its_colours_are_labels_added(needs_dot):
+    X = np.random.default_rng(0).normal(size=(2, 12))
+    Y = (X > 0).astype(float)
+    net = tg.nn.Sequential(tg.nn.Linear(2, 3, rng=0), tg.nn.Tanh(),
+                           tg.nn.Linear(3, 2, rng=1))
+    cost = tg.nn.multilabel_bce_with_logits
+    recorder = tg.Recorder(net, cost, every=1, grid=6)
+    J = cost(net(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)
+    text = visualize.TrainingPage(recorder).html()
+    assert "each label's colour, added in proportion to its probability" in text
+    assert "mixed by its probability" not in text
+    assert "not a classifier" not in text  # it has an accuracy
