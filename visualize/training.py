@@ -302,12 +302,21 @@ def _graph_svg(J):
 
 
 def _empty_page(title, recorder):
-    message = (
-        f"Nothing has been recorded yet: the recorder has seen "
-        f"{recorder.steps_seen} training steps. Call recorder.step(J, X, Y) after "
-        "J.backward() in the training loop (around opt.step()); it records "
-        f"step 0 and {_every(recorder.every)} after it."
-    )
+    if not recorder.enabled:
+        # the loop may well call step: it only counts while switched off
+        message = (
+            f"Nothing has been recorded: recording is switched off "
+            f"(recorder.enabled is False) and the recorder has counted "
+            f"{recorder.steps_seen} training steps. Set recorder.enabled = True "
+            "to record."
+        )
+    else:
+        message = (
+            f"Nothing has been recorded yet: the recorder has seen "
+            f"{recorder.steps_seen} training steps. Call recorder.step(J, X, Y) "
+            "after J.backward() in the training loop (around opt.step()); it "
+            f"records step 0 and {_every(recorder.every)} after it."
+        )
     return EMPTY_PAGE.format(
         title=html.escape(title),
         style=_css_variables() + _asset("training.css"),

@@ -443,3 +443,18 @@ def test_multilabel_page_says_its_colours_are_labels_added(needs_dot):
     assert "each label's colour, added in proportion to its probability" in text
     assert "mixed by its probability" not in text
     assert "not a classifier" not in text  # it has an accuracy
+
+
+def test_page_of_a_recorder_switched_off_says_so():
+    # before: it told the student to call recorder.step, which the loop did
+    net = tg.nn.Sequential(tg.nn.Linear(2, 1, rng=0))
+    recorder = tg.Recorder(net, tg.nn.mse)
+    recorder.enabled = False
+    X, Y = np.zeros((2, 3)), np.zeros((1, 3))
+    for _ in range(3):
+        J = tg.nn.mse(net(X), Y)
+        J.backward()
+        recorder.step(J, X, Y)
+    text = visualize.TrainingPage(recorder).html()
+    assert "recording is switched off (recorder.enabled is False)" in text
+    assert "counted 3 training steps" in text and "Call recorder.step" not in text
