@@ -306,6 +306,14 @@ def test_training_page_in_headless_chromium_slider_and_play(
         assert browser.evaluate("document.getElementById('play').textContent") \
             .endswith("pause")
         wait_for(browser, "document.body.dataset.index === '2'")
+        # pause holds the step (for longer than two steps of play), play goes on
+        browser.click("#play")
+        paused = browser.evaluate("document.body.dataset.index")
+        time.sleep(0.9)
+        assert browser.evaluate("document.body.dataset.index") == paused
+        assert browser.evaluate("document.getElementById('play').textContent") \
+            .endswith("play")
+        browser.click("#play")
         wait_for(browser, "document.body.dataset.index === '5'")
         wait_for(browser, "!document.body.classList.contains('playing')")
         assert browser.evaluate(STATE) == last
