@@ -105,3 +105,14 @@ def test_where_and_constant_arrays_print_as_maths_not_as_sympy_reprs():
     assert "C_{1,j,i}" in d[A].latex and "[1]" not in d.latex
     for step in d:
         mathtext.math_to_image(f"${step.latex}$", io.BytesIO(), dpi=72, format="png")
+
+
+def test_an_expression_too_long_to_read_is_not_printed():
+    w = tg.tensor([0.1, 0.2], requires_grad=True, name="w")  # finite throughout
+    h = w
+    for _ in range(12):
+        h = h.sigmoid() * h + h.exp() * 0.01
+    d = check_every_step_against_autodiff(h.sum())
+    longest = max(d, key=lambda step: len(str(step.expression)))
+    assert len(str(longest.expression)) > 2000  # kept in .expression
+    assert max(len(step.text) for step in d) < 1500  # but not printed

@@ -25,6 +25,9 @@ from .terms import M, MatProd, SumOver, Transposed, shape_of, sympy, tree_size
 _U_VARIABLE = re.compile(r"u(\d+)")
 _SUMMED = {"j": "p", "k": "q", "l": "r"}  # the name of an index summed over
 SHOWN_LIMIT = 80  # a closed form larger than this (as a tree) is not printed
+# nor an expression larger than this: on a deep graph it can reach thousands
+# of nodes, a line of 7000 characters that takes seconds to print
+EXPRESSION_SHOWN_LIMIT = 200
 _LAYER = re.compile(r"([A-Za-z])(\d+)")
 
 
@@ -397,11 +400,14 @@ class Notation:
         as_matrix = step.per_entry is False
         lhs = PartialOf(self.root, self.name(step.symbol_of_node, not as_matrix))
         sides = [lhs]
-        closed = step.closed_form
+        # (still in .expression and .closed_form; too long to read in a line)
+        expression, closed = step.expression, step.closed_form
+        if tree_size(expression) > EXPRESSION_SHOWN_LIMIT:
+            expression = None
         if closed is not None and tree_size(closed) > SHOWN_LIMIT:
-            closed = None  # still in .closed_form; too long to read in a line
-        for formula in (step.chain, step.expression, closed):
-            if formula is None:  # a closed form too large to form
+            closed = None
+        for formula in (step.chain, expression, closed):
+            if formula is None:  # too large to form or to read
                 continue
             shown = self.shown(formula, as_matrix)
             if all(shown != side for side in sides):
