@@ -116,3 +116,14 @@ def test_an_expression_too_long_to_read_is_not_printed():
     longest = max(d, key=lambda step: len(str(step.expression)))
     assert len(str(longest.expression)) > 2000  # kept in .expression
     assert max(len(step.text) for step in d) < 1500  # but not printed
+
+
+def test_a_node_named_m_is_not_taken_for_the_number_of_examples():
+    m = tg.tensor([[0.2, 0.7, 0.4, 0.9]], requires_grad=True, name="m")
+    J = tg.nn.binary_cross_entropy(m, [[1.0, 0.0, 1.0, 1.0]])
+    check_every_step_against_autodiff(J)
+    m_, Y = sympy.symbols("m Y")
+    expected = ((1 - Y) / (1 - m_) - Y / m_) / M
+    assert sympy.simplify(tg.graph.derive(J, m) - expected) == 0
+    with pytest.raises(ValueError, match="a node of the graph is named m"):
+        tg.graph.derivation(J, examples=4)

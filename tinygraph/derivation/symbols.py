@@ -71,6 +71,16 @@ class Graph:
         self.order = graph_nodes(root)
         self.labels = _labels_with_root(root, self.order)
         self.m = _number_of_examples(self.order) if examples is None else examples
+        if str(M) in self.labels.values():
+            # NOTE: one SymPy symbol per name: a node named m would be taken
+            # for the number of examples (and evaluated as it)
+            if examples is not None:
+                raise ValueError(
+                    f"derivation: examples={examples} writes the number of "
+                    f"examples as {M}, but a node of the graph is named {M}; "
+                    "rename it"
+                )
+            self.m = None
         self.symbol = {}  # node -> its whole-array symbol
         self.term = {}  # node -> Term of its symbol (with its aligned shape)
         self.formula = {}  # node -> its formula in the leaves, a SymPy expression
