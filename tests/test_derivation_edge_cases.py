@@ -127,3 +127,11 @@ def test_a_node_named_m_is_not_taken_for_the_number_of_examples():
     assert sympy.simplify(tg.graph.derive(J, m) - expected) == 0
     with pytest.raises(ValueError, match="a node of the graph is named m"):
         tg.graph.derivation(J, examples=4)
+
+
+def test_a_second_tensor_of_the_same_layer_name_prints_as_a_layer_too():
+    X = tg.tensor(RNG.normal(size=(2, M)), name="X")
+    W, V = parameter((2, 2), "W1"), parameter((2, 2), "W1")  # labels W1, W1#2
+    d = check_every_step_against_autodiff(((W @ (V @ X)) ** 2).mean())
+    assert d[V].label == "W1#2"
+    assert d[V].latex.startswith(r"\frac{\partial J}{\partial W'^{[1]}}")

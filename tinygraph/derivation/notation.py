@@ -28,7 +28,7 @@ SHOWN_LIMIT = 80  # a closed form larger than this (as a tree) is not printed
 # nor an expression larger than this: on a deep graph it can reach thousands
 # of nodes, a line of 7000 characters that takes seconds to print
 EXPRESSION_SHOWN_LIMIT = 200
-_LAYER = re.compile(r"([A-Za-z])(\d+)")
+_LAYER = re.compile(r"([A-Za-z])(\d+)('*)")  # W1, and W1' for a second W1
 
 
 # ----- display functions: how SymPy prints what it has no notation for ----
@@ -286,9 +286,11 @@ def printed_name(label, indices, as_entry, style, constant=False):
         return f"u_{sub}"
     layer = _LAYER.fullmatch(label)
     if layer:
-        letter, number = layer.groups()
+        letter, number, primes = layer.groups()
         letter = letter.lower() if as_entry and index else letter
-        return f"{letter}^[{number}]" + (f"_{index}" if index and as_entry else "")
+        return f"{letter}{primes}^[{number}]" + (
+            f"_{index}" if index and as_entry else ""
+        )
     if as_entry and index:
         base = label.lower() if len(label) == 1 else label
         return f"{base}_{index}"
