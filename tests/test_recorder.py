@@ -535,3 +535,55 @@ def test_multilabel_accuracy_is_the_share_of_labels_right():
     Z = W[1] @ np.tanh(W[0] @ X + b[0]) + b[1]
     assert record.accuracy == np.mean((Z > 0) == (Y == 1))
     assert record.test_accuracy == np.mean((Z[:, :5] > 0) == (Y[:, :5] == 1))
+
+
+class TwoLinear(tg.nn.Module):
+    """A network written as a module of one's own, PyTorch's way."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden = tg.nn.Linear(2, 4, rng=0)
+        self.out = tg.nn.Linear(4, 1, rng=1)
+
+    def forward(self, X):
+        return self.out(tg.nn.sigmoid(self.hidden(X)))
+
+
+class NotesNetwork(tg.nn.Module):
+    """The notes' way: W1, b1, W2, b2 held by the module itself."""
+
+    def __init__(self):
+        super().__init__()
+        rng = np.random.default_rng(0)
+        self.W1 = tg.tensor(rng.normal(size=(4, 2)), requires_grad=True)
+        self.b1 = tg.tensor(np.zeros((4, 1)), requires_grad=True)
+        self.W2 = tg.tensor(rng.normal(size=(1, 4)), requires_grad=True)
+        self.b2 = tg.tensor(np.zeros((1, 1)), requires_grad=True)
+
+    def forward(self, X):
+        return self.W2 @ tg.nn.relu(self.W1 @ X + self.b1) + self.b2
+
+
+def test_layers_of_a_module_of_ones_own():
+    # before: both tg.nn.Linear opened a scope "Linear", so the recorder saw
+    # one layer with W, b, W, b and no activation; the notes' style module
+    # was one layer too: no vanishing gradient could ever be seen
+    X, Y = data(m=10)
+    cost = tg.nn.binary_cross_entropy_with_logits
+    net = TwoLinear()
+    _, record = record_once(net, cost, X, Y)
+    assert [(layer.name, layer.parameters, layer.activation)
+            for layer in record.layers] == [
+        ("Layer 1", ["hidden.W", "hidden.b"], "sigmoid"),
+        ("Layer 2", ["out.W", "out.b"], None)]
+    A = 1 / (1 + np.exp(-(net.hidden.W.numpy() @ X + net.hidden.b.numpy())))
+    assert record.layers[0].saturated == np.mean((A <= 0.01) | (A >= 0.99))
+    assert record.layers[1].gradient_norm == pytest.approx(math.sqrt(
+        np.sum(net.out.W.grad**2) + np.sum(net.out.b.grad**2)), rel=1e-12)
+    net = NotesNetwork()
+    _, record = record_once(net, cost, X, Y)
+    assert [(layer.name, layer.parameters, layer.activation)
+            for layer in record.layers] == [
+        ("Layer 1", ["W1", "b1"], "relu"), ("Layer 2", ["W2", "b2"], None)]
+    A = np.maximum(0, net.W1.numpy() @ X)
+    assert record.layers[0].saturated == np.mean(np.all(A <= 0, axis=1))

@@ -22,10 +22,12 @@ the whole graph of one small batch with its values and gradients. So
 recording every 10th step adds little to training, and a step that is not
 recorded costs one counter.
 
-A layer is a scope of the graph (``tg.nn.Linear`` opens "Layer 1", and the
-activation after it in a ``Sequential`` joins it): its parameters and the
-sigmoid, tanh or ReLU outputs made inside it. Which parameters belong to
-which layer is read from the graph of the first recorded step.
+A layer starts where a parameter not seen before is multiplied (``W @ X``)
+or used in a new module: its weights, the biases added after them, and the
+sigmoid, tanh or ReLU made from its output. It is named by its module's
+scope ("Layer 1", "Layer 2" in a ``Sequential``), or numbered when those
+names repeat (two ``tg.nn.Linear`` in a module of your own). Which
+parameters belong to which layer is read from the first recorded step.
 """
 
 from __future__ import annotations
@@ -96,11 +98,14 @@ class StepRecord:
 
 @dataclass
 class _LayerParts:
-    """A layer's parameters (indices into ``Recorder.parameters``) and the
-    ones a matmul uses (its weights, not its biases)."""
+    """A layer's parameters (indices into ``Recorder.parameters``), the
+    ones a matmul uses (its weights, not its biases), and the positions of
+    its activations among J's sigmoid, tanh and ReLU nodes."""
 
+    scope: str | None
     indices: list[int]
     weights: list[int]
+    activations: list[int]
 
 
 @dataclass
@@ -113,8 +118,8 @@ class _Snapshot:
     Y: np.ndarray
     params: list[np.ndarray]
     grads: list[np.ndarray | None]
-    # (scope, op name, values) of each sigmoid, tanh or ReLU node of J
-    activations: list[tuple[str | None, str, np.ndarray]]
+    # (op name, values) of each sigmoid, tanh or ReLU node of J, in order
+    activations: list[tuple[str, np.ndarray]]
     # the parameters' values after the step, once it is taken
     after: list[np.ndarray] | None = None
 
@@ -253,6 +258,9 @@ class Recorder:
         self.on_record = [on_record] if callable(on_record) else list(on_record)
         self.enabled = True
         self.parameter_names = [p.name or name for name, p in named]
+        if len(set(self.parameter_names)) < len(named):
+            # two tg.nn.Linear in a module of one's own both hold a "W"
+            self.parameter_names = [name for name, _ in named]
         self.parameters = [p for _, p in named]
         self.steps_seen = 0
         self._snapshots: list[_Snapshot] = []
@@ -392,9 +400,9 @@ class Recorder:
         indices = parts.indices
         # the layer's last sigmoid, tanh or ReLU, if it has one
         activation = values = None
-        for scope, op_name, array in snap.activations:
-            if scope == name:
-                activation, values = op_name, array
+        for position in parts.activations:
+            if position < len(snap.activations):  # the same graph every step
+                activation, values = snap.activations[position]
         grads = [snap.grads[i] for i in indices if snap.grads[i] is not None]
         params = [snap.params[i] for i in indices]
         ratio = None
@@ -563,35 +571,49 @@ def _check_batch(X, Y, who):
 
 
 def _activations(J):
-    """(innermost scope, op name, values) of each sigmoid, tanh or ReLU of J."""
+    """(op name, values) of each sigmoid, tanh or ReLU of J, in creation order."""
     return [
-        (node.scope[-1] if node.scope else None, node.op.name, node.numpy())
+        (node.op.name, node.numpy())
         for node in graph.nodes(J)
         if node.op is not None and node.op.name in WATCHED
     ]
 
 
 def _layers_of(J, parameters):
-    """Each layer of J's graph, by name: the parameters it uses.
+    """Each layer of J's graph, by name, from the input to the output.
 
-    A layer is the innermost scope of the nodes that use its parameters;
-    a parameter used outside any scope is a layer of its own.
+    Walking the nodes in the order they were made, a new layer starts at a
+    matmul of a parameter not seen before, or at a new parameter used in
+    another scope than the current layer's; other new parameters (the
+    biases) join the current layer, and each sigmoid, tanh or ReLU belongs
+    to the layer last used before it.
     """
     index = {p: i for i, p in enumerate(parameters)}
-    layers: dict[str, _LayerParts] = {}
+    layers: list[_LayerParts] = []
+    owner: dict[int, _LayerParts] = {}
+    activations = 0
     for node in graph.nodes(J):
         op = node.op
         if op is None:
             continue
-        name = node.scope[-1] if node.scope else None
+        scope = node.scope[-1] if node.scope else None
+        if op.name in WATCHED:
+            if layers:
+                layers[-1].activations.append(activations)
+            activations += 1
         for parent in node.parents:
             i = index.get(parent)
             if i is None:
                 continue
-            owner = name or parent.name or f"parameter {i}"
-            parts = layers.setdefault(owner, _LayerParts([], []))
-            if i not in parts.indices:
-                parts.indices.append(i)
-            if op.name == "matmul" and i not in parts.weights:
-                parts.weights.append(i)
-    return layers
+            if i not in owner:
+                if not layers or op.name == "matmul" or scope != layers[-1].scope:
+                    layers.append(_LayerParts(scope, [], [], []))
+                owner[i] = layers[-1]
+                owner[i].indices.append(i)
+            if op.name == "matmul" and i not in owner[i].weights:
+                owner[i].weights.append(i)
+    scopes = [layer.scope for layer in layers]
+    if None in scopes or len(set(scopes)) < len(scopes):
+        # two tg.nn.Linear in a module of one's own are both "Linear"
+        scopes = [f"Layer {k}" for k in range(1, len(layers) + 1)]
+    return dict(zip(scopes, layers))
