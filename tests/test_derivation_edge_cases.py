@@ -135,3 +135,13 @@ def test_a_second_tensor_of_the_same_layer_name_prints_as_a_layer_too():
     d = check_every_step_against_autodiff(((W @ (V @ X)) ** 2).mean())
     assert d[V].label == "W1#2"
     assert d[V].latex.startswith(r"\frac{\partial J}{\partial W'^{[1]}}")
+
+
+def test_gelu_evaluates_and_keeps_its_square_roots_exact():
+    A = parameter((2, 3), "A")
+    d = check_every_step_against_autodiff(tg.nn.gelu(A).sum())
+    a = sympy.Symbol("A")
+    cdf = (1 + sympy.erf(a / sympy.sqrt(2))) / 2
+    assert sympy.simplify(tg.graph.derive(tg.nn.gelu(A).sum(), A)
+                          - sympy.diff(a * cdf, a)) == 0
+    assert "sqrt(2)" in d[A].text and "sqrt(pi)" in d[A].text

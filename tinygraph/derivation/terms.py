@@ -23,11 +23,12 @@ Needs the ``symbolic`` extra (SymPy).
 """
 
 import builtins
+import math
 from functools import lru_cache
 
 import numpy as np
 
-from ..maths import symbols
+from ..maths import numeric, symbols
 from ..maths.symbols import sympy  # the install message lives there
 
 # The number of examples, where a cost divides by it (the notes' m).
@@ -72,7 +73,10 @@ def _transposed(x):
 
 
 # How lambdify computes the three functions on NumPy arrays.
-EVALUATE = {"SumOver": _sum_over, "MatProd": np.matmul, "Transposed": _transposed}
+EVALUATE = {
+    "SumOver": _sum_over, "MatProd": np.matmul, "Transposed": _transposed,
+    "erf": numeric.erf,  # (lambdify's NumPy reading has none)
+}
 
 
 def tree_size(expr, replaced=None):
@@ -133,12 +137,23 @@ class NoWholeArrayFormError(NotImplementedError):
 
 @lru_cache(maxsize=1024)
 def number(value):
-    """A Python or NumPy number as an exact SymPy number (0.25 is 1/4)."""
+    """A Python or NumPy number as an exact SymPy number: 0.25 is 1/4, and
+    one that is a simple form in square roots and π is that form (GELU's
+    1/math.sqrt(2) is √2/2, not 707106781186547/10^15)."""
     if isinstance(value, (bool, np.bool_)):
         return sympy.Integer(int(value))
-    if float(value).is_integer():
+    value = float(value)
+    if value.is_integer():
         return sympy.Integer(int(value))
-    return sympy.nsimplify(float(value), rational=True)
+    exact = sympy.nsimplify(value, [sympy.pi])
+    # (nsimplify gives back a float, or a long expression, where it finds
+    # no simple form; a float's last bit may differ from the form's value)
+    if (
+        not exact.atoms(sympy.Float) and tree_size(exact) <= 12
+        and math.isclose(float(exact), value, rel_tol=4e-16)
+    ):
+        return exact
+    return sympy.nsimplify(value, rational=True)
 
 
 class Term:
