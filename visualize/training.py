@@ -175,6 +175,9 @@ class LiveTraining:
         self.handle = None
         # records have arrived since the last redraw
         self.behind = False
+        # a record has come during the cell that is running
+        self.recording = False
+        self.events = None
         try:
             from IPython import get_ipython
             from IPython.display import display
@@ -190,23 +193,29 @@ class LiveTraining:
         else:
             self.handle = display(self.page, display_id=True)
             self.last_shown = time.monotonic()
-            events = getattr(get_ipython(), "events", None)
-            if events is not None:
+            self.events = getattr(get_ipython(), "events", None)
+            if self.events is not None:
                 # The last steps of a cell often come before the next redraw
                 # is due: show them when the cell has run.
-                events.register("post_run_cell", self.catch_up)
+                self.events.register("post_run_cell", self.catch_up)
         recorder.on_record.append(self.redraw_if_due)
 
     def redraw_if_due(self, recorder):
-        self.behind = True
+        self.behind = self.recording = True
         if time.monotonic() - self.last_shown >= self.wait:
             self.update()
 
     def catch_up(self, result=None):
         """After a notebook cell has run: redraw if records came since (a
         last record taken without ``with`` has not been announced)."""
-        if self.behind or len(self.page.recorder.records) > len(self.page.drawn):
+        records = self.page.recorder.records
+        if self.behind or len(records) > len(self.page.drawn):
             self.update()
+        elif records and not self.recording:
+            # a cell with no training after one with: stop listening, so that
+            # a notebook run again does not keep every old page alive
+            self.events.unregister("post_run_cell", self.catch_up)
+        self.recording = False
 
     def update(self):
         """Redraw the page now, with every record so far."""

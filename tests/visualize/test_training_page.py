@@ -414,6 +414,10 @@ def test_watch_shows_a_last_record_taken_without_with_when_the_cell_ends(
         def register(self, name, callback):
             self.callback = callback
 
+        def unregister(self, name, callback):
+            assert callback == self.callback
+            self.callback = None
+
     events = Events()
     shell = type("Shell", (), {"events": events})()
     handles = []
@@ -433,8 +437,9 @@ def test_watch_shows_a_last_record_taken_without_with_when_the_cell_ends(
     assert handles[0].updates == []
     events.callback(None)  # the cell has run
     assert handles[0].updates == [1]
-    events.callback(None)  # nothing new: no redraw
-    assert handles[0].updates == [1]
+    events.callback(None)  # a cell without training: no redraw, and the
+    assert handles[0].updates == [1]  # view stops listening
+    assert events.callback is None
 
 
 def test_multilabel_page_says_its_colours_are_labels_added(needs_dot):
