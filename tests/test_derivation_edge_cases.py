@@ -145,3 +145,10 @@ def test_gelu_evaluates_and_keeps_its_square_roots_exact():
     assert sympy.simplify(tg.graph.derive(tg.nn.gelu(A).sum(), A)
                           - sympy.diff(a * cdf, a)) == 0
     assert "sqrt(2)" in d[A].text and "sqrt(pi)" in d[A].text
+
+
+def test_a_step_shows_as_its_equation_not_as_its_fields():
+    A = parameter((1, M), "A")
+    step = tg.graph.derivation(A.sigmoid().sum())[A]
+    assert repr(step) == step.text and "tensor(" not in repr(step)
+    assert step._repr_latex_() == f"$$\n{step.latex}\n$$"

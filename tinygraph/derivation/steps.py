@@ -31,7 +31,7 @@ from .terms import (
 )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DerivationStep:
     """One node's gradient ∂J/∂(node), in symbols.
 
@@ -102,6 +102,12 @@ class DerivationStep:
 
     def __str__(self):
         return self.text
+
+    def __repr__(self):  # as the derivation's: the step, not its fields
+        return self.text
+
+    def _repr_latex_(self):
+        return f"$$\n{self.latex}\n$$"
 
 
 class Derivation:
