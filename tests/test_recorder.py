@@ -587,3 +587,36 @@ def test_layers_of_a_module_of_ones_own():
         ("Layer 1", ["W1", "b1"], "relu"), ("Layer 2", ["W2", "b2"], None)]
     A = np.maximum(0, net.W1.numpy() @ X)
     assert record.layers[0].saturated == np.mean(np.all(A <= 0, axis=1))
+
+
+def test_a_healthy_network_is_not_warned_about_its_gradients():
+    # a 2-16-16-1 ReLU network (He initialisation) on the moons, SGD with
+    # momentum: no vanishing, exploding or dead-unit warning at any step,
+    # while the same depth of sigmoids is told its first layer's vanishes
+    data = tg.datasets.moons(200, m_test=50, seed=0)
+    for activation, init in ((tg.nn.ReLU, "he"), (tg.nn.Sigmoid, "xavier")):
+        rng = np.random.default_rng(0)
+        modules, n_in = [], 2
+        for _ in range(5 if activation is tg.nn.Sigmoid else 2):
+            modules += [tg.nn.Linear(n_in, 16, rng=rng, init=init), activation()]
+            n_in = 16
+        net = tg.nn.Sequential(*modules, tg.nn.Linear(16, 1, rng=rng))
+        cost = tg.nn.binary_cross_entropy_with_logits
+        recorder = tg.Recorder(net, cost, every=10, grid=5,
+                               test=(data.X_test, data.Y_test))
+        opt = tg.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+        for _ in range(5):
+            for X, Y in tg.data.batches(data.X_train, data.Y_train, 32, rng=rng):
+                J = cost(net(X), Y)
+                opt.zero_grad()
+                J.backward()
+                with recorder.step(J, X, Y):
+                    opt.step()
+        words = ("vanishes", "explodes", "dead", "not finite")
+        warned = [w for r in recorder.records for w in r.warnings
+                  if any(word in w for word in words)]
+        if activation is tg.nn.ReLU:
+            assert warned == [] and recorder.records[-1].test_accuracy > 0.8
+        else:
+            assert all(r.warnings[0].startswith("Layer 1: the gradient vanishes")
+                       for r in recorder.records)
