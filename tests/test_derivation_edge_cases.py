@@ -152,3 +152,13 @@ def test_a_step_shows_as_its_equation_not_as_its_fields():
     step = tg.graph.derivation(A.sigmoid().sum())[A]
     assert repr(step) == step.text and "tensor(" not in repr(step)
     assert step._repr_latex_() == f"$$\n{step.latex}\n$$"
+
+
+def test_a_float32_graph_gets_float32_numbers_as_autodiff_does():
+    x = tg.tensor(np.array([0.3, -0.2, 1.0], dtype=np.float32), requires_grad=True,
+                  name="x")
+    J = (x.sigmoid() * x).sum()
+    step = tg.graph.derivation(J)[x]
+    (grad,) = tg.grad(J, [x])
+    assert step.value.dtype == grad.dtype == np.float32
+    np.testing.assert_allclose(step.value, grad, rtol=1e-6)

@@ -198,7 +198,10 @@ class Derivation:
         extra = result.ndim - len(aligned)
         if extra > 0 and all(n == 1 for n in result.shape[:extra]):
             result = result.reshape(result.shape[extra:])
-        return np.broadcast_to(result, aligned).reshape(like.shape).copy()
+        result = np.broadcast_to(result, aligned).reshape(like.shape)
+        # in the node's precision, as autodiff's gradient (float32 stays so)
+        dtype = like.data.dtype if like.data.dtype.kind == "f" else float
+        return result.astype(dtype)
 
     def _value(self, node):
         """∂J/∂node's numbers (in its aligned shape), worked out once."""
