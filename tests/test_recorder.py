@@ -355,6 +355,17 @@ def test_a_step_before_backward_or_without_a_graph_is_refused():
     X, Y = data()
     recorder = tg.Recorder(net, tg.nn.binary_cross_entropy, every=1)
     J = tg.nn.binary_cross_entropy(net(X), Y)
+    with pytest.raises(ValueError, match=r"J.backward\(\) has not been called"):
+        recorder.step(J, X, Y)
+    # the step before's gradients are still there: they must not pass for J's
+    J.backward()
+    J = tg.nn.binary_cross_entropy(net(X[:, :3]), Y[:, :3])
+    with pytest.raises(ValueError, match=r"J.backward\(\) has not been called"):
+        recorder.step(J, X[:, :3], Y[:, :3])
+    # a backward pass that reached no parameter
+    J = tg.nn.binary_cross_entropy(net(X), Y)
+    J.backward()
+    net.zero_grad()
     with pytest.raises(ValueError, match=r"none of the model's parameters \(W1, b1"):
         recorder.step(J, X, Y)
     with tg.no_grad():

@@ -537,6 +537,13 @@ def _check_graph(J, parameters, names):
             "or is a leaf), so there are no gradients to record; compute the "
             "cost with gradients on"
         )
+    if J.grad is None:
+        # the parameters' gradients, if any, are the step before's
+        raise ValueError(
+            "Recorder.step: J.backward() has not been called on this J, so the "
+            "parameters' gradients are not this batch's: call opt.zero_grad() "
+            "and J.backward() before recorder.step(J, X, Y)"
+        )
     if all(p.grad is None for p in parameters):
         raise ValueError(
             f"Recorder.step: none of the model's parameters ({', '.join(names)}) "
