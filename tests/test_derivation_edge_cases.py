@@ -162,3 +162,12 @@ def test_a_float32_graph_gets_float32_numbers_as_autodiff_does():
     (grad,) = tg.grad(J, [x])
     assert step.value.dtype == grad.dtype == np.float32
     np.testing.assert_allclose(step.value, grad, rtol=1e-6)
+
+
+def test_examples_sets_m_for_two_examples_too():
+    A = tg.tensor([[0.9, 0.2]], requires_grad=True, name="A")
+    J = tg.nn.binary_cross_entropy(A, [[1.0, 0.0]])
+    m, A_, Y = sympy.symbols("m A Y")
+    notes = ((1 - Y) / (1 - A_) - Y / A_) / m
+    assert m not in tg.graph.derive(J, A).free_symbols  # 2 examples: a number
+    assert sympy.simplify(tg.graph.derive(J, A, examples=2) - notes) == 0

@@ -154,7 +154,8 @@ class Graph:
     def in_m(self, expr, op):
         """``expr`` with the numbers that are m's written with m: all numbers
         for a constant operand (``op`` None), a mean's 1/count for a mean."""
-        if self.m is None or self.m < 3 or (op is not None and op.name not in _MEANS):
+        # (m = 1 cannot be written: every 1 would be an m)
+        if self.m is None or self.m < 2 or (op is not None and op.name not in _MEANS):
             return expr
         replace = {}
         for r in expr.atoms(sympy.Rational):
@@ -276,14 +277,16 @@ def _labels_with_root(root, order):
 
 
 def _number_of_examples(order):
-    """m: the number of columns of the 2-D data, when they all agree."""
+    """m: the number of columns of the 2-D data, when they all agree and
+    there are at least 3 (1/2 of 2 examples reads as an ordinary half)."""
     data = [n for n in order if n.op is None and not n.requires_grad]
     data += [
         x for n in order for x in n.inputs
         if not isinstance(x, Tensor) and np.ndim(x) == 2
     ]
     columns = {np.shape(x)[1] for x in data if np.ndim(x) == 2}
-    return columns.pop() if len(columns) == 1 else None
+    m = columns.pop() if len(columns) == 1 else None
+    return m if m is not None and m >= 3 else None
 
 
 def tidy(expr):
