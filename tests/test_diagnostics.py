@@ -159,3 +159,12 @@ def test_accuracy_of_independent_labels_counts_each_label():
     probabilities = 1 / (1 + np.exp(-logits))
     assert dg.accuracy(probabilities, Y, "probabilities",
                        multilabel=True) == pytest.approx(4 / 6)
+
+
+def test_health_warnings_write_huge_factors_short():
+    # before: 1/178539775982195557339428423237650019708707134405957325317...
+    warnings = dg.health_warnings([dg.LayerHealth("Layer 1", 8.4e-87),
+                                   dg.LayerHealth("Layer 2", 1e90),
+                                   dg.LayerHealth("Layer 3", 1.5)])
+    assert "its norm 8.4e-87 is 1/1.8e+86 of the output layer's" in warnings[0]
+    assert "its norm 1e+90 is 6.7e+89 times the output layer's" in warnings[1]

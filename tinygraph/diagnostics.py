@@ -220,6 +220,11 @@ def accuracy(output, Y, outputs: str = "logits", multilabel: bool = False) -> fl
     return float(np.mean(output.argmax(axis=0) == Y.argmax(axis=0)))
 
 
+def _times(factor: float) -> str:
+    """A factor as a whole number while it reads as one: 5000, 1.8e+86."""
+    return f"{factor:.0f}" if factor < 1e6 else f"{factor:.2g}"
+
+
 @dataclass
 class LayerHealth:
     """What ``health_warnings`` reads about one layer (None where unknown)."""
@@ -265,13 +270,13 @@ def health_warnings(layers: list[LayerHealth]) -> list[str]:
             elif ratio < VANISHING:
                 warnings.append(
                     f"{layer.name}: the gradient vanishes: its norm {norm:.3g} is "
-                    f"1/{1 / ratio:.0f} of the output layer's ({output:.3g}), "
+                    f"1/{_times(1 / ratio)} of the output layer's ({output:.3g}), "
                     "so its weights barely learn."
                 )
             elif ratio > EXPLODING:
                 warnings.append(
                     f"{layer.name}: the gradient explodes: its norm {norm:.3g} is "
-                    f"{ratio:.0f} times the output layer's ({output:.3g})."
+                    f"{_times(ratio)} times the output layer's ({output:.3g})."
                 )
         ratio = layer.update_ratio
         if ratio is not None and ratio > UPDATE_TOO_BIG:
