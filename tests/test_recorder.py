@@ -631,3 +631,23 @@ def test_a_healthy_network_is_not_warned_about_its_gradients():
         else:
             assert all(r.warnings[0].startswith("Layer 1: the gradient vanishes")
                        for r in recorder.records)
+
+
+def test_options_are_checked_when_the_recorder_is_made():
+    # before: a bad probe, grid or bins failed only when the records were read
+    net = sigmoid_network()
+    cost = tg.nn.binary_cross_entropy
+    with pytest.raises(ValueError, match=r"probe: X of shape \(2, 3\) and Y of "
+                                         r"shape \(1, 2\)"):
+        tg.Recorder(net, cost, probe=(np.zeros((2, 3)), np.zeros((1, 2))))
+    with pytest.raises(ValueError, match="grid must be an integer >= 2, got 1"):
+        tg.Recorder(net, cost, grid=1)
+    with pytest.raises(ValueError, match="bins must be an integer >= 1, got 0"):
+        tg.Recorder(net, cost, bins=0)
+    with pytest.raises(ValueError, match="probe_size must be an integer >= 1"):
+        tg.Recorder(net, cost, probe_size=2.5)
+    X, Y = data()
+    recorder, record = record_once(net, cost, X, Y, probe=(X[:, :2].tolist(),
+                                                          Y[:, :2].tolist()))
+    assert recorder.probe[0].shape == (2, 2)
+    assert record.graph.item() == pytest.approx(cost(net(X[:, :2]), Y[:, :2]).item())

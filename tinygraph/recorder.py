@@ -245,9 +245,18 @@ class Recorder:
                 "Recorder: outputs must be 'logits', 'probabilities' or None, got "
                 f"{outputs!r}"
             )
+        for name, value, least in (("probe_size", probe_size, 1), ("grid", grid, 2),
+                                   ("bins", bins, 1)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(
+                    f"Recorder: {name} must be an integer >= {least}, got {value!r}"
+                )
         if test is not None:
             test = tuple(_values(a) for a in test)
             _check_batch(*test, "Recorder: test")
+        if probe is not None:
+            probe = tuple(_values(a) for a in probe)
+            _check_batch(*probe, "Recorder: probe")
         self.model, self.cost, self.every, self.test = model, cost, every, test
         self.outputs, self.probe, self.probe_size = outputs, probe, probe_size
         # what the model's output holds, read from the first record's graph
