@@ -181,8 +181,10 @@ class Recorder:
     test : ``(X_test, Y_test)``, held-out columns, or None.
     outputs : ``"logits"`` (the model's last layer before a sigmoid or
         softmax, as the fused ``*_with_logits`` costs take) or
-        ``"probabilities"``; by default read from the graph: an output made
-        by a sigmoid or softmax holds probabilities.
+        ``"probabilities"``; by default from the cost (``cross_entropy``
+        takes probabilities, ``cross_entropy_with_logits`` logits) or, for
+        another cost such as ``mse``, from the graph: an output made by a
+        sigmoid or softmax holds probabilities.
     probe : ``(X, Y)``, the small batch whose whole graph is kept at each
         recorded step; by default the first ``probe_size`` columns of the
         first recorded batch.
@@ -285,8 +287,9 @@ class Recorder:
         """Count one training step; on a recorded one, copy what it needs.
 
         Call it after ``J.backward()``, with the batch ``J`` was computed
-        on; use it around ``opt.step()`` (``with recorder.step(J, X, Y):``)
-        to also record how far the step moved each layer.
+        on (``Y`` as the cost took it: outputs x m, or m class indices); use
+        it around ``opt.step()`` (``with recorder.step(J, X, Y):``) to also
+        record how far the step moved each layer.
         """
         if self._unannounced is not None:  # the last record had no `with`
             self._announce()
