@@ -651,3 +651,21 @@ def test_options_are_checked_when_the_recorder_is_made():
                                                           Y[:, :2].tolist()))
     assert recorder.probe[0].shape == (2, 2)
     assert record.graph.item() == pytest.approx(cost(net(X[:, :2]), Y[:, :2]).item())
+
+
+def test_a_nan_step_read_in_anomaly_mode_is_recorded_not_raised():
+    # before: the probe's forward pass raised FloatingPointError in
+    # tg.detect_anomaly(), so the records could not be read at all
+    net = tg.nn.Sequential(tg.nn.Linear(2, 4, rng=0), tg.nn.Tanh(),
+                           tg.nn.Linear(4, 1, rng=1))
+    net[0].W.data = np.full((4, 2), np.nan)
+    X, Y = data()
+    cost = tg.nn.binary_cross_entropy_with_logits
+    recorder = tg.Recorder(net, cost, every=1)
+    J = cost(net(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)
+    with tg.detect_anomaly():
+        (record,) = recorder.records
+        assert tg.modes.current().detect_anomaly  # and left as it was
+    assert not record.finite and math.isnan(record.graph.item())

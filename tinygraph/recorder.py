@@ -359,9 +359,16 @@ class Recorder:
     @property
     def records(self) -> list[StepRecord]:
         """One ``StepRecord`` per recorded step, worked out on first reading."""
-        while len(self._records) < len(self._snapshots):
-            snapshot = self._snapshots[len(self._records)]
-            self._records.append(self._analyse(snapshot))
+        # Records may be read inside tg.no_grad() (the probe's graph needs
+        # recording) or tg.detect_anomaly() (a NaN step is recorded, not raised).
+        previous = modes.change(grad_enabled=True, detect_anomaly=False)
+        try:
+            while len(self._records) < len(self._snapshots):
+                snapshot = self._snapshots[len(self._records)]
+                self._records.append(self._analyse(snapshot))
+        finally:
+            modes.change(grad_enabled=previous.grad_enabled,
+                         detect_anomaly=previous.detect_anomaly)
         return list(self._records)
 
     def _analyse(self, snap: _Snapshot) -> StepRecord:
@@ -496,13 +503,8 @@ class Recorder:
     def _probe_graph(self, model):
         """The probe batch's cost in the frozen copy, and the model's output."""
         X, Y = self.probe
-        # records may be read inside tg.no_grad(): this graph needs recording
-        previous = modes.change(grad_enabled=True)
-        try:
-            output = model(tensor(X, name="X"))
-            J = self.cost(output, Y).named("J")
-        finally:
-            modes.change(grad_enabled=previous.grad_enabled)
+        output = model(tensor(X, name="X"))
+        J = self.cost(output, Y).named("J")
         J.backward()  # the frozen copy's own gradients; the model's are untouched
         return J, output
 
