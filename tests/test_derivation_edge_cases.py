@@ -171,3 +171,16 @@ def test_examples_sets_m_for_two_examples_too():
     notes = ((1 - Y) / (1 - A_) - Y / A_) / m
     assert m not in tg.graph.derive(J, A).free_symbols  # 2 examples: a number
     assert sympy.simplify(tg.graph.derive(J, A, examples=2) - notes) == 0
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "exp", "log"])
+def test_third_derivatives_from_create_graph_match_sympys_diff(name):
+    z = tg.tensor([0.5, 0.2, 0.9], requires_grad=True, name="z")
+    (first,) = tg.grad(getattr(z, name)().sum(), [z], create_graph=True)
+    (second,) = tg.grad(first.sum(), [z], create_graph=True)
+    check_every_step_against_autodiff(second.sum())
+    z_ = sympy.Symbol("z")
+    forward = {"sigmoid": 1 / (1 + sympy.exp(-z_)), "tanh": sympy.tanh(z_),
+               "exp": sympy.exp(z_), "log": sympy.log(z_)}[name]
+    closed = tg.graph.derive(second.sum(), z)
+    assert sympy.simplify(closed - sympy.diff(forward, z_, 3)) == 0
