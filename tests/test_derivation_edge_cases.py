@@ -184,3 +184,14 @@ def test_third_derivatives_from_create_graph_match_sympys_diff(name):
                "exp": sympy.exp(z_), "log": sympy.log(z_)}[name]
     closed = tg.graph.derive(second.sum(), z)
     assert sympy.simplify(closed - sympy.diff(forward, z_, 3)) == 0
+
+
+def test_a_tensor_or_label_without_a_step_is_a_clear_key_error():
+    A, Y = parameter((2, 3), "A"), tg.tensor(np.ones((2, 3)), name="Y")
+    d = tg.graph.derivation((A * Y).sum())
+    with pytest.raises(KeyError, match="is Y, which needs no gradient"):
+        d[Y]
+    with pytest.raises(KeyError, match="is not in the graph"):
+        d[tg.tensor(np.ones(3))]
+    with pytest.raises(KeyError, match="the steps are J, u0, A"):
+        d["B"]

@@ -141,12 +141,24 @@ class Derivation:
     def __getitem__(self, key):
         if isinstance(key, int):
             return self.steps[key]
-        if isinstance(key, Tensor) and key in self._by_node:
-            return self._by_node[key]
+        if isinstance(key, Tensor):
+            if key in self._by_node:
+                return self._by_node[key]
+            label = self._graph.labels.get(key)
+            why = (
+                "is not in the graph" if label is None
+                else f"is {label}, which needs no gradient (data)"
+            )
+            raise KeyError(
+                f"derivation: no step for the tensor of shape {key.shape}: it {why}"
+            )
         for step in self.steps:
             if step.label == key:
                 return step
-        raise KeyError(f"derivation: no step for {key!r}")
+        raise KeyError(
+            f"derivation: no step for {key!r}; the steps are "
+            f"{', '.join(step.label for step in self.steps)}"
+        )
 
     @property
     def symbols(self):
