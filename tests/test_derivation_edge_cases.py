@@ -195,3 +195,16 @@ def test_a_tensor_or_label_without_a_step_is_a_clear_key_error():
         d[tg.tensor(np.ones(3))]
     with pytest.raises(KeyError, match="the steps are J, u0, A"):
         d["B"]
+
+
+def test_constants_are_exact_fractions_or_roots_and_equal_the_floats():
+    from tinygraph.derivation.terms import number
+
+    for value, exact in [(0.1, "1/10"), (2.5, "5/2"), (1 / 3, "1/3"),
+                         (-(0.5 ** 0.5), "-sqrt(2)/2"),
+                         (1 / (2 * np.pi) ** 0.5, "sqrt(2)/(2*sqrt(pi))"),
+                         (np.pi, "pi"), (0.044715, "8943/200000")]:
+        assert str(number(value)) == exact
+        assert float(number(value)) == pytest.approx(value, rel=1e-15)
+    ordinary = number(0.4577123456789)  # no simple form: the float's fraction
+    assert ordinary.is_Rational and float(ordinary) == 0.4577123456789
