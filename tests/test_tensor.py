@@ -1,5 +1,7 @@
 """The Tensor class: construction, dtypes, attributes, operators, bad input."""
 
+import operator
+
 import numpy as np
 import pytest
 
@@ -253,3 +255,14 @@ def test_in_place_update_is_refused_where_it_would_be_recorded():
         with tg.no_grad():
             w += np.ones((3, 2))
     np.testing.assert_array_equal(w.data, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("compare", [operator.eq, operator.lt])
+def test_comparing_with_a_string_names_the_comparison_and_the_operands(compare):
+    """NumPy has no loop for float against str; its error type cannot be
+    rebuilt from a message, so the error is a plain TypeError that still
+    names the comparison and both operands."""
+    x = tg.tensor([1.0, 2.0], name="x")
+    message = r"(equal|less): cannot compare tensor 'x' of shape \(2,\) with an"
+    with pytest.raises(TypeError, match=message):
+        compare(x, "a")

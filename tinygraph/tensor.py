@@ -698,8 +698,11 @@ def _compare(comparison, a, b):
     try:
         result = comparison(_values(a), _values(b))
     except (ValueError, TypeError) as err:
-        raise type(err)(f"{comparison.__name__}: cannot compare {_operand(a)} "
-                        f"with {_operand(b)}: {err}") from err
+        # NOTE: re-raised as the plain built-in class: NumPy's own subclasses
+        # (a missing ufunc loop) cannot be made from a message alone.
+        kind = ValueError if isinstance(err, ValueError) else TypeError
+        raise kind(f"{comparison.__name__}: cannot compare {_operand(a)} "
+                   f"with {_operand(b)}: {err}") from err
     return Tensor._from_op(np.asarray(result))
 
 

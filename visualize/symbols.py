@@ -49,7 +49,7 @@ def steps_in_symbols(J, symbols=None, caller="step_through"):
     if symbols is None and len(tg.graph.nodes(J)) > AUTO_MAX_NODES:
         return {}, (
             f"numbers only: the graph has more than {AUTO_MAX_NODES} nodes, "
-            "too many to simplify quickly (symbols=True derives it anyway)"
+            "whose closed forms are too long to read (symbols=True shows them)"
         )
     try:
         derivation = tg.graph.derivation(J)
