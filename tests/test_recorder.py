@@ -548,6 +548,17 @@ def test_multilabel_accuracy_is_the_share_of_labels_right():
     assert record.test_accuracy == np.mean((Z[:, :5] > 0) == (Y[:, :5] == 1))
 
 
+@pytest.mark.parametrize(
+    ("cost", "expected"),
+    [(tg.nn.multilabel_bce, True), (tg.nn.multilabel_bce_with_logits, True),
+     (tg.nn.binary_cross_entropy_with_logits, False), (tg.nn.mse, False)],
+)
+def test_a_recorder_says_whether_its_cost_is_multilabel(cost, expected):
+    # public, so that the training page need not import tinygraph.recorder
+    net = tg.nn.Sequential(tg.nn.Linear(2, 1, rng=0))
+    assert tg.Recorder(net, cost).multilabel is expected
+
+
 class TwoLinear(tg.nn.Module):
     """A network written as a module of one's own, PyTorch's way."""
 

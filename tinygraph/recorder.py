@@ -357,6 +357,12 @@ class Recorder:
     # ----- afterwards -----------------------------------------------------
 
     @property
+    def multilabel(self) -> bool:
+        """Whether the cost reads each output row as a label of its own
+        (multi-label classification: independent sigmoids)."""
+        return self.cost in MULTILABEL_COSTS
+
+    @property
     def records(self) -> list[StepRecord]:
         """One ``StepRecord`` per recorded step, worked out on first reading."""
         # Records may be read inside tg.no_grad() (the probe's graph needs
@@ -464,7 +470,7 @@ class Recorder:
     def _accuracy_of(self, output, Y):
         """The share of examples (of labels, for multi-label) predicted
         right, or None for a regression."""
-        multilabel = self.cost in MULTILABEL_COSTS
+        multilabel = self.multilabel
         labels = _labels(Y, output, multilabel)
         if labels is None:
             return None
@@ -491,7 +497,7 @@ class Recorder:
         with np.errstate(over="ignore", invalid="ignore"):
             if self._outputs == "probabilities":
                 probabilities = output
-            elif output.shape[0] == 1 or self.cost in MULTILABEL_COSTS:
+            elif output.shape[0] == 1 or self.multilabel:
                 # one sigmoid per output row
                 probabilities = 1 / (1 + np.exp(-output))
             else:

@@ -25,8 +25,6 @@ from pathlib import Path
 
 import graphviz
 
-from tinygraph.recorder import MULTILABEL_COSTS
-
 from . import colors, training_plots
 from .dot import draw
 from .output import INSTALL_HINT
@@ -247,7 +245,7 @@ def _boundary_panel(recorder, records):
     """The boundary's panel, its caption saying what the colours mean."""
     if records[-1].boundary.ndim == 2:
         colours = "colour: P(class 1), from blue (0) to red (1); line: P = 1/2"
-    elif recorder.cost in MULTILABEL_COSTS:
+    elif recorder.multilabel:
         # independent labels: their probabilities need not add up to 1
         colours = ("colour: each label's colour, added in proportion to its "
                    "probability; a dot has the colour of its first label")
