@@ -11,9 +11,6 @@ data in ``assets/``, are copied into it.
 """
 
 import html
-import json
-import re
-from importlib.resources import files
 from pathlib import Path
 
 from . import colors
@@ -21,6 +18,7 @@ from .dot import MAX_NODES, build
 from .embed import StepThrough
 from .frames import frames as backward_frames
 from .output import layout, svg_text
+from .page_parts import asset, script_json, style
 from .symbols import equation_html, steps_in_symbols
 
 
@@ -93,10 +91,10 @@ def page_html(J, show="both", rankdir="auto", edges="plain", max_nodes=MAX_NODES
         title=html.escape(title),
         note=f'<p class="hint">{html.escape(note)}</p>' if note else "",
         count=len(steps),
-        style=_style(),
+        style=style("steps.css", colors.PAGE),
         svg=svg,
-        frames=_script_json(data),
-        script=_asset("steps.js"),
+        frames=script_json(data),
+        script=asset("steps.js"),
     )
     return page, title, len(steps)
 
@@ -127,23 +125,6 @@ def _maths(step):
         f"{equation_html(step)}</div>"
         '<div class="step-part"><span>with numbers</span></div>'
     )
-
-
-def _style():
-    """The style sheet, after the colours it reads as ``var(--name)``."""
-    lines = [f"  --{name}: {color};" for name, color in colors.PAGE.items()]
-    return ":root {\n" + "\n".join(lines) + "\n}\n" + _asset("steps.css")
-
-
-def _asset(name):
-    """The text of ``assets/<name>``, package data beside this module."""
-    return (files(__package__) / "assets" / name).read_text(encoding="utf-8")
-
-
-def _script_json(data):
-    """JSON that is safe inside ``<script>``: no ``</`` can close the tag."""
-    text = json.dumps(data, ensure_ascii=True, indent=1)
-    return re.sub(r"</", r"<\\/", text)
 
 
 PAGE = """<!DOCTYPE html>

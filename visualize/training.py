@@ -17,10 +17,8 @@ The plots come from matplotlib and the progress bar from tqdm, the optional
 
 import html
 import json
-import re
 import time
 import warnings
-from importlib.resources import files
 from pathlib import Path
 
 import graphviz
@@ -28,6 +26,7 @@ import graphviz
 from . import colors, training_plots
 from .dot import draw
 from .output import INSTALL_HINT
+from .page_parts import asset, script_json, style
 
 # The page's colours, as CSS custom properties read by assets/training.css.
 STYLE_COLORS = {
@@ -84,20 +83,19 @@ class TrainingPage:
                            leave=False)
         for record in new:
             self.drawn.append(self.entry_for(record))
-        style = _css_variables() + _asset("training.css")
         two_d = records[-1].boundary is not None
         histograms, shifts = training_plots.histogram_history(records)
         return PAGE.format(
             title=html.escape(self.title),
-            style=style,
+            style=style("training.css", STYLE_COLORS),
             last=len(records) - 1,
             curves=training_plots.cost_curves(records),
             histograms=histograms,
             shifts=json.dumps(shifts),
             boundary=_boundary_panel(self.recorder, records) if two_d else "",
             summary=html.escape(_summary(self.recorder)),
-            records=_script_json(self.drawn),
-            script=_asset("training.js"),
+            records=script_json(self.drawn),
+            script=asset("training.js"),
         )
 
     def save(self, path):
@@ -326,24 +324,9 @@ def _empty_page(title, recorder):
         )
     return EMPTY_PAGE.format(
         title=html.escape(title),
-        style=_css_variables() + _asset("training.css"),
+        style=style("training.css", STYLE_COLORS),
         message=html.escape(message),
     )
-
-
-def _css_variables():
-    lines = [f"  --{name}: {color};" for name, color in STYLE_COLORS.items()]
-    return ":root {\n" + "\n".join(lines) + "\n}\n"
-
-
-def _asset(name):
-    """The text of ``assets/<name>``, package data beside this module."""
-    return (files(__package__) / "assets" / name).read_text(encoding="utf-8")
-
-
-def _script_json(data):
-    """JSON that is safe inside ``<script>``: no ``</`` can close the tag."""
-    return re.sub(r"</", r"<\\/", json.dumps(data, ensure_ascii=True))
 
 
 BOUNDARY_PANEL = """<section id="boundary-panel">

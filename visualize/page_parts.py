@@ -1,0 +1,24 @@
+"""What every self-contained page here shares: its style sheet and script,
+read from package data, the colours the style sheet reads as
+``var(--name)``, and data written into a ``<script>`` as JSON."""
+
+import json
+import re
+from importlib.resources import files
+
+
+def asset(name):
+    """The text of ``assets/<name>``, package data beside this module."""
+    return (files(__package__) / "assets" / name).read_text(encoding="utf-8")
+
+
+def style(sheet, page_colors):
+    """The style sheet ``assets/<sheet>``, after the colours it reads as
+    ``var(--name)`` ({name: colour})."""
+    lines = [f"  --{name}: {color};" for name, color in page_colors.items()]
+    return ":root {\n" + "\n".join(lines) + "\n}\n" + asset(sheet)
+
+
+def script_json(data):
+    """JSON that is safe inside ``<script>``: no ``</`` can close the tag."""
+    return re.sub(r"</", r"<\\/", json.dumps(data, ensure_ascii=True))
