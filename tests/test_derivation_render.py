@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tinygraph as tg
-from tests.visualize.chromium import Browser, find_chromium
+from tests.visualize.chromium import Browser
 
 pytest.importorskip("sympy")
 
@@ -39,15 +39,6 @@ def test_every_step_renders_with_matplotlib_mathtext():
             # raises ValueError on LaTeX that mathtext cannot parse
             mathtext.math_to_image(f"${step.latex}$", image, dpi=72, format="png")
             assert image.getvalue().startswith(b"\x89PNG"), step.label
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    program = find_chromium()
-    if program is None:
-        pytest.skip("Chromium is missing: `make test` installs it when root, or run "
-                    "`sudo apt-get install --no-install-recommends chromium`")
-    return program
 
 
 @pytest.mark.browser

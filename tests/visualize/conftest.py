@@ -10,8 +10,6 @@ import pytest
 import tinygraph as tg
 from tests.helpers import np_bce, np_sigmoid
 
-from .chromium import find_chromium
-
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
@@ -29,17 +27,6 @@ def needs_dot():
         pytest.skip(
             "Graphviz's `dot` is missing: run `bash scripts/ensure_graphviz.sh`"
         )
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """The Chromium program; the test is skipped, saying how to install it,
-    when it is missing."""
-    program = find_chromium()
-    if program is None:
-        pytest.skip("Chromium is missing: `make test` installs it when root, or run "
-                    "`sudo apt-get install --no-install-recommends chromium`")
-    return program
 
 
 class BCE:

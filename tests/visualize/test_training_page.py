@@ -16,7 +16,7 @@ import pytest
 import tinygraph as tg
 import visualize
 
-from .chromium import Browser, find_chromium
+from .chromium import Browser
 
 pytest.importorskip("matplotlib")
 
@@ -224,15 +224,6 @@ def test_watch_outside_jupyter_warns_and_shows_nothing(monkeypatch):
     assert "not running in Jupyter" in str(caught[0].message)
     view.update()  # nothing to update, and no error
     assert view.handle is None
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    program = find_chromium()
-    if program is None:
-        pytest.skip("Chromium is missing: `make test` installs it when root, or run "
-                    "`sudo apt-get install --no-install-recommends chromium`")
-    return program
 
 
 def wait_for(browser, expression, seconds=10.0):
