@@ -167,6 +167,20 @@ def test_detect_anomaly_backward_stops_at_the_first_bad_gradient():
     assert x.grad is None
 
 
+def test_a_backward_pass_that_raises_leaves_every_leaf_gradient_as_it_was():
+    # w is made after sqrt's node, so its gradient is complete (and was once
+    # stored) before sqrt's backward finds the infinity; a fixed graph run
+    # again must not find a stale gradient already added into w.grad.
+    x = tg.tensor([0.0], requires_grad=True, name="x")
+    u = x.sqrt()
+    w = tg.tensor([2.0], requires_grad=True, name="w")
+    J = (w * u).sum()
+    with tg.detect_anomaly(), pytest.raises(FloatingPointError, match="sqrt"):
+        J.backward()
+    assert w.grad is None
+    assert x.grad is None
+
+
 def test_detect_anomaly_backward_checks_the_given_upstream_gradient():
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     y = x * 2

@@ -91,14 +91,16 @@ def chain_rule(seeds, m, keep=None):
     """
     on_arrays = m is numeric
     check = on_arrays and modes.current().detect_anomaly
+    root = next(iter(seeds))
     grads = dict(seeds)
     # Visit the nodes latest-made first. Every consumer of a node was made
     # after it, so by the time a node comes up, all the gradient it will get
     # has arrived (PyTorch's engine orders its queue the same way). Only
-    # nodes that receive a gradient are ever queued. (Creation numbers are
-    # unique, a copied or unpickled tensor being a new leaf with its own, so
-    # the queue never has to compare two tensors.)
-    queue = [(-node._order, node) for node in seeds]
+    # nodes made by an op are queued: a leaf has nothing to pass on, so its
+    # gradient is summed in ``grads`` and stored once the queue is empty.
+    # (Creation numbers are unique, a copied or unpickled tensor being a new
+    # leaf with its own, so the queue never has to compare two tensors.)
+    queue = [(-node._order, node) for node in seeds if node._op is not None]
     heapify(queue)
     # An op may pass its upstream gradient on unchanged (addition does), so
     # the same array can reach a leaf; a leaf gets its own copy of such an
@@ -108,19 +110,12 @@ def chain_rule(seeds, m, keep=None):
         node = heappop(queue)[1]
         g = grads.pop(node)
         if check and not np.isfinite(g).all():
-            anomaly.check_sum(node, g, next(iter(seeds)))
-        op = node._op
-        if keep is not None:
-            keep(node, g)
-        elif op is None:
-            if node.grad is None and g.base is None and id(g) not in passed_on:
-                node.grad = g  # the usual case: the first gradient, its own array
-            else:
-                _accumulate_into_leaf(node, g, id(g) in passed_on)
-        else:
+            anomaly.check_sum(node, g, root)
+        if keep is None:
             node.grad = g
-        if op is None:
-            continue
+        else:
+            keep(node, g)
+        op = node._op
         needs = node._needs
         values = node._saved if on_arrays else _live_values(node)
         # (Calls spelled out for one and two inputs: a call with *values
@@ -139,23 +134,36 @@ def chain_rule(seeds, m, keep=None):
             like = x._data
             if not on_arrays:
                 dx = _fit_tensor(dx, x, node)
+            # (``is not`` for the dtype: one C comparison; an equal dtype
+            # that is another object goes through _fit, which compares it.)
             elif (
                 type(dx) is not np.ndarray
                 or dx.shape != like.shape
-                or dx.dtype != like.dtype
+                or dx.dtype is not like.dtype
             ):
                 # Summed back over broadcast axes, cast to the input's dtype.
                 dx = _fit(dx, like, node, x)
             elif dx is g:
                 passed_on.add(id(g))
             if check:
-                anomaly.check_backward(node, x, dx, next(iter(seeds)))
+                anomaly.check_backward(node, x, dx, root)
             if x in grads:
                 # Fan-out: a node used twice sums the gradients of both uses.
                 grads[x] = _add(grads[x], dx) if on_arrays else grads[x] + dx
             else:
                 grads[x] = dx
-                heappush(queue, (-x._order, x))
+                if x._op is not None:
+                    heappush(queue, (-x._order, x))
+    # What is left are the leaves' gradients, each complete now.
+    for leaf, g in grads.items():
+        if check and not np.isfinite(g).all():
+            anomaly.check_sum(leaf, g, root)
+        if keep is not None:
+            keep(leaf, g)
+        elif leaf.grad is None and g.base is None and id(g) not in passed_on:
+            leaf.grad = g  # the usual case: the first gradient, its own array
+        else:
+            _accumulate_into_leaf(leaf, g, id(g) in passed_on)
 
 
 def _live_values(node):

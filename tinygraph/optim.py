@@ -91,11 +91,12 @@ class Optimizer:
         for i, p in enumerate(params):
             grad, W = p.grad, p._data
             # the usual case, tested inline: this runs for every parameter
-            # at every step
+            # at every step (an equal dtype that is another object is
+            # compared properly by _check_gradient)
             if grad is not None and not (
                 type(grad) is np.ndarray
                 and grad.shape == W.shape
-                and grad.dtype == W.dtype
+                and grad.dtype is W.dtype
             ):
                 _check_gradient(name, i, p)
         for i, p in enumerate(params):
@@ -107,7 +108,7 @@ class Optimizer:
             if (
                 type(new) is not np.ndarray
                 or new.shape != W.shape
-                or new.dtype != W.dtype
+                or new.dtype is not W.dtype
             ):
                 new = _checked_update(name, i, p, new)
             # The new array is locked (read-only) at once: the next forward

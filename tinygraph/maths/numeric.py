@@ -131,6 +131,7 @@ def broadcast_axes(grad_shape, shape):
 def sum_to(g, shape):
     """``g`` summed over the axes that broadcasting stretched ``shape`` along,
     so it has ``shape``: dJ/dx for an x that was broadcast."""
-    summed = g.sum(axis=broadcast_axes(g.shape, shape), keepdims=True)
+    # (np.add.reduce is what g.sum calls, without its Python wrapper.)
+    summed = np.add.reduce(g, axis=broadcast_axes(g.shape, shape), keepdims=True)
     # keepdims leaves added leading axes as length 1; a reshape drops them.
     return summed if summed.shape == shape else summed.reshape(shape)
