@@ -161,6 +161,22 @@ def test_manual_update_of_data_after_backward_works():
     np.testing.assert_allclose(w.data, [1.0])
 
 
+def test_data_is_writable_after_a_detached_alias_was_used_in_a_graph():
+    # detach shares the array; the graph locks it through the new leaf, and
+    # the costs detach their labels, so Y.data must still give a writable copy.
+    Y = tg.tensor([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    Z = tg.tensor(np.zeros((3, 2)), requires_grad=True)
+    tg.nn.cross_entropy_with_logits(Z, Y).backward()
+    Y.data[:, 0] = [0.0, 0.0, 1.0]
+    np.testing.assert_array_equal(Y.numpy()[:, 0], [0.0, 0.0, 1.0])
+    x = tg.tensor([1.0, 2.0])
+    w = tg.tensor([3.0, 4.0], requires_grad=True)
+    J = (w * x.detach()).sum()
+    x.data[0] = 5.0
+    J.backward()
+    np.testing.assert_array_equal(w.grad, [1.0, 2.0])  # the values J saw
+
+
 def test_no_grad_in_one_thread_does_not_stop_another_from_recording():
     inside, recorded = threading.Event(), threading.Event()
     w = tg.tensor([1.0], requires_grad=True)

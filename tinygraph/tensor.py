@@ -215,7 +215,9 @@ class Tensor:
     @property
     def data(self) -> np.ndarray:
         """The values, a NumPy array (writable; see the note above)."""
-        if self._held:
+        # (An array can be locked without this tensor knowing: ``detach``
+        # shares it with a new leaf, and a graph may hold that one.)
+        if self._held or not self._data.flags.writeable:
             self._data = self._data.copy()
             self._held = False
         return self._data
