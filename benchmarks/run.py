@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np
 
-from benchmarks import chain, mlp, recording
+from benchmarks import chain, mlp, overhead, recording
 from benchmarks.timing import interleaved_medians, paired_ratio, spread
 
 OPTIONAL = {"torch": "torch", "mygrad": "mygrad", "autograd": "autograd"}
@@ -311,7 +311,30 @@ def recording_cost(timing, steps):
     return {mode: paired_ratio(samples, mode, "none") for mode in recording.MODES}
 
 
-SECTIONS = ("deep_chain", "mlp_step", "op_overhead", "scaling", "recording")
+# ----- overhead ----------------------------------------------------------
+
+
+def overhead_budget(sizes, m, timing):
+    """The small step with tinygraph's conveniences taken away in turn (see
+    benchmarks/overhead.py), down to a bare engine: what each one costs."""
+    names = list(overhead.IMPLEMENTATIONS)
+    rows = []
+    for dtype_name, dtype in DTYPES.items():
+        medians, samples = time_steps(sizes, m, dtype, overhead.IMPLEMENTATIONS, timing)
+        rows.append(
+            [dtype_name] + ratio_cells(medians, samples, names, 1e6, "{:.1f} us")
+        )
+    shape = "-".join(map(str, sizes))
+    print(f"## overhead: the {shape} m={m} step without each of tinygraph's "
+          "conveniences\n")
+    print(table(["dtype"] + names, rows))
+    print()
+    return rows
+
+
+SECTIONS = (
+    "deep_chain", "mlp_step", "op_overhead", "scaling", "recording", "overhead"
+)
 
 
 def main(argv=None):
@@ -357,6 +380,8 @@ def main(argv=None):
         )
     if "recording" in args.only:
         results["recording"] = recording_cost(timing, 20 if args.quick else 100)
+    if "overhead" in args.only:
+        results["overhead"] = overhead_budget(*next(iter(networks.values())), timing)
     print(f"at end: {load()}; took {time.perf_counter() - started:.0f} s")
     return results
 

@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks import chain, mlp, run
+from benchmarks import chain, mlp, overhead, run
 
 TINY = ((5, 4, 4, 3), 6)
 
@@ -44,6 +44,22 @@ def test_tinygraph_step_with_engine_ops_agrees_with_numpy():
     np.testing.assert_allclose(
         [with_ops() for _ in range(3)], [by_hand() for _ in range(3)], rtol=1e-10
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_overhead_variants_and_the_bare_engine_agree_with_numpy(dtype):
+    # Each convenience taken away changes the time, never the step.
+    sizes, m = TINY
+    weights = mlp.initial_weights(sizes)
+    X, Y = mlp.batch(sizes, m)
+    steps = {
+        name: make(weights, X, Y, dtype)
+        for name, make in overhead.IMPLEMENTATIONS.items()
+    }
+    costs = {name: [step() for _ in range(3)] for name, step in steps.items()}
+    rtol = 1e-10 if dtype == np.float64 else 1e-5
+    for name, values in costs.items():
+        np.testing.assert_allclose(values, costs["numpy"], rtol=rtol, err_msg=name)
 
 
 def test_chain_values_and_gradients_agree():
