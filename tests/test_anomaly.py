@@ -181,6 +181,42 @@ def test_a_backward_pass_that_raises_leaves_every_leaf_gradient_as_it_was():
     assert x.grad is None
 
 
+def test_detect_anomaly_refuses_values_changed_through_an_earlier_view():
+    # The graph locks W's array, but a view taken before the forward pass
+    # stays writable: without anomaly mode backward would silently use 5.
+    W = tg.tensor(np.ones((2, 2)), requires_grad=True, name="W")
+    row = W.data[0]
+    with tg.detect_anomaly():
+        J = (W * W).sum()
+        row[0] = 5.0
+        with pytest.raises(RuntimeError) as caught:
+            J.backward()
+    message = str(caught.value)
+    assert "the values of W changed after the forward pass" in message
+    assert "at u0 = W * W" in message
+    assert "shape (2, 2): 1 of 4 entries differ" in message
+    assert W.grad is None
+
+
+def test_detect_anomaly_lets_values_change_after_backward():
+    W = tg.tensor(np.ones((2, 2)), requires_grad=True, name="W")
+    row = W.data[0]
+    with tg.detect_anomaly():
+        (W * W).sum().backward()
+        row[0] = 5.0  # the next forward pass sees the new values
+        (W * W).sum().backward()
+    np.testing.assert_array_equal(W.grad, [[12.0, 4.0], [4.0, 4.0]])
+
+
+def test_detect_anomaly_copies_are_freed_with_their_graph():
+    before = len(anomaly._saved_copies)
+    with tg.detect_anomaly():
+        J = (tg.tensor([1.0], requires_grad=True) * 2).sum()
+    assert len(anomaly._saved_copies) == before + 2  # mul and sum
+    del J
+    assert len(anomaly._saved_copies) == before
+
+
 def test_detect_anomaly_backward_checks_the_given_upstream_gradient():
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     y = x * 2

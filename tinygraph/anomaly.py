@@ -10,11 +10,19 @@ Labels are those of the graph being checked: in the forward pass the graph
 that ends at the failing node, in the backward pass the graph of the tensor
 ``backward()`` was called on, so they match ``tg.graph.equations`` of it.
 
+It also catches values changed between the passes that the engine's lock
+cannot see. A recorded graph makes the arrays it holds read-only, but a
+NumPy view taken before the forward pass (``row = W.data[0]``) stays
+writable, and writing through it would change what backward computes with.
+In anomaly mode every node keeps a copy of those arrays, and backward
+refuses to use any that no longer match.
+
 When off, the engine pays one flag test per operation and one per backward
 pass. The switch is per thread, like ``no_grad``.
 """
 
 import contextlib
+import weakref
 
 import numpy as np
 
@@ -86,9 +94,24 @@ def summarize(array):
     return text
 
 
+# id(node) -> copies of the arrays the node saved for backward, made in
+# anomaly mode; an entry goes when its node does. (Not a WeakKeyDictionary:
+# that compares keys with ==, which for tensors compares their entries.)
+_saved_copies = {}
+
+
+def _keep_copies(node):
+    key = id(node)
+    _saved_copies[key] = [np.array(a, copy=True) for a in node._saved]
+    weakref.finalize(node, _saved_copies.pop, key, None)
+
+
 def check_forward(op, result, inputs):
-    """Raise if ``op`` (applied to ``inputs``) produced a non-finite ``result``."""
+    """Raise if ``op`` (applied to ``inputs``) produced a non-finite ``result``;
+    else keep a copy of what a recorded node saved, for ``check_saved``."""
     if np.isfinite(result._data).all():
+        if result._op is not None:
+            _keep_copies(result)
         return
     node = result
     if result.op is None:
@@ -125,6 +148,44 @@ def check_seed(root, grad):
         f"backward pass: the upstream gradient given to backward() is non-finite: "
         f"{summarize(grad)}"
     )
+
+
+def check_saved(node, root):
+    """Raise if an array ``node`` saved in the forward pass (in anomaly mode)
+    has different values now: something wrote into it through a view."""
+    copies = _saved_copies.get(id(node))
+    if copies is None:
+        return
+    for index, (array, copy) in enumerate(zip(node._saved, copies)):
+        if np.array_equal(array, copy, equal_nan=True):
+            continue
+        labels = naming.labels(root)
+        # saved = (output, *inputs' arrays, what the op kept)
+        if index == 0:
+            what = f"its output {labels[node]}"
+        elif index <= node._arity:
+            what = f"the values of {_operand_label(node.inputs[index - 1], labels)}"
+        else:
+            what = "the value it kept from the forward pass"
+        changed = _count_changed(array, copy)
+        raise RuntimeError(
+            f"backward pass: {what} changed after the forward pass used it, so "
+            f"the gradient of {node.op.name} would be computed from other values\n"
+            f"  at {equation(node, labels)}{_where(node)}\n"
+            f"  shape {array.shape}: {changed} of {array.size} entries differ\n"
+            "  note: the graph makes the arrays it holds read-only; this one was "
+            "written\n  through a NumPy view taken before the forward pass (e.g. "
+            "row = W.data[0]);\n  change values only after backward(), or run the "
+            "forward pass again"
+        )
+
+
+def _count_changed(array, copy):
+    """How many entries differ (a NaN where there was a NaN is no change)."""
+    same = array == copy
+    if array.dtype.kind in "fc":
+        same |= np.isnan(array) & np.isnan(copy)
+    return array.size - int(np.count_nonzero(same))
 
 
 def check_backward(node, input_tensor, grad, root):

@@ -109,8 +109,10 @@ def chain_rule(seeds, m, keep=None):
     while queue:
         node = heappop(queue)[1]
         g = grads.pop(node)
-        if check and not np.isfinite(g).all():
-            anomaly.check_sum(node, g, root)
+        if check:
+            if not np.isfinite(g).all():
+                anomaly.check_sum(node, g, root)
+            anomaly.check_saved(node, root)
         if keep is None:
             node.grad = g
         else:
