@@ -17,6 +17,7 @@ array([ 6., 12.])
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,11 +40,13 @@ def grad(
     ``grad_outputs`` gives each output's upstream gradient, and may be left
     out for one-element outputs (dJ/dJ = 1). Returns a tuple with one
     gradient per input, in order: a NumPy array, or with
-    ``create_graph=True`` a Tensor that can be differentiated again. An
-    input that the outputs do not depend on gets zeros.
+    ``create_graph=True`` a Tensor that can be differentiated again. Every
+    input must require gradients; one that the outputs do not depend on
+    gets zeros.
     """
     outputs = _as_list(outputs, "outputs")
     inputs = _as_list(inputs, "inputs")
+    _check_inputs_require_grad(inputs)
     grad_outputs = _upstream(outputs, grad_outputs, create_graph)
     seeds: dict[Tensor, np.ndarray | Tensor] = {}
     for output, seed in zip(outputs, grad_outputs):
@@ -68,12 +71,29 @@ def _as_list(tensors_given, what):
     return list(tensors_given)
 
 
+def _check_inputs_require_grad(inputs):
+    """Refuse an input that does not require gradients.
+
+    NOTE: no gradient flows to such a tensor even when the outputs use it
+    (the chain rule skips it), so a zero here would be a wrong answer, not
+    "unused". PyTorch refuses it too.
+    """
+    for i, x in enumerate(inputs):
+        if not x.requires_grad:
+            raise ValueError(
+                f"grad: inputs[{i}] ({describe(x)}) does not require gradients, "
+                "so no gradient flows to it even where the outputs use it; make "
+                "it with requires_grad=True (or set x.requires_grad = True on a "
+                "leaf) before computing the outputs"
+            )
+
+
 def _upstream(outputs, grad_outputs, create_graph):
     """Each output's upstream gradient: an array, or a tensor when recording."""
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
-    elif isinstance(grad_outputs, (Tensor, np.ndarray)):
-        grad_outputs = [grad_outputs]
+    elif isinstance(grad_outputs, (Tensor, np.ndarray, numbers.Number)):
+        grad_outputs = [grad_outputs]  # one upstream gradient, not a list
     if len(grad_outputs) != len(outputs):
         raise ValueError(
             f"grad: {len(outputs)} outputs but {len(grad_outputs)} grad_outputs"
