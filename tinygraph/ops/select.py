@@ -34,6 +34,17 @@ def where(cond: TensorLike, a: TensorLike, b: TensorLike) -> Tensor:
     return _where.apply(cond, a, b)
 
 
+def _share(m, a, b):
+    """d max(a, b)/da: 1 where a > b, 0 where a < b, 1/2 at a tie.
+
+    (1 + sign(a - b)) / 2 is 1, 1/2 or 0 as a >, = or < b, in a's dtype.
+    NOTE: a tie is found with equal(a, b), not with sign(a - b) = 0: two equal
+    infinities tie, but inf - inf is nan (and so was their gradient).
+    """
+    with np.errstate(invalid="ignore"):  # inf - inf, replaced by the where
+        return m.where(m.equal(a, b), 0.5, (1 + m.sign(a - b)) / 2)
+
+
 class Maximum(Elementwise):
     """max(a, b) entry by entry: d/da = 1 where a > b, 0 where a < b, and a tie
     shares the gradient equally (1/2 each), as PyTorch does."""
@@ -44,8 +55,7 @@ class Maximum(Elementwise):
         return m.maximum(a, b)
 
     def derivative(self, m, i, out, a, b):
-        # (1 + sign(a - b)) / 2 is 1, 1/2 or 0 as a >, = or < b, in a's dtype.
-        return (1 + m.sign(a - b)) / 2 if i == 0 else (1 + m.sign(b - a)) / 2
+        return _share(m, a, b) if i == 0 else _share(m, b, a)
 
 
 class Minimum(Elementwise):
@@ -58,7 +68,7 @@ class Minimum(Elementwise):
         return m.minimum(a, b)
 
     def derivative(self, m, i, out, a, b):
-        return (1 + m.sign(b - a)) / 2 if i == 0 else (1 + m.sign(a - b)) / 2
+        return _share(m, b, a) if i == 0 else _share(m, a, b)
 
 
 class Clip(Elementwise):

@@ -59,7 +59,12 @@ class Var(_Reduction):
 
 class Std(Var):
     """std(x) = sqrt(var(x)): d/dx = (x - mean(x)) / ((n - ddof) std(x)),
-    in terms of the output. NOTE: infinite where std(x) = 0."""
+    in terms of the output, and 0 where std(x) = 0 (as PyTorch).
+
+    NOTE: where std(x) = 0 every x - mean(x) is 0 too, so the formula reads
+    0/0 = nan. std is not differentiable there (as |x| at 0); like PyTorch
+    we take 0, which central differences also give.
+    """
 
     name = "std"
     rules = ("{g} · (x - mean) / ((n - ddof) std), for each entry",)
@@ -69,7 +74,9 @@ class Std(Var):
 
     def backward(self, m, g, needs, out, x):
         # d sqrt(v) = dv / (2 sqrt(v)): Var's backward, with g / (2 std).
-        return super().backward(m, g / (2 * out), needs, out, x)
+        with np.errstate(divide="ignore", invalid="ignore"):  # replaced at std 0
+            g = m.where(m.equal(out, 0), 0, g / (2 * out))
+        return super().backward(m, g, needs, out, x)
 
 
 class Prod(_Reduction):

@@ -1,0 +1,54 @@
+"""Review of the ops: inputs a student or an outside test suite tries, each
+checked against an independent oracle (finite differences, NumPy, PyTorch).
+
+Each test here failed before the fix it comes with.
+"""
+
+import numpy as np
+import pytest
+
+import tinygraph as tg
+from tests.helpers import numeric_grad
+
+# ----- maximum and minimum: a tie of two infinities ---------------------------
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_minimum_tie_of_infinities_shares_the_gradient_as_torch(name):
+    torch = pytest.importorskip("torch")
+    a0 = np.array([np.inf, -np.inf, 1.0, 2.0])
+    b0 = np.array([np.inf, -np.inf, 1.0, np.inf])
+    upstream = np.array([1.0, 2.0, 3.0, 4.0])
+
+    a, b = tg.tensor(a0, requires_grad=True), tg.tensor(b0, requires_grad=True)
+    getattr(tg, name)(a, b).backward(upstream)
+
+    ta, tb = (torch.tensor(x, requires_grad=True) for x in (a0, b0))
+    getattr(torch, name)(ta, tb).backward(torch.tensor(upstream))
+    # [0.5, 1, 1.5, ...]: inf against inf is a tie, as 1 against 1 is
+    np.testing.assert_array_equal(a.grad, ta.grad.numpy())
+    np.testing.assert_array_equal(b.grad, tb.grad.numpy())
+
+
+# ----- std where all entries are equal -----------------------------------------
+
+
+@pytest.mark.parametrize("ddof", [0, 1])
+def test_std_of_equal_entries_has_gradient_zero_not_nan(ddof):
+    # Row 0 is constant (a constant feature, a saturated layer): std = 0.
+    x0 = np.array([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]])
+    upstream = np.array([1.5, -0.5])
+    x = tg.tensor(x0, requires_grad=True)
+    tg.std(x, axis=1, ddof=ddof).backward(upstream)
+    expected = numeric_grad(lambda a: np.std(a, axis=1, ddof=ddof), [x0], 0, upstream)
+    np.testing.assert_allclose(x.grad, expected, atol=1e-6)
+    assert not np.isnan(x.grad).any()
+
+
+def test_std_plus_epsilon_of_a_constant_tensor_has_gradient_zero_as_torch():
+    torch = pytest.importorskip("torch")
+    x = tg.tensor(np.full(4, 3.0), requires_grad=True)
+    (x.std() + 1e-5).backward()
+    tx = torch.full((4,), 3.0, dtype=torch.float64, requires_grad=True)
+    (tx.std(correction=0) + 1e-5).backward()
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())
