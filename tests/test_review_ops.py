@@ -52,3 +52,39 @@ def test_std_plus_epsilon_of_a_constant_tensor_has_gradient_zero_as_torch():
     tx = torch.full((4,), 3.0, dtype=torch.float64, requires_grad=True)
     (tx.std(correction=0) + 1e-5).backward()
     np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+
+
+# ----- indexing: the index array is the forward pass's, not the caller's -------
+
+
+def test_getitem_gradient_goes_where_the_forward_read_after_the_index_changes():
+    x0 = np.array([1.0, 2.0, 3.0, 4.0])
+    index = np.array([0, 0, 3])
+    upstream = np.array([1.0, 10.0, 100.0])
+    x = tg.tensor(x0, requires_grad=True)
+    y = x[index]
+    expected = numeric_grad(lambda a: a[index], [x0], 0, upstream)  # [11, 0, 0, 100]
+    index[:] = [1, 2, 2]  # reused for the next batch, before backward
+    y.backward(upstream)
+    np.testing.assert_allclose(x.grad, expected, atol=1e-6)
+
+
+def test_getitem_mask_and_list_in_a_tuple_are_the_forward_passs():
+    x0 = np.arange(6.0).reshape(2, 3)
+    mask, columns = np.array([True, False]), [2, 2]
+    upstream = np.array([[1.0, 10.0]])
+    x = tg.tensor(x0, requires_grad=True)
+    y = x[mask, :][:, columns]
+    expected = numeric_grad(lambda a: a[mask, :][:, columns], [x0], 0, upstream)
+    mask[:] = [False, True]
+    columns[:] = [0, 1]
+    y.backward(upstream)
+    np.testing.assert_allclose(x.grad, expected, atol=1e-6)
+
+
+def test_getitem_with_an_empty_list_selects_nothing_as_numpy():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x[[]]
+    assert y.shape == np.array([1.0, 2.0])[[]].shape == (0,)
+    y.backward(np.zeros(0))
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0])

@@ -261,17 +261,33 @@ def scatter(x: TensorLike, index, shape: Sequence[int]) -> Tensor:
 
 
 def getitem(x: TensorLike, index) -> Tensor:
-    if isinstance(index, Tensor):
-        index = index.data
     if isinstance(index, tuple):
-        index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    if isinstance(index, list):
-        index = np.asarray(index)
-    if isinstance(index, np.ndarray) and index.dtype.kind == "f":
-        raise IndexError(
-            f"getitem: index arrays must be integers or booleans, got {index.dtype}"
-        )
+        index = tuple(_index_array(part) for part in index)
+    else:
+        index = _index_array(index)
     return GetItem(index).apply(x)
+
+
+def _index_array(part):
+    """One part of an index, with an array, a list or a tensor of indices
+    turned into an array of its own.
+
+    NOTE: a copy, so that changing the caller's index array after the forward
+    pass (shuffling it in place for the next batch) cannot move where the
+    backward pass puts the gradient.
+    """
+    if isinstance(part, Tensor):
+        part = part.data
+    if not isinstance(part, (list, np.ndarray)):
+        return part  # an int, a slice, None or ...: nothing to change later
+    array = np.array(part)
+    if array.size == 0 and array.dtype.kind == "f":
+        array = array.astype(np.intp)  # x[[]]: NumPy reads [] as no indices
+    if array.dtype.kind == "f":
+        raise IndexError(
+            f"getitem: index arrays must be integers or booleans, got {array.dtype}"
+        )
+    return array
 
 
 # ----- functions that are a reshape, a transpose or a broadcast -------------
