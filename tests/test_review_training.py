@@ -34,3 +34,63 @@ def test_grad_takes_a_number_as_the_upstream_gradient_of_a_one_element_output():
     np.testing.assert_array_equal(dx, 3 * 2 * np.array([1.0, 2.0]))
     with pytest.raises(ValueError, match=r"shape \(\) but the tensor has shape \(2,\)"):
         tg.grad(x * x, [x], grad_outputs=3.0)
+
+
+# ----- what a module holds, and saving it -------------------------------------
+
+
+def _mlp(seed):
+    rng = np.random.default_rng(seed)
+    return tg.nn.Sequential(
+        tg.nn.Linear(2, 3, rng=rng), tg.nn.Tanh(), tg.nn.Linear(3, 1, rng=rng)
+    )
+
+
+def test_save_and_load_keep_a_frozen_parameter(tmp_path):
+    # before: a frozen W1 (requires_grad False) was not in the file, and
+    # loading left the new model's own random W1 in place without a word
+    trained = _mlp(0)
+    trained[0].W.requires_grad = False
+    expected = trained[0].W.numpy().copy()
+    path = tmp_path / "net.npz"
+    tg.save(trained, path)
+    with np.load(path) as archive:
+        assert sorted(archive.files) == ["0.W", "0.b", "2.W", "2.b"]
+    for freeze in (True, False):
+        fresh = _mlp(1)
+        fresh[0].W.requires_grad = not freeze
+        tg.load(fresh, path)
+        np.testing.assert_array_equal(fresh[0].W.numpy(), expected)
+    # the frozen tensor is still not a parameter: optimisers refuse it
+    assert [name for name, _ in trained.named_parameters()] == ["0.b", "2.W", "2.b"]
+
+
+def test_parameters_held_in_a_list_or_a_dict_are_found_and_trained():
+    # before: parameters() was empty, so SGD refused the module, and with one
+    # parameter of its own a list's weights were silently never trained
+    class Net(tg.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = tg.tensor([[1.0]], requires_grad=True, name="s")
+            self.Ws = [tg.tensor([[2.0, -1.0]], requires_grad=True)]
+            self.layers = {"out": tg.nn.Linear(1, 1, rng=0)}
+
+        def forward(self, X):
+            return self.layers["out"](self.scale * (self.Ws[0] @ X))
+
+    net = Net()
+    assert [name for name, _ in net.named_parameters()] == [
+        "scale",
+        "Ws.0",
+        "layers.out.W",
+        "layers.out.b",
+    ]
+    assert [name for name, _ in net.named_children()] == ["layers.out"]
+    X = np.array([[1.0], [1.0]])
+    J = net(X).sum()
+    J.backward()
+    # dJ/dWs0 = w_out * scale * X^T, by hand
+    w_out = net.layers["out"].W.numpy()[0, 0]
+    np.testing.assert_allclose(net.Ws[0].grad, w_out * X.T)
+    tg.optim.SGD(net.parameters(), lr=0.5).step()
+    np.testing.assert_allclose(net.Ws[0].numpy(), [[2.0, -1.0]] - 0.5 * w_out * X.T)

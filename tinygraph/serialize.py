@@ -2,7 +2,9 @@
 
 The file is NumPy's ``.npz`` format: a zip archive holding one ``<name>.npy``
 array per parameter, keyed by the names of ``module.named_parameters()``
-(``0.W``, ``0.b``, ...), so ``np.load(path)`` reads it too. Nothing is ever
+(``0.W``, ``0.b``, ...), so ``np.load(path)`` reads it too. Frozen
+parameters (``requires_grad`` False) and other leaf tensors the module holds
+are saved and loaded with them (``module.named_tensors()``). Nothing is ever
 pickled, on either side, so loading a file cannot run code.
 
 Parameter names are identifiers and numbers joined by dots, as
@@ -42,8 +44,9 @@ _LISTED = 10  # an error names this many names, then says how many more
 def save(module, path):
     """Write ``module``'s parameters to the ``.npz`` file ``path``.
 
-    ``module`` is anything with ``named_parameters()`` (every ``tg.nn``
-    module) or a dict ``{name: Tensor}`` whose names are identifiers and
+    ``module`` is anything with ``named_tensors()`` or
+    ``named_parameters()`` (every ``tg.nn`` module: its parameters, frozen
+    ones included) or a dict ``{name: Tensor}`` whose names are identifiers and
     numbers joined by dots (``W``, ``0.W``, ``layers.1.b``). ``path`` is used
     as given (no ``.npz`` is appended). An existing file is replaced and
     keeps its permissions; a symlink's target is replaced; a path that is a
@@ -85,8 +88,8 @@ def save(module, path):
 def load(module, path):
     """Copy the parameters saved in ``path`` into ``module``, in place.
 
-    Every parameter of the module must be in the file with the same shape
-    and dtype, and the file must hold nothing else; otherwise a
+    Every parameter of the module (frozen ones too) must be in the file
+    with the same shape and dtype, and the file must hold nothing else; otherwise a
     ``ValueError`` lists each difference and the module is left unchanged.
     A file that is not a valid ``.npz`` archive (truncated, corrupt, a
     single ``.npy`` array, holding Python objects) also gives a
@@ -148,6 +151,11 @@ def _named_parameters(module, who):
     """``{name: Tensor}`` from a module or a dict, checked."""
     if isinstance(module, dict):
         pairs = list(module.items())
+    elif callable(getattr(module, "named_tensors", None)):
+        # NOTE: not named_parameters(): a frozen parameter (requires_grad
+        # False) is not among them, so it was neither saved nor loaded, and
+        # a loaded model silently kept its own values for it
+        pairs = list(module.named_tensors())
     elif callable(getattr(module, "named_parameters", None)):
         pairs = list(module.named_parameters())
     else:

@@ -66,33 +66,40 @@ class Module:
     # ----- what the module holds -----------------------------------------
 
     def named_children(self) -> list[tuple[str, Module]]:
-        """``(name, module)`` for each direct submodule, in the order set."""
-        children = []
-        for name, value in vars(self).items():
-            if isinstance(value, Module):
-                children.append((name, value))
-            elif isinstance(value, (list, tuple)):
-                children.extend(
-                    (f"{name}.{i}", item)
-                    for i, item in enumerate(value)
-                    if isinstance(item, Module)
-                )
-        return children
+        """``(name, module)`` for each direct submodule, in the order set,
+        held as an attribute or in a list, tuple or dict attribute."""
+        return [
+            (name, value)
+            for name, value in _held_values(self)
+            if isinstance(value, Module)
+        ]
 
     def children(self) -> list[Module]:
         return [module for _, module in self.named_children()]
 
     def named_parameters(self) -> list[tuple[str, Tensor]]:
-        """``(name, tensor)`` for every parameter, this module's own first,
-        then each child's under ``child_name.``; each tensor appears once."""
+        """``(name, tensor)`` for every parameter (a tensor that requires
+        gradients), this module's own first, then each child's under
+        ``child_name.``; each tensor appears once. A parameter may be an
+        attribute or sit in a list, tuple or dict attribute (``Ws.0``)."""
+        return self._named_tensors(_is_parameter)
+
+    def named_tensors(self) -> list[tuple[str, Tensor]]:
+        """The parameters and every other leaf tensor the module holds
+        (a frozen parameter, whose ``requires_grad`` is False, or a
+        constant), named and ordered as ``named_parameters()``: the state
+        that ``tg.save`` writes and ``tg.load`` restores."""
+        return self._named_tensors(_is_state)
+
+    def _named_tensors(self, keep) -> list[tuple[str, Tensor]]:
         result = []
         seen = set()
-        for name, value in vars(self).items():
-            if isinstance(value, Tensor) and value.requires_grad and value not in seen:
+        for name, value in _held_values(self):
+            if isinstance(value, Tensor) and keep(value) and value not in seen:
                 seen.add(value)
                 result.append((name, value))
         for child_name, child in self.named_children():
-            for name, value in child.named_parameters():
+            for name, value in child._named_tensors(keep):
                 if value not in seen:
                     seen.add(value)
                     result.append((f"{child_name}.{name}", value))
@@ -131,3 +138,29 @@ class Module:
 
     def extra_repr(self) -> str:
         return ""
+
+
+def _held_values(module):
+    """``(name, value)`` for each attribute, and for each item of a list,
+    tuple or dict attribute under ``name.i`` or ``name.key``.
+
+    NOTE: a student's ``self.Ws = [tg.tensor(..., requires_grad=True), ...]``
+    holds its parameters in a list: skipping lists would leave them out of
+    ``parameters()``, and the optimiser would silently never train them.
+    """
+    for name, value in vars(module).items():
+        if isinstance(value, (list, tuple)):
+            yield from ((f"{name}.{i}", item) for i, item in enumerate(value))
+        elif isinstance(value, dict):
+            yield from ((f"{name}.{key}", item) for key, item in value.items())
+        else:
+            yield name, value
+
+
+def _is_parameter(t):
+    return t.requires_grad
+
+
+def _is_state(t):
+    # a parameter, or a leaf that may be a frozen one (not a stored result)
+    return t.requires_grad or t.is_leaf
