@@ -94,3 +94,21 @@ def test_parameters_held_in_a_list_or_a_dict_are_found_and_trained():
     np.testing.assert_allclose(net.Ws[0].grad, w_out * X.T)
     tg.optim.SGD(net.parameters(), lr=0.5).step()
     np.testing.assert_allclose(net.Ws[0].numpy(), [[2.0, -1.0]] - 0.5 * w_out * X.T)
+
+
+# ----- gradcheck ----------------------------------------------------------------
+
+
+def test_gradcheck_refuses_a_function_that_ignores_its_arguments():
+    # before: "gradcheck passed" with nothing checked (both sides are 0 for
+    # a function of the caller's x, not of its argument), and the check's
+    # backward pass wrote its random weights into the caller's x.grad
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match=r"does not depend on any argument"):
+        tg.gradcheck(lambda t: x * x, [x])
+    assert x.grad is None
+    with pytest.raises(ValueError, match=r"gradcheck: the output of f"):
+        tg.gradcheck(lambda t: tg.tensor(t.data**2), [x])
+    # a function of one checked argument among several is still checked
+    held = tg.tensor([3.0, 4.0])
+    assert tg.gradcheck(lambda t, c: t * c, [x, held])

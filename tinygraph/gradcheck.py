@@ -120,6 +120,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
         return np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric)
 
     xs, out = call(values)
+    _check_uses_an_argument(f, xs, out)
     weights = np.random.default_rng(seed).uniform(0.5, 1.5, size=out.shape)
     out.backward(weights)
 
@@ -182,6 +183,33 @@ def _checked_inputs(inputs, tensor_class):
             "there is nothing to check; make them with requires_grad=True"
         )
     return inputs
+
+
+def _check_uses_an_argument(f, xs, out):
+    """Raise unless ``out`` was computed from an argument that is checked.
+
+    NOTE: f called on copies that ignores them (``lambda t: x * x``, with the
+    caller's own x) has no derivative with respect to its arguments by
+    either method, so the check would pass having checked nothing, and the
+    backward pass would write into the caller's x.grad.
+    """
+    checked = {id(x) for x in xs if x.requires_grad}
+    stack, seen = [out], set()
+    while stack:  # the graph, walked back through its public parents
+        node = stack.pop()
+        if id(node) in checked:
+            return
+        if id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(node.parents)
+    shapes = ", ".join(str(x.shape) for x in xs if x.requires_grad)
+    raise ValueError(
+        f"gradcheck: the output of f ({getattr(f, '__name__', f)!r}, shape "
+        f"{out.shape}) does not depend on any argument that requires gradients "
+        f"(shapes {shapes}), so there is nothing to check; build it from f's "
+        "own arguments with tensor operations (lambda t: t * t, not a closure "
+        "over the original tensor, nor t.data)"
+    )
 
 
 def _autodiff_column(out, x, entry):
