@@ -88,3 +88,29 @@ def test_getitem_with_an_empty_list_selects_nothing_as_numpy():
     assert y.shape == np.array([1.0, 2.0])[[]].shape == (0,)
     y.backward(np.zeros(0))
     np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+
+
+# ----- clip with a tensor for a bound ------------------------------------------
+
+
+def test_clip_to_tensor_bounds_gives_the_bounds_their_gradient():
+    x0, low0, high0 = np.array([-1.5, 0.3, 2.0, 0.7]), np.array(0.0), np.array(1.0)
+    upstream = np.array([1.0, 2.0, 3.0, 4.0])
+    x, low, high = (tg.tensor(a, requires_grad=True) for a in (x0, low0, high0))
+    y = tg.clip(x, low, high)
+    np.testing.assert_array_equal(y.data, np.clip(x0, low0, high0))
+    y.backward(upstream)
+    for k, t in enumerate((x, low, high)):
+        expected = numeric_grad(np.clip, [x0, low0, high0], k, upstream)
+        np.testing.assert_allclose(t.grad, expected, atol=1e-6)
+
+
+def test_clip_to_a_tensor_bound_matches_torch_clamp_at_the_bound():
+    torch = pytest.importorskip("torch")
+    x0, low0 = np.array([-1.0, 0.0, 1.0, 0.2]), np.array([0.0, 0.0, 0.5, 0.3])
+    x, low = tg.tensor(x0, requires_grad=True), tg.tensor(low0, requires_grad=True)
+    x.clip(low).backward(np.ones(4))
+    tx, tlow = (torch.tensor(a, requires_grad=True) for a in (x0, low0))
+    torch.clamp(tx, min=tlow).backward(torch.ones(4, dtype=torch.float64))
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+    np.testing.assert_array_equal(low.grad, tlow.grad.numpy())

@@ -117,8 +117,32 @@ def clip(x: TensorLike, min: float | None = None, max: float | None = None) -> T
     >>> import tinygraph as tg
     >>> tg.clip(tg.tensor([-2.0, 0.5, 3.0]), 0, 1).data
     array([0. , 0.5, 1. ])
+
+    A bound may be a tensor; where it is the output, it gets the gradient
+    (as PyTorch's clamp).
     """
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return _clip_to_tensors(x, min, max)
     return Clip(min, max).apply(x)
+
+
+def _clip_to_tensors(x, low, high):
+    """clip with a tensor for a bound, as two wheres: the bound is an operand
+    of the graph, not a setting of the op, so its gradient is not lost.
+
+    d/dx = 1 where low <= x <= high (as Clip), d/dlow = 1 where x < low,
+    d/dhigh = 1 where the output was above high.
+    """
+    out = x
+    if low is not None:
+        out = where(_values(out) < _values(low), low, out)
+    if high is not None:
+        out = where(_values(out) > _values(high), high, out)
+    return out
+
+
+def _values(x):
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
 # ----- indices of the largest and smallest entries ------------------------
