@@ -112,3 +112,21 @@ def test_gradcheck_refuses_a_function_that_ignores_its_arguments():
     # a function of one checked argument among several is still checked
     held = tg.tensor([3.0, 4.0])
     assert tg.gradcheck(lambda t, c: t * c, [x, held])
+
+
+# ----- costs --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given",
+    [np.array([[0.7, 0.2], [0.3, 0.8]]), np.array([[2.0, -1.0], [0.5, 3.0]])],
+    ids=["probabilities", "logits"],
+)
+def test_nll_loss_refuses_what_cannot_be_log_probabilities(given):
+    # before: nll_loss(A, y) on probabilities gave -0.75, a negative "cost"
+    # (-(0.7 + 0.8) / 2 by hand), with no error; log a <= 0 for any a in [0, 1]
+    with pytest.raises(ValueError, match=r"nll_loss: log_probs must hold log-prob"):
+        tg.nn.nll_loss(tg.tensor(given), np.array([0, 1]))
+    # the same numbers as log-probabilities are accepted: -(log 0.7 + log 0.8) / 2
+    J = tg.nn.nll_loss(tg.tensor(np.log([[0.7, 0.2], [0.3, 0.8]])), np.array([0, 1]))
+    assert J.item() == pytest.approx(-(np.log(0.7) + np.log(0.8)) / 2, rel=1e-14)

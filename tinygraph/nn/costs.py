@@ -109,6 +109,33 @@ def _check_unit_interval(data, must, hint=""):
     raise ValueError(f"{must}, but its values run from {low:.4g} to {high:.4g}{hint}")
 
 
+def _check_log_probabilities(log_probs, cost):
+    """Raise unless every entry is a log-probability, log a <= 0.
+
+    NOTE: probabilities or logits passed instead have positive entries, and
+    the cost would come out a plain number, even a negative one.
+    """
+    data = log_probs.numpy()
+    if not data.size or data.max() <= 0:  # (NaN fails the comparison)
+        return
+    must = f"{cost}: log_probs must hold log-probabilities, log A <= 0"
+    nan = np.isnan(data)
+    if nan.any():
+        first = tuple(int(k) for k in np.argwhere(nan)[0])
+        raise ValueError(
+            f"{must}, but it holds NaN in {np.count_nonzero(nan)} of its "
+            f"{data.size} entries, the first at {first}"
+        )
+    first = tuple(int(k) for k in np.argwhere(data > 0)[0])
+    raise ValueError(
+        f"{must}, but log_probs of shape {data.shape} holds "
+        f"{np.count_nonzero(data > 0)} positive entries (the largest "
+        f"{data.max():.4g}), the first at {first}; pass log_softmax(Z, axis=0), "
+        "or use cross_entropy_with_logits(Z, Y) for logits and "
+        "cross_entropy(A, Y) for probabilities"
+    )
+
+
 def _check_one_hot(Y, cost):
     data = Y.numpy()
     # Fast test, run every step: with exactly m nonzero entries and no
@@ -264,10 +291,11 @@ def nll_loss(log_probs: TensorLike, labels: TensorLike) -> Tensor:
 
     ``log_probs`` is log A, shape (classes, m), as ``log_softmax(axis=0)``
     gives; ``labels`` holds each example's class index y_i (a 1-D integer
-    array of length m) or is the one-hot Y. ``nll_loss(log_softmax(Z), y)``
-    is ``cross_entropy_with_logits(Z, y)``. The graph is the notes' softmax
-    log-loss from u1 = log A on: u2 = Y * u1, u3 = sum over the classes,
-    u4 = -sum(u3) / m.
+    array of length m) or is the one-hot Y. Every entry of log A must be
+    <= 0: probabilities or logits passed instead are refused.
+    ``nll_loss(log_softmax(Z), y)`` is ``cross_entropy_with_logits(Z, y)``.
+    The graph is the notes' softmax log-loss from u1 = log A on:
+    u2 = Y * u1, u3 = sum over the classes, u4 = -sum(u3) / m.
 
     >>> import numpy as np
     >>> import tinygraph as tg
@@ -278,6 +306,7 @@ def nll_loss(log_probs: TensorLike, labels: TensorLike) -> Tensor:
     cost = "nll_loss"
     log_probs = _output(log_probs, cost, "log_probs")
     Y = _one_hot_target(labels, log_probs, cost, "log_probs")
+    _check_log_probabilities(log_probs, cost)
     per_example = (Y * log_probs).sum(axis=0)
     return ops.neg_mean(per_example)
 
