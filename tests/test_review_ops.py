@@ -114,3 +114,32 @@ def test_clip_to_a_tensor_bound_matches_torch_clamp_at_the_bound():
     torch.clamp(tx, min=tlow).backward(torch.ones(4, dtype=torch.float64))
     np.testing.assert_array_equal(x.grad, tx.grad.numpy())
     np.testing.assert_array_equal(low.grad, tlow.grad.numpy())
+
+
+# ----- einsum: a letter of length 1 broadcast, as NumPy's einsum allows ---------
+
+
+@pytest.mark.parametrize(
+    "subscripts, shapes",
+    [
+        ("ij,j->i", [(2, 3), (1,)]),
+        ("bij,bj->bi", [(1, 2, 3), (4, 3)]),
+        ("ij,jk->", [(2, 1), (3, 4)]),
+    ],
+)
+def test_einsum_with_a_length_one_letter_broadcasts_as_numpy(subscripts, shapes):
+    rng = np.random.default_rng(0)
+    arrays = [rng.normal(size=s) for s in shapes]
+    tensors = [tg.tensor(a, requires_grad=True) for a in arrays]
+    y = tg.einsum(subscripts, *tensors)
+    expected = np.einsum(subscripts, *arrays)
+    np.testing.assert_allclose(y.data, expected, rtol=1e-12)
+    upstream = rng.normal(size=np.shape(expected))
+    y.backward(upstream)
+
+    def reference(*xs):
+        return np.einsum(subscripts, *xs)
+
+    for k, t in enumerate(tensors):
+        oracle = numeric_grad(reference, arrays, k, upstream)
+        np.testing.assert_allclose(t.grad, oracle, atol=1e-6)

@@ -122,7 +122,15 @@ class Einsum(Op):
                 # A letter summed in this operand alone ('ij->j'): out does
                 # not change with which entry along it moves, so each gets G.
                 lost = tuple(k for k, c in enumerate(self.inputs[i]) if c not in seen)
-                grad = m.broadcast_to(m.expand_dims(grad, lost), m.shape(xs[i]))
+                grad = m.expand_dims(grad, lost)
+            if m.shape(grad) != m.shape(xs[i]):
+                # NOTE: NumPy's einsum broadcasts a letter of length 1 in one
+                # operand against a longer one ('ij,j->i' with b of shape
+                # (1,)). Where this operand is the longer one, its gradient
+                # came out of length 1 and is copied along; where it is the
+                # shorter one, the driver sums the gradient back.
+                target = np.broadcast_shapes(m.shape(grad), m.shape(xs[i]))
+                grad = m.broadcast_to(grad, target)
             grads.append(grad)
         return tuple(grads)
 
