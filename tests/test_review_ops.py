@@ -143,3 +143,42 @@ def test_einsum_with_a_length_one_letter_broadcasts_as_numpy(subscripts, shapes)
     for k, t in enumerate(tensors):
         oracle = numeric_grad(reference, arrays, k, upstream)
         np.testing.assert_allclose(t.grad, oracle, atol=1e-6)
+
+
+# ----- constructors: dtype is honoured, or refused where it would truncate ------
+
+
+@pytest.mark.parametrize(
+    "make, reference",
+    [
+        (lambda: tg.zeros(2, 3, dtype=np.int64), lambda: np.zeros((2, 3), np.int64)),
+        (lambda: tg.ones(2, dtype=np.int32), lambda: np.ones(2, np.int32)),
+        (lambda: tg.full((2,), 2.7, dtype=int), lambda: np.full((2,), 2.7, dtype=int)),
+        (lambda: tg.eye(2, dtype=bool), lambda: np.eye(2, dtype=bool)),
+        (lambda: tg.arange(4, dtype=np.int64), lambda: np.arange(4, dtype=np.int64)),
+        (lambda: tg.ones_like(np.ones(2), dtype=int), lambda: np.ones(2, dtype=int)),
+    ],
+)
+def test_constructors_give_the_dtype_asked_for_as_numpy(make, reference):
+    t, expected = make(), reference()
+    assert t.dtype == expected.dtype
+    np.testing.assert_array_equal(t.data, expected)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: tg.rand(3, seed=0, dtype=int),
+        lambda: tg.randn(3, seed=0, dtype=np.int32),
+        lambda: tg.uniform(0, 5, 3, seed=0, dtype=int),
+    ],
+)
+def test_random_constructors_refuse_an_integer_dtype(make):
+    # rand's numbers in [0, 1) truncated to integers were all 0, as float64
+    with pytest.raises(TypeError, match="dtype must be a float dtype"):
+        make()
+
+
+def test_integer_zeros_cannot_require_grad():
+    with pytest.raises(TypeError, match="only floating-point tensors"):
+        tg.zeros(2, dtype=int, requires_grad=True)

@@ -32,7 +32,20 @@ def _one_shape(who, shape):
 
 
 def _new(values, dtype, requires_grad, name):
-    return Tensor(values.astype(dtype, copy=False), requires_grad, name)
+    # NOTE: dtype goes to Tensor too: without it, Tensor turns integer data
+    # into float64, and dtype=int would be silently dropped.
+    return Tensor(values, requires_grad, name, dtype)
+
+
+def _random_dtype(who, dtype):
+    """``dtype``, checked to be a float dtype: random numbers cast to
+    integers would be truncated (rand's would all be 0)."""
+    if np.dtype(dtype).kind != "f":
+        raise TypeError(
+            f"{who}: dtype must be a float dtype, got {np.dtype(dtype)} "
+            "(its random numbers would be truncated to integers)"
+        )
+    return dtype
 
 
 def zeros(
@@ -42,7 +55,7 @@ def zeros(
     dtype: DTypeLike = np.float64,
 ) -> Tensor:
     """A tensor of zeros: ``tg.zeros(2, 3)`` or ``tg.zeros((2, 3))``."""
-    return Tensor(np.zeros(_shape(shape, "zeros"), dtype=dtype), requires_grad, name)
+    return _new(np.zeros(_shape(shape, "zeros")), dtype, requires_grad, name)
 
 
 def ones(
@@ -52,7 +65,7 @@ def ones(
     dtype: DTypeLike = np.float64,
 ) -> Tensor:
     """A tensor of ones: ``tg.ones(2, 3)`` or ``tg.ones((2, 3))``."""
-    return Tensor(np.ones(_shape(shape, "ones"), dtype=dtype), requires_grad, name)
+    return _new(np.ones(_shape(shape, "ones")), dtype, requires_grad, name)
 
 
 def full(
@@ -68,7 +81,7 @@ def full(
     array([0.5, 0.5, 0.5])
     """
     values = np.full(_one_shape("full", shape), fill_value, dtype=dtype)
-    return Tensor(values, requires_grad, name)
+    return _new(values, dtype, requires_grad, name)
 
 
 def eye(
@@ -86,7 +99,7 @@ def eye(
            [0., 1.]])
     """
     rows, cols = _one_shape("eye", (n, n if m is None else m))
-    return Tensor(np.eye(rows, cols, k, dtype=dtype), requires_grad, name)
+    return _new(np.eye(rows, cols, k), dtype, requires_grad, name)
 
 
 def arange(
@@ -151,7 +164,7 @@ def zeros_like(
 ) -> Tensor:
     """Zeros of x's shape (and float dtype): a new leaf, not part of x's graph."""
     shape, dtype = _like(x, dtype)
-    return Tensor(np.zeros(shape, dtype=dtype), requires_grad, name)
+    return _new(np.zeros(shape), dtype, requires_grad, name)
 
 
 def ones_like(
@@ -162,7 +175,7 @@ def ones_like(
 ) -> Tensor:
     """Ones of x's shape (and float dtype): a new leaf, not part of x's graph."""
     shape, dtype = _like(x, dtype)
-    return Tensor(np.ones(shape, dtype=dtype), requires_grad, name)
+    return _new(np.ones(shape), dtype, requires_grad, name)
 
 
 def full_like(
@@ -178,7 +191,7 @@ def full_like(
     array([3., 3.])
     """
     shape, dtype = _like(x, dtype)
-    return Tensor(np.full(shape, fill_value, dtype=dtype), requires_grad, name)
+    return _new(np.full(shape, fill_value, dtype=dtype), dtype, requires_grad, name)
 
 
 # ----- random ---------------------------------------------------------------
@@ -205,6 +218,7 @@ def randn(
     >>> randn(2, 3, seed=0).shape
     (2, 3)
     """
+    dtype = _random_dtype("randn", dtype)
     values = _generator("randn", rng, seed).standard_normal(_shape(shape, "randn"))
     return _new(values, dtype, requires_grad, name)
 
@@ -223,6 +237,7 @@ def rand(
     >>> rand(2, 3, seed=0).shape
     (2, 3)
     """
+    dtype = _random_dtype("rand", dtype)
     values = _generator("rand", rng, seed).random(_shape(shape, "rand"))
     return _new(values, dtype, requires_grad, name)
 
@@ -245,6 +260,7 @@ def uniform(
     """
     if not low <= high:
         raise ValueError(f"uniform: low ({low}) must not be above high ({high})")
+    dtype = _random_dtype("uniform", dtype)
     generator = _generator("uniform", rng, seed)
     values = generator.uniform(low, high, _one_shape("uniform", size))
     return _new(np.asarray(values), dtype, requires_grad, name)
