@@ -130,3 +130,20 @@ def test_nll_loss_refuses_what_cannot_be_log_probabilities(given):
     # the same numbers as log-probabilities are accepted: -(log 0.7 + log 0.8) / 2
     J = tg.nn.nll_loss(tg.tensor(np.log([[0.7, 0.2], [0.3, 0.8]])), np.array([0, 1]))
     assert J.item() == pytest.approx(-(np.log(0.7) + np.log(0.8)) / 2, rel=1e-14)
+
+
+# ----- tg.jacobian, hessian, vjp, jvp ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["jacobian", "hessian", "vjp", "jvp"])
+def test_functional_refuses_several_inputs_with_a_clear_error(name):
+    # before: a raw TypeError "<lambda>() missing 1 required positional
+    # argument: 'b'" from inside, or NumPy's "inhomogeneous shape" ValueError
+    differentiate = getattr(tg, name)
+    with pytest.raises(TypeError, match=rf"{name}: .* takes 2 arguments \(a, b\)"):
+        differentiate(lambda a, b: (a * b).sum(), (np.ones(2), np.ones(2)))
+    with pytest.raises(ValueError, match=rf"{name}: .* tuple of 2 items of shapes"):
+        differentiate(lambda a: a.sum(), (np.ones(2), np.ones(3)))
+    # a second argument with a default is fine: f is called with one
+    H = tg.hessian(lambda a, k=3.0: (a**k).sum(), [1.0, 2.0])
+    np.testing.assert_allclose(H, np.diag([6.0, 12.0]))  # diag(6a), by hand

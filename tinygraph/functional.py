@@ -31,6 +31,7 @@ array([[ 6.,  0.],
 """
 
 import contextlib
+import inspect
 
 import numpy as np
 
@@ -211,7 +212,8 @@ def _evaluate(f, x, caller):
             f"{caller}: the function to differentiate must be callable, "
             f"got a {type(f).__name__}"
         )
-    array = np.asarray(x.numpy() if isinstance(x, Tensor) else x)
+    _check_one_argument(f, caller)
+    array = _input_array(x, f, caller)
     if array.dtype.kind != "f":
         raise TypeError(
             f"{caller}: the input of {_name(f)} must be floating point, but it has "
@@ -226,6 +228,41 @@ def _evaluate(f, x, caller):
             f"shape {x.shape} it returned {returned(y)}"
         )
     return x, y
+
+
+def _check_one_argument(f, caller):
+    """Refuse a function that needs several arguments: f is called with one."""
+    try:
+        parameters = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):  # a builtin without a signature: try it
+        return
+    needed = [
+        p.name
+        for p in parameters
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        and p.default is p.empty
+    ]
+    if len(needed) > 1:
+        raise TypeError(
+            f"{caller}: {_name(f)} takes {len(needed)} arguments "
+            f"({', '.join(needed)}), but {caller} differentiates a function of one "
+            f"input x; hold the others fixed, e.g. {caller}(lambda {needed[0]}: "
+            f"f({', '.join(needed)}), {needed[0]}), or stack them into one array"
+        )
+
+
+def _input_array(x, f, caller):
+    """x as an array; a list of inputs of different shapes is refused."""
+    try:
+        return np.asarray(x.numpy() if isinstance(x, Tensor) else x)
+    except ValueError:  # NumPy: "setting an array element with a sequence"
+        shapes = [np.shape(item) for item in x]
+        raise ValueError(
+            f"{caller}: the input of {_name(f)} must be one array, but it is a "
+            f"{type(x).__name__} of {len(x)} items of shapes "
+            f"{', '.join(map(str, shapes))}; differentiate with respect to one "
+            "input at a time, holding the others fixed"
+        ) from None
 
 
 def _vector(vector, like, what, caller):
