@@ -147,3 +147,28 @@ def test_functional_refuses_several_inputs_with_a_clear_error(name):
     # a second argument with a default is fine: f is called with one
     H = tg.hessian(lambda a, k=3.0: (a**k).sum(), [1.0, 2.0])
     np.testing.assert_allclose(H, np.diag([6.0, 12.0]))  # diag(6a), by hand
+
+
+# ----- the notes' closed forms ------------------------------------------------------
+
+
+def test_closed_form_softmax_delta_is_right_when_labels_do_not_sum_to_one():
+    # before: output_delta (and backprop) used (A - Y) / m, which holds only
+    # for columns of Y that sum to 1; a multi-hot column was off by 0.14
+    from tests.helpers import np_log_softmax, np_softmax, numeric_grad
+
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(3, 4))
+    Y = np.array(
+        [[0.9, 0.05, 0.0, 0.0], [0.05, 0.9, 1.0, 1.0], [0.05, 0.05, 0.0, 1.0]]
+    )
+    expected = numeric_grad(lambda z: -(Y * np_log_softmax(z)).sum() / 4, [Z], 0, 1.0)
+    delta = tg.closed_form.output_delta("softmax", "cross_entropy", Z, np_softmax(Z), Y)
+    np.testing.assert_allclose(delta, expected, rtol=1e-6, atol=1e-9)
+    # one-hot columns keep the notes' (A - Y) / m exactly
+    one_hot = np.eye(3)[:, [0, 1, 2, 1]]
+    A = np_softmax(Z)
+    np.testing.assert_array_equal(
+        tg.closed_form.output_delta("softmax", "cross_entropy", Z, A, one_hot),
+        (A - one_hot) / 4,
+    )

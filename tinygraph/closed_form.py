@@ -273,8 +273,25 @@ def output_delta(output, cost, Z, A, Y):
     full softmax Jacobian in place of h' for softmax).
     """
     if (output, cost) in MATCHED_PAIRS:
+        if output == "softmax":
+            return _softmax_cross_entropy_delta(A, Y)
         return output_error(A, Y)
     return activation_backward(output, Z, A, dJ_dA(cost, A, Y))
+
+
+def _softmax_cross_entropy_delta(A, Y):
+    """dJ/dZ = (A sum_k y_k - Y) / m for softmax and the log-loss, column by
+    column: the softmax Jacobian applied to dJ/dA = -Y / (m A).
+
+    NOTE: it is the notes' (A - Y) / m only when every column of Y sums to 1
+    (one-hot labels); a multi-hot or unnormalised Y would be silently wrong
+    with the short form, so the short form is used only where it holds.
+    """
+    A, Y, m = _pair("output_delta", A, Y)
+    totals = Y.sum(axis=0, keepdims=True)
+    if np.all(totals == 1):
+        return (A - Y) / m
+    return (A * totals - Y) / m
 
 
 # ----- regularisation ([002] sections 9.2, 9.3) ---------------------------
