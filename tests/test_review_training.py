@@ -172,3 +172,21 @@ def test_closed_form_softmax_delta_is_right_when_labels_do_not_sum_to_one():
         tg.closed_form.output_delta("softmax", "cross_entropy", Z, A, one_hot),
         (A - one_hot) / 4,
     )
+
+
+# ----- mini-batches -------------------------------------------------------------------
+
+
+def test_batches_take_class_indices_as_labels():
+    # before: "batches: Y must be 2-D", though every softmax cost takes them
+    X = np.arange(20.0).reshape(2, 10)
+    labels = np.arange(10) % 3
+    seen = []
+    for xb, yb in tg.data.batches(X, labels, 4, rng=0):
+        assert yb.ndim == 1 and yb.dtype == labels.dtype
+        # each example keeps its own label: column j of X is (j, 10 + j)
+        np.testing.assert_array_equal(yb, xb[0].astype(int) % 3)
+        seen.extend(xb[0].astype(int).tolist())
+    assert sorted(seen) == list(range(10))
+    with pytest.raises(ValueError, match=r"X has 10 columns .* Y has 9"):
+        list(tg.data.batches(X, np.arange(9), 4))

@@ -15,18 +15,23 @@ import numpy as np
 from .tensor import Tensor, TensorLike
 
 
-def _columns_of(data, name):
+def _columns_of(data, name, labels=False):
     array = np.asarray(data)
+    if array.ndim == 1 and labels:
+        return array  # class indices, one per example, as the costs take them
     if array.ndim != 2:
+        also = " (or 1-D class indices, one per example)" if labels else ""
         raise ValueError(
-            f"batches: {name} must be 2-D, features x examples, got shape {array.shape}"
+            f"batches: {name} must be 2-D, features x examples{also}, got shape "
+            f"{array.shape}"
         )
     return array
 
 
 def _take(data, array, columns):
-    """The chosen columns, as the same kind of object as ``data``."""
-    chosen = array[:, columns]
+    """The chosen columns (entries of 1-D labels), as the same kind of object
+    as ``data``."""
+    chosen = array[..., columns]
     if isinstance(data, Tensor):
         return Tensor(chosen, name=data.name)
     return chosen
@@ -43,7 +48,8 @@ def batches(
 
     Parameters
     ----------
-    X, Y : arrays or tensors of shape (features, m) and (outputs, m).
+    X, Y : arrays or tensors of shape (features, m) and (outputs, m); Y
+        may also hold class indices, shape (m,), as the softmax costs take.
     batch_size : positive integer; the last batch may be smaller. A size of
         m or more gives one batch (batch gradient descent), 1 gives online
         gradient descent.
@@ -70,11 +76,11 @@ def batches(
             f"batches: batch_size must be a positive integer, got {batch_size!r}"
         )
     x_array = _columns_of(X, "X")
-    y_array = _columns_of(Y, "Y")
+    y_array = _columns_of(Y, "Y", labels=True)
     m = x_array.shape[1]
-    if y_array.shape[1] != m:
+    if y_array.shape[-1] != m:
         raise ValueError(
-            f"batches: X has {m} columns (examples) but Y has {y_array.shape[1]}; "
+            f"batches: X has {m} columns (examples) but Y has {y_array.shape[-1]}; "
             f"X is {x_array.shape}, Y is {y_array.shape}"
         )
     if shuffle:
