@@ -190,3 +190,17 @@ def test_batches_take_class_indices_as_labels():
     assert sorted(seen) == list(range(10))
     with pytest.raises(ValueError, match=r"X has 10 columns .* Y has 9"):
         list(tg.data.batches(X, np.arange(9), 4))
+
+
+def test_train_test_split_refuses_an_empty_training_set_and_takes_class_indices():
+    # before: 2 examples with test_fraction=0.9 gave a training set of shape
+    # (2, 0) without a word; 1-D labels gave a raw IndexError
+    X, Y = np.arange(4.0).reshape(2, 2), np.array([[0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"leaves 0 for training"):
+        tg.datasets.train_test_split(X, Y, 0.9)
+    X = np.arange(20.0).reshape(2, 10)
+    data = tg.datasets.train_test_split(X, np.arange(10), 0.3)
+    assert data.Y_train.shape == (7,) and data.Y_test.shape == (3,)
+    # labels stay with their examples: column j of X is (j, 10 + j)
+    np.testing.assert_array_equal(data.Y_train, data.X_train[0].astype(int))
+    np.testing.assert_array_equal(data.Y_test, data.X_test[0].astype(int))

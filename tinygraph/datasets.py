@@ -251,15 +251,28 @@ def train_test_split(X, Y, test_fraction=0.2, seed=0):
         raise ValueError(
             f"train_test_split: test_fraction must be in (0, 1), got {test_fraction!r}"
         )
-    if X.shape[1] != Y.shape[1]:
+    X, Y = np.asarray(X), np.asarray(Y)
+    if X.ndim != 2 or Y.ndim not in (1, 2):
         raise ValueError(
-            f"train_test_split: X has {X.shape[1]} columns but Y has {Y.shape[1]}"
+            f"train_test_split: X must be 2-D, features x examples, and Y 2-D or "
+            f"1-D (class indices), got X {X.shape} and Y {Y.shape}"
+        )
+    if X.shape[1] != Y.shape[-1]:
+        raise ValueError(
+            f"train_test_split: X has {X.shape[1]} columns but Y has {Y.shape[-1]}"
+            f"; X is {X.shape}, Y is {Y.shape} (one column per example)"
         )
     m = X.shape[1]
     order = np.random.default_rng(seed).permutation(m)
     n_test = max(1, round(test_fraction * m))
+    # NOTE: an empty side would train on nothing (or test on nothing) silently
+    if n_test >= m:
+        raise ValueError(
+            f"train_test_split: test_fraction={test_fraction} of {m} examples "
+            f"leaves {m - n_test} for training; it needs at least one of each"
+        )
     test, train = order[:n_test], order[n_test:]
-    return Dataset(X[:, train], Y[:, train], X[:, test], Y[:, test])
+    return Dataset(X[:, train], Y[..., train], X[:, test], Y[..., test])
 
 
 def _standardised(split, scale_targets=False):
