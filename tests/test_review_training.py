@@ -96,6 +96,22 @@ def test_parameters_held_in_a_list_or_a_dict_are_found_and_trained():
     np.testing.assert_allclose(net.Ws[0].numpy(), [[2.0, -1.0]] - 0.5 * w_out * X.T)
 
 
+def test_eval_reaches_a_dropout_held_in_a_dict():
+    # before: net.eval() skipped modules in a dict, so this dropout kept
+    # dropping (and scaling) at evaluation time
+    class Net(tg.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.parts = {"drop": tg.nn.Dropout(0.5, rng=0)}
+
+        def forward(self, A):
+            return self.parts["drop"](A)
+
+    net = Net().eval()
+    A = np.ones((2, 8))
+    np.testing.assert_array_equal(net(A), A)
+
+
 # ----- gradcheck ----------------------------------------------------------------
 
 
