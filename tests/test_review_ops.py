@@ -182,3 +182,30 @@ def test_random_constructors_refuse_an_integer_dtype(make):
 def test_integer_zeros_cannot_require_grad():
     with pytest.raises(TypeError, match="only floating-point tensors"):
         tg.zeros(2, dtype=int, requires_grad=True)
+
+
+# ----- the fused costs: labels that do not fit the logits -----------------------
+
+
+@pytest.mark.parametrize(
+    "cost", [tg.ops.softmax_cross_entropy, tg.ops.sigmoid_cross_entropy]
+)
+@pytest.mark.parametrize("y_shape", [(4, 3), (2, 3, 4)])
+def test_fused_costs_refuse_labels_that_would_stretch_the_logits(cost, y_shape):
+    # (4, 3): the examples x classes layout against Z's classes x examples;
+    # NumPy's broadcasting refuses the pair, as the cost must
+    rng = np.random.default_rng(0)
+    Z = tg.tensor(rng.normal(size=(3, 4)), requires_grad=True)
+    Y = rng.uniform(size=y_shape)
+    with pytest.raises(ValueError, match=r"\(3, 4\)"):
+        cost(Z, Y)
+
+
+def test_fused_costs_accept_labels_that_broadcast_to_the_logits():
+    # one column of labels for every example: the same cost as the full Y
+    rng = np.random.default_rng(1)
+    Z0, column = rng.normal(size=(3, 4)), np.array([[0.0], [1.0], [0.0]])
+    full = np.broadcast_to(column, (3, 4))
+    for cost in (tg.ops.softmax_cross_entropy, tg.ops.sigmoid_cross_entropy):
+        Z = tg.tensor(Z0, requires_grad=True)
+        assert cost(Z, column).item() == pytest.approx(cost(Z0, full).item())

@@ -83,6 +83,18 @@ class NegMean(Op):
 # ----- fused, numerically stable costs on logits -------------------------
 
 
+def _labels_like(y, z):
+    """The labels Y in the shape of the logits Z: Y may broadcast to Z's
+    shape (one column of labels for every example), but not stretch Z.
+
+    NOTE: a transposed Y, (m, K) against Z's (K, m), would otherwise be
+    summed against the wrong entries (np.vdot reads both flat) or broadcast
+    Z to (m, m) (m times the cost): a plain number, silently wrong. NumPy's
+    error here names both shapes, and Op.apply adds the op and its operands.
+    """
+    return y if np.shape(y) == z.shape else np.broadcast_to(y, z.shape)
+
+
 class SigmoidCrossEntropy(Op):
     """J = -(1/m) sum(Y log sigmoid(Z) + (1 - Y) log(1 - sigmoid(Z))).
 
@@ -106,6 +118,7 @@ class SigmoidCrossEntropy(Op):
         return -m.sum(terms) / _examples(m.shape(z))
 
     def forward(self, z, y):
+        y = _labels_like(y, z)
         # softplus(z) - y z, with softplus(z) = -log sigmoid(-z)
         terms = -numeric.log_sigmoid(-z) - y * z
         # NOTE: divide before summing: terms near the largest float (logits of
@@ -157,6 +170,7 @@ class SoftmaxCrossEntropy(Op):
         return -m.sum(y * m.log_softmax(z, self.axis)) / self.examples(m.shape(z))
 
     def forward(self, z, y):
+        y = _labels_like(y, z)
         shifted = z - z.max(axis=self.axis, keepdims=True)
         exp = np.exp(shifted)
         total = exp.sum(axis=self.axis, keepdims=True)
