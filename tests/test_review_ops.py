@@ -209,3 +209,21 @@ def test_fused_costs_accept_labels_that_broadcast_to_the_logits():
     for cost in (tg.ops.softmax_cross_entropy, tg.ops.sigmoid_cross_entropy):
         Z = tg.tensor(Z0, requires_grad=True)
         assert cost(Z, column).item() == pytest.approx(cost(Z0, full).item())
+
+
+# ----- tensors as an activation's settings -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda z, a: tg.leaky_relu(z, a),
+        lambda z, a: tg.elu(z, a),
+        lambda z, a: tg.hardtanh(z, -a, 1.0),
+    ],
+)
+def test_activation_settings_refuse_a_tensor_whose_gradient_would_be_lost(call):
+    z = tg.tensor([-2.0, 0.5], requires_grad=True)
+    a = tg.tensor(0.2, requires_grad=True)
+    with pytest.raises(TypeError, match="must be a number"):
+        call(z, a)
