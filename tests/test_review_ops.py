@@ -90,6 +90,19 @@ def test_getitem_with_an_empty_list_selects_nothing_as_numpy():
     np.testing.assert_array_equal(x.grad, [0.0, 0.0])
 
 
+def test_scatter_keeps_the_index_it_was_given():
+    index = np.array([1, 1])
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = tg.ops.scatter(x, index, (3,))
+    np.testing.assert_array_equal(y.data, [0.0, 3.0, 0.0])
+    index[:] = [0, 2]
+    y.backward(np.array([1.0, 10.0, 100.0]))
+    # d y[1] / d x_k = 1 for both k: the gradient read back at index 1
+    expected = numeric_grad(lambda a: np.bincount([1, 1], a, 3), [[1.0, 2.0]], 0,
+                            np.array([1.0, 10.0, 100.0]))
+    np.testing.assert_allclose(x.grad, expected, atol=1e-6)
+
+
 # ----- clip with a tensor for a bound ------------------------------------------
 
 
@@ -227,3 +240,4 @@ def test_activation_settings_refuse_a_tensor_whose_gradient_would_be_lost(call):
     a = tg.tensor(0.2, requires_grad=True)
     with pytest.raises(TypeError, match="must be a number"):
         call(z, a)
+

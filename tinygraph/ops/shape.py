@@ -257,15 +257,18 @@ def broadcast_to(x: TensorLike, shape: int | Sequence[int]) -> Tensor:
 
 
 def scatter(x: TensorLike, index, shape: Sequence[int]) -> Tensor:
-    return Scatter(index, shape).apply(x)
+    return Scatter(_own_index(index), shape).apply(x)
 
 
 def getitem(x: TensorLike, index) -> Tensor:
+    return GetItem(_own_index(index)).apply(x)
+
+
+def _own_index(index):
+    """An index with its arrays copied (see ``_index_array``)."""
     if isinstance(index, tuple):
-        index = tuple(_index_array(part) for part in index)
-    else:
-        index = _index_array(index)
-    return GetItem(index).apply(x)
+        return tuple(_index_array(part) for part in index)
+    return _index_array(index)
 
 
 def _index_array(part):
