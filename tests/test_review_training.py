@@ -112,6 +112,34 @@ def test_eval_reaches_a_dropout_held_in_a_dict():
     np.testing.assert_array_equal(net(A), A)
 
 
+# ----- optimisers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("clear", ["model", "by hand"])
+def test_a_parameter_frozen_during_training_stops_moving(clear):
+    # before: net.zero_grad() (and a loop over net.parameters()) skipped the
+    # frozen W1, whose stale gradient then moved it at every later step
+    net = _mlp(0)
+    opt = tg.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    X, Y = np.ones((2, 3)), np.zeros((1, 3))
+    for step in range(3):
+        if step == 1:
+            net[0].W.requires_grad = False
+            frozen = net[0].W.numpy().copy()
+            W2 = net[2].W.numpy().copy()
+        if clear == "model":
+            net.zero_grad()
+        else:
+            for p in net.parameters():
+                p.grad = None
+        tg.nn.mse(net(X), Y).backward()
+        opt.step()
+    np.testing.assert_array_equal(net[0].W.numpy(), frozen)
+    assert not np.array_equal(net[2].W.numpy(), W2)  # the others still train
+    if clear == "model":
+        assert net[0].W.grad is None
+
+
 # ----- gradcheck ----------------------------------------------------------------
 
 

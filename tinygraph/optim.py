@@ -84,7 +84,8 @@ class Optimizer:
         """Move every parameter that has a gradient one step downhill.
 
         Every gradient is checked before any parameter moves, so a bad one
-        leaves the model as it was.
+        leaves the model as it was. A parameter frozen since the optimiser
+        was made (``requires_grad = False``) stays where it is.
         """
         name = type(self).__name__
         params = self.params
@@ -101,7 +102,9 @@ class Optimizer:
                 _check_gradient(name, i, p)
         for i, p in enumerate(params):
             grad = p.grad
-            if grad is None:
+            # NOTE: a parameter frozen since (requires_grad False) gets no new
+            # gradient from backward: what .grad holds is stale, not this step's
+            if grad is None or not p._requires_grad:
                 continue
             W = p._data
             new = self.update(i, W, grad)

@@ -110,8 +110,12 @@ class Module:
         return [value for _, value in self.named_parameters()]
 
     def zero_grad(self) -> None:
-        """Clear the gradient of every parameter."""
-        for p in self.parameters():
+        """Clear the gradient of every parameter, frozen ones included.
+
+        (A parameter frozen after a backward pass keeps the gradient of that
+        pass; left there, it is stale, as PyTorch's ``zero_grad`` knows.)
+        """
+        for _, p in self.named_tensors():
             p.grad = None
 
     # ----- training and evaluation mode ------------------------------------
