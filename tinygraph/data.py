@@ -53,8 +53,10 @@ def batches(
     batch_size : positive integer; the last batch may be smaller. A size of
         m or more gives one batch (batch gradient descent), 1 gives online
         gradient descent.
-    shuffle : visit the columns in a random order (new on every call).
-    rng : None, an integer seed or a ``numpy.random.Generator``.
+    shuffle : visit the columns in a random order.
+    rng : None (fresh entropy), an integer seed or a ``numpy.random.Generator``.
+        NOTE: an integer seed gives the same order on every call, so every
+        epoch alike; pass one Generator, made once, for a new order each epoch.
 
     Tensors come back as new leaf tensors of the same name (no graph);
     arrays as arrays.
