@@ -241,3 +241,27 @@ def test_activation_settings_refuse_a_tensor_whose_gradient_would_be_lost(call):
     with pytest.raises(TypeError, match="must be a number"):
         call(z, a)
 
+
+
+# ----- settings given as NumPy scalars keep a float32 tensor float32 ------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: x.clip(np.float64(0.0), np.float64(1.0)),
+        lambda x: x.clip(np.percentile([0.0, 1.0], 10)),  # NumPy returns float64
+        lambda x: tg.leaky_relu(x, np.float64(0.1)),
+        lambda x: tg.elu(x, np.float64(1.0)),
+        lambda x: tg.hardtanh(x, np.float64(-1.0), np.array(1.0)),
+        lambda x: tg.pad(x, 1, np.float64(2.0)),
+    ],
+)
+def test_numpy_scalar_settings_keep_float32_as_arithmetic_does(call):
+    x0 = np.array([-1.5, 0.5, 2.0], dtype=np.float32)
+    x = tg.tensor(x0, requires_grad=True)
+    assert (x * np.float64(2.0)).dtype == np.float32  # the rule, for operands
+    y = call(x)
+    assert y.dtype == np.float32
+    y.backward(np.ones(y.shape, np.float32))
+    assert x.grad.dtype == np.float32

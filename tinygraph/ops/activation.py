@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 
-from ..naming import describe
 from ..op import Elementwise, Op
 from ..tensor import Tensor, TensorLike
+from .settings import number
 
 
 class Sigmoid(Elementwise):
@@ -252,13 +252,12 @@ def log_softmax(z: TensorLike, axis: int = 0) -> Tensor:
 
 
 def leaky_relu(z: TensorLike, negative_slope: float = 0.01) -> Tensor:
-    _check_setting("leaky_relu", "negative_slope", negative_slope)
-    return LeakyReLU(negative_slope).apply(z)
+    slope = number("leaky_relu", "negative_slope", negative_slope)
+    return LeakyReLU(slope).apply(z)
 
 
 def elu(z: TensorLike, alpha: float = 1.0) -> Tensor:
-    _check_setting("elu", "alpha", alpha)
-    return ELU(alpha).apply(z)
+    return ELU(number("elu", "alpha", alpha)).apply(z)
 
 
 def gelu(z: TensorLike) -> Tensor:
@@ -274,17 +273,6 @@ def softsign(z: TensorLike) -> Tensor:
 
 
 def hardtanh(z: TensorLike, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    _check_setting("hardtanh", "min_val", min_val)
-    _check_setting("hardtanh", "max_val", max_val)
-    return Hardtanh(min_val, max_val).apply(z)
-
-
-def _check_setting(op_name, setting, value):
-    """Refuse a tensor as a setting (a slope, a bound): a setting is a
-    constant of the op, so a learnable slope would silently get no gradient."""
-    if isinstance(value, Tensor):
-        raise TypeError(
-            f"{op_name}: {setting} must be a number, not {describe(value)}: "
-            "a setting gets no gradient. For a learnable one, write the "
-            "function with tg.where, e.g. tg.where(z > 0, z, a * z)"
-        )
+    low = number("hardtanh", "min_val", min_val)
+    high = number("hardtanh", "max_val", max_val)
+    return Hardtanh(low, high).apply(z)

@@ -12,6 +12,7 @@ import numpy as np
 from ..naming import describe
 from ..op import Elementwise
 from ..tensor import Tensor, TensorLike
+from .settings import number
 
 
 class Where(Elementwise):
@@ -123,7 +124,7 @@ def clip(x: TensorLike, min: float | None = None, max: float | None = None) -> T
     """
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         return _clip_to_tensors(x, min, max)
-    return Clip(min, max).apply(x)
+    return Clip(number("clip", "min", min), number("clip", "max", max)).apply(x)
 
 
 def _clip_to_tensors(x, low, high):

@@ -15,6 +15,7 @@ import numpy as np
 from ..naming import describe
 from ..op import Op
 from ..tensor import Tensor, TensorLike
+from .settings import number
 
 
 class Reshape(Op):
@@ -415,7 +416,7 @@ def pad(x: TensorLike, pad_width, constant_values: float = 0) -> Tensor:
         raise TypeError(
             f"pad: constant_values must be one number, not {constant_values!r}"
         )
-    return Pad(widths, constant_values).apply(x)
+    return Pad(widths, number("pad", "constant_values", constant_values)).apply(x)
 
 
 def _axis(op_name, x, axis, ndim):
