@@ -176,6 +176,21 @@ def test_nll_loss_refuses_what_cannot_be_log_probabilities(given):
     assert J.item() == pytest.approx(-(np.log(0.7) + np.log(0.8)) / 2, rel=1e-14)
 
 
+def test_nll_loss_of_a_masked_class_is_finite_like_the_fused_cost():
+    # before: nan, as 0 * log 0 = 0 * -inf; the docstring says
+    # nll_loss(log_softmax(Z), y) is cross_entropy_with_logits(Z, y)
+    Z = tg.tensor([[0.0, 1.0], [1.0, 0.0], [-np.inf, -np.inf]], requires_grad=True)
+    J = tg.nn.nll_loss(Z.log_softmax(axis=0), np.array([0, 1]))
+    J.backward()
+    # by hand: each column's softmax is (1, e, 0) / (1 + e) up to order, and
+    # the label is the class with 1, so J = log(1 + e)
+    assert J.item() == pytest.approx(np.log(1 + np.e), rel=1e-14)
+    p = 1 / (1 + np.e)
+    A = np.array([[p, 1 - p], [1 - p, p], [0.0, 0.0]])
+    Y = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    np.testing.assert_allclose(Z.grad, (A - Y) / 2, rtol=1e-13, atol=1e-16)
+
+
 # ----- tg.jacobian, hessian, vjp, jvp ---------------------------------------------
 
 

@@ -293,7 +293,8 @@ def nll_loss(log_probs: TensorLike, labels: TensorLike) -> Tensor:
     gives; ``labels`` holds each example's class index y_i (a 1-D integer
     array of length m) or is the one-hot Y. Every entry of log A must be
     <= 0: probabilities or logits passed instead are refused.
-    ``nll_loss(log_softmax(Z), y)`` is ``cross_entropy_with_logits(Z, y)``.
+    ``nll_loss(log_softmax(Z), y)`` is ``cross_entropy_with_logits(Z, y)``,
+    masked classes (logit -inf) included.
     The graph is the notes' softmax log-loss from u1 = log A on:
     u2 = Y * u1, u3 = sum over the classes, u4 = -sum(u3) / m.
 
@@ -307,8 +308,22 @@ def nll_loss(log_probs: TensorLike, labels: TensorLike) -> Tensor:
     log_probs = _output(log_probs, cost, "log_probs")
     Y = _one_hot_target(labels, log_probs, cost, "log_probs")
     _check_log_probabilities(log_probs, cost)
-    per_example = (Y * log_probs).sum(axis=0)
+    per_example = _picked(Y, log_probs).sum(axis=0)
     return ops.neg_mean(per_example)
+
+
+def _picked(Y, log_probs):
+    """u2 = Y * u1: each example's log a at its class, 0 elsewhere.
+
+    NOTE: a masked class has log a = -inf, and 0 * -inf is NaN (PyTorch's
+    nll_loss picks the entries and gives a finite cost); there the entries
+    are picked with ``where`` instead, which has the same values and
+    gradient everywhere else.
+    """
+    data = log_probs.numpy()
+    if np.isfinite(data.min()):
+        return Y * log_probs
+    return ops.where(Y.numpy() != 0, log_probs, 0.0)
 
 
 # ----- the stable forms, on logits -----------------------------------------
