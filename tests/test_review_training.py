@@ -251,6 +251,12 @@ def test_batches_take_class_indices_as_labels():
         list(tg.data.batches(X, np.arange(9), 4))
 
 
+def test_batches_refuse_a_set_without_examples():
+    # before: no batch at all, so a training loop ran no step without a word
+    with pytest.raises(ValueError, match=r"X has no examples \(shape \(2, 0\)\)"):
+        tg.data.batches(np.zeros((2, 0)), np.zeros((1, 0)), 4)
+
+
 def test_train_test_split_refuses_an_empty_training_set_and_takes_class_indices():
     # before: 2 examples with test_fraction=0.9 gave a training set of shape
     # (2, 0) without a word; 1-D labels gave a raw IndexError

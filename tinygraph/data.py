@@ -80,6 +80,12 @@ def batches(
     x_array = _columns_of(X, "X")
     y_array = _columns_of(Y, "Y", labels=True)
     m = x_array.shape[1]
+    if m == 0:
+        # NOTE: no batch at all: a training loop would run no step, silently
+        raise ValueError(
+            f"batches: X has no examples (shape {x_array.shape}); there is "
+            "nothing to train on"
+        )
     if y_array.shape[-1] != m:
         raise ValueError(
             f"batches: X has {m} columns (examples) but Y has {y_array.shape[-1]}; "
