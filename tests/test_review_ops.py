@@ -265,3 +265,20 @@ def test_numpy_scalar_settings_keep_float32_as_arithmetic_does(call):
     assert y.dtype == np.float32
     y.backward(np.ones(y.shape, np.float32))
     assert x.grad.dtype == np.float32
+
+
+# ----- logaddexp where its rounded output hides the split ------------------------
+
+
+def test_logaddexp_gradient_at_large_and_infinite_inputs_as_torch():
+    torch = pytest.importorskip("torch")
+    a0 = np.array([1e17, -1e17, 1e300, np.inf, 3.0])
+    b0 = np.array([1e17, -1e17, 1e300, 0.0, -2.0])
+    upstream = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    a, b = tg.tensor(a0, requires_grad=True), tg.tensor(b0, requires_grad=True)
+    tg.logaddexp(a, b).backward(upstream)
+    ta, tb = (torch.tensor(x, requires_grad=True) for x in (a0, b0))
+    torch.logaddexp(ta, tb).backward(torch.tensor(upstream))
+    # a tie splits the gradient in halves (d/da = d/db = 1/2), not 1 and 1
+    np.testing.assert_allclose(a.grad, ta.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(b.grad, tb.grad.numpy(), rtol=1e-12)

@@ -86,7 +86,8 @@ class Softplus(Elementwise):
 
 
 class LogAddExp(Elementwise):
-    """log(exp(a) + exp(b)): d/da = exp(a - out), d/db = exp(b - out)."""
+    """log(exp(a) + exp(b)): d/da = exp(a) / (exp(a) + exp(b)) = σ(a - b),
+    d/db = σ(b - a)."""
 
     name, formula = "logaddexp", "logaddexp({0}, {1})"
 
@@ -98,8 +99,10 @@ class LogAddExp(Elementwise):
         return np.logaddexp(a, b)
 
     def derivative(self, m, i, out, a, b):
-        # out >= a and out >= b, so these exps are at most 1: they cannot overflow
-        return m.exp((a if i == 0 else b) - out)
+        # NOTE: σ(a - b), not the equal exp(a - out): out is rounded, and for
+        # a = b = 1e17 it is a itself (log 2 is lost), so the exps read 1 and
+        # 1 where the gradient is 1/2 and 1/2; at a = inf, a - out is nan.
+        return m.sigmoid(a - b) if i == 0 else m.sigmoid(b - a)
 
 
 class LogSigmoid(Elementwise):
