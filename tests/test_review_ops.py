@@ -282,3 +282,27 @@ def test_logaddexp_gradient_at_large_and_infinite_inputs_as_torch():
     # a tie splits the gradient in halves (d/da = d/db = 1/2), not 1 and 1
     np.testing.assert_allclose(a.grad, ta.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(b.grad, tb.grad.numpy(), rtol=1e-12)
+
+
+# ----- a float axis is refused, as NumPy refuses it, not truncated ---------------
+
+
+@pytest.mark.parametrize(
+    "call, numpy_call",
+    [
+        (lambda x: tg.concatenate([x, x], axis=1.7),
+         lambda a: np.concatenate([a, a], axis=1.7)),
+        (lambda x: tg.stack([x, x], axis=0.5), lambda a: np.stack([a, a], axis=0.5)),
+        (lambda x: tg.split(x, 3, axis=1.2), lambda a: np.split(a, 3, axis=1.2)),
+        (lambda x: tg.split(x, [1.5]), lambda a: np.split(a, [1.5])),
+        (lambda x: tg.swapaxes(x, 0, 1.5), lambda a: np.swapaxes(a, 0, 1.5)),
+        (lambda x: x.transpose(1.2, 0), lambda a: a.transpose(1.2, 0)),
+        (lambda x: tg.flatten(x, 0.9), lambda a: np.moveaxis(a, 0.9, 0)),
+    ],
+)
+def test_a_float_axis_is_refused_as_numpy_refuses_it(call, numpy_call):
+    a = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(TypeError):
+        numpy_call(a)  # the oracle: NumPy does not read 1.7 as axis 1
+    with pytest.raises((TypeError, ValueError)):
+        call(tg.tensor(a, requires_grad=True))

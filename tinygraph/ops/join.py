@@ -16,6 +16,7 @@ import numpy as np
 from ..naming import describe
 from ..op import Op
 from ..tensor import Tensor, TensorLike
+from .settings import integer
 from .shape import getitem, reshape
 
 
@@ -95,13 +96,14 @@ def _operands(op_name, tensors):
 
 def _axis(op_name, xs, axis, ndim):
     """``axis`` counted from 0 among ``ndim`` axes, or the error naming xs."""
-    if not -ndim <= int(axis) < ndim:
+    axis = integer(op_name, "axis", axis)
+    if not -ndim <= axis < ndim:
         operands = ", ".join(describe(x) for x in xs)
         raise ValueError(
             f"{op_name}: no axis {axis} to work along for {operands} "
             f"({ndim} axes to choose from)"
         )
-    return int(axis) % ndim
+    return axis % ndim
 
 
 def concatenate(tensors: Sequence[TensorLike], axis: int | None = 0) -> Tensor:
@@ -159,7 +161,7 @@ def split(
             )
         cuts = [n // sections * k for k in range(1, sections)]
     else:
-        cuts = [int(i) for i in indices_or_sections]
+        cuts = [integer("split", "an index to cut at", i) for i in indices_or_sections]
     # Indices past the end give empty pieces, as in NumPy (slices clip them).
     bounds = zip([0, *cuts], [*cuts, n])
     before = (slice(None),) * axis

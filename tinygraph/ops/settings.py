@@ -1,4 +1,4 @@
-"""An op's settings (a slope, a bound, a fill value): plain numbers.
+"""An op's settings (a slope, a bound, a fill value, an axis): plain numbers.
 
 A setting is a constant of the op, not an operand of the graph, so it must
 be a number: a tensor there would get no gradient. A NumPy scalar
@@ -6,6 +6,8 @@ be a number: a tensor there would get no gradient. A NumPy scalar
 a Python number, which NumPy treats as "weak": a float32 tensor stays
 float32, where a float64 scalar would have made the output float64.
 """
+
+import operator
 
 import numpy as np
 
@@ -27,3 +29,14 @@ def number(op_name, setting, value):
     ):
         return value.item()
     return value
+
+
+def integer(op_name, setting, value):
+    """``value`` as an int, or the TypeError: an axis of 1.7 must not be read
+    as axis 1 (``int()`` would truncate it; NumPy refuses it too)."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(
+            f"{op_name}: {setting} must be an integer, not {value!r}"
+        ) from None

@@ -8,6 +8,7 @@ the indexed places (adding where an index repeats).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from ..naming import describe
 from ..op import Op
 from ..tensor import Tensor, TensorLike
-from .settings import number
+from .settings import integer, number
 
 
 class Reshape(Op):
@@ -239,9 +240,8 @@ def _permutation(axes, ndim, x):
     permutation of ``0 .. ndim-1`` (backward inverts it with argsort, which
     is only right for non-negative axes)."""
     try:
-        normalized = tuple(
-            int(a) % ndim if -ndim <= int(a) < ndim else None for a in axes
-        )
+        axes = [operator.index(a) for a in axes]  # 1.5 is no axis: no int()
+        normalized = tuple(a % ndim if -ndim <= a < ndim else None for a in axes)
     except (TypeError, ZeroDivisionError):
         normalized = (None,)
     if None in normalized or sorted(normalized) != list(range(ndim)):
@@ -421,8 +421,9 @@ def pad(x: TensorLike, pad_width, constant_values: float = 0) -> Tensor:
 
 def _axis(op_name, x, axis, ndim):
     """``axis`` counted from 0, or the error naming the op and x's shape."""
-    if not -ndim <= int(axis) < ndim:
+    axis = integer(op_name, "axis", axis)
+    if not -ndim <= axis < ndim:
         raise ValueError(
             f"{op_name}: {describe(x)} has no axis {axis} (it has {ndim})"
         )
-    return int(axis) % ndim
+    return axis % ndim
