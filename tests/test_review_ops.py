@@ -306,3 +306,19 @@ def test_a_float_axis_is_refused_as_numpy_refuses_it(call, numpy_call):
         numpy_call(a)  # the oracle: NumPy does not read 1.7 as axis 1
     with pytest.raises((TypeError, ValueError)):
         call(tg.tensor(a, requires_grad=True))
+
+
+@pytest.mark.parametrize(
+    "call, numpy_call",
+    [
+        (lambda x: tg.tile(x, 1.5), lambda a: np.tile(a, 1.5)),
+        (lambda x: tg.pad(x, 1.5), lambda a: np.pad(a, 1.5)),
+        (lambda x: tg.pad(x, (1, 2.0)), lambda a: np.pad(a, (1, 2.0))),
+    ],
+)
+def test_a_float_count_of_copies_or_padding_is_refused_as_numpy(call, numpy_call):
+    a = np.arange(3.0)
+    with pytest.raises(TypeError):
+        numpy_call(a)
+    with pytest.raises(TypeError, match="integer"):
+        call(tg.tensor(a, requires_grad=True))

@@ -374,7 +374,7 @@ def tile(x: TensorLike, reps: int | Sequence[int]) -> Tensor:
     >>> tile([1.0, 2.0], 2).data
     array([1., 2., 1., 2.])
     """
-    reps = tuple(int(r) for r in np.atleast_1d(reps))
+    reps = tuple(integer("tile", "reps", r) for r in np.atleast_1d(reps).tolist())
     if any(r < 0 for r in reps):
         raise ValueError(f"tile: cannot copy {describe(x)} {reps} times")
     return Tile(reps).apply(x)
@@ -401,12 +401,14 @@ def pad(x: TensorLike, pad_width, constant_values: float = 0) -> Tensor:
     """
     ndim = len(_shape(x))
     try:
-        widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (ndim, 2))
+        widths = np.broadcast_to(np.asarray(pad_width), (ndim, 2))
     except (ValueError, TypeError) as err:
         raise ValueError(
             f"pad: cannot pad {describe(x)} by {pad_width}: give an int, a "
             f"(before, after) pair, or one pair for each axis ({err})"
         ) from None
+    if widths.dtype.kind not in "iu":  # 1.5 must not be read as 1
+        raise TypeError(f"pad: pad_width must be integers, not {pad_width!r}")
     if (widths < 0).any():
         raise ValueError(
             f"pad: cannot pad {describe(x)} by negative widths {pad_width}"
