@@ -322,3 +322,19 @@ def test_a_float_count_of_copies_or_padding_is_refused_as_numpy(call, numpy_call
         numpy_call(a)
     with pytest.raises(TypeError, match="integer"):
         call(tg.tensor(a, requires_grad=True))
+
+
+# ----- var and std name a missing axis as NumPy does ------------------------------
+
+
+@pytest.mark.parametrize("function", [tg.var, tg.std])
+@pytest.mark.parametrize("axis", [5, (0, -3)])
+def test_var_std_with_a_missing_axis_say_which_axis(function, axis):
+    x = tg.tensor(np.ones((2, 3)), requires_grad=True, name="X")
+    with pytest.raises(ValueError) as numpy_says:  # AxisError
+        np.var(np.ones((2, 3)), axis=axis)
+    with pytest.raises(ValueError) as caught:
+        function(x, axis=axis)
+    # was "index 5 is out of bounds for axis 0 with size 2", an IndexError
+    message = str(caught.value)
+    assert "'X' of shape (2, 3)" in message and str(numpy_says.value) in message

@@ -7,6 +7,8 @@ default is 1).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..op import Op
@@ -30,12 +32,20 @@ class Var(_Reduction):
         ddof = f", ddof={self.ddof}" if self.ddof else ""
         return super().render(x)[:-1] + ddof + ")"
 
-    def dof(self, m, x):
-        """n - ddof, the degrees of freedom; there must be some left."""
+    def count(self, m, x):
+        """n, the number of entries in each slice the variance is taken over."""
         shape = m.shape(x)
         axis = self._axis_for(len(shape))
-        axes = range(len(shape)) if axis is None else np.atleast_1d(axis)
-        n = int(np.prod([shape[a] for a in axes]))
+        axes = range(len(shape)) if axis is None else np.atleast_1d(axis).tolist()
+        # NOTE: checked here, where shape[5] would raise a bare IndexError
+        # ("index 5 is out of bounds for axis 0") before NumPy saw the axis.
+        if not all(-len(shape) <= a < len(shape) for a in axes):
+            raise ValueError(f"axis {axis} is out of range for {len(shape)} axes")
+        return math.prod(shape[a] for a in axes)
+
+    def dof(self, m, x):
+        """n - ddof, the degrees of freedom; there must be some left."""
+        n = self.count(m, x)
         if n - self.ddof <= 0:
             raise ValueError(f"ddof={self.ddof} leaves no degrees of freedom in {n}")
         return n - self.ddof
@@ -43,9 +53,7 @@ class Var(_Reduction):
     def deviation(self, m, x):
         """x - mean(x) along the axes."""
         axis = self._axis_for(m.ndim(x))
-        shape = m.shape(x)
-        n = np.prod(shape) if axis is None else np.prod(np.take(shape, axis))
-        return x - m.sum(x, axis=axis, keepdims=True) / int(n)
+        return x - m.sum(x, axis=axis, keepdims=True) / self.count(m, x)
 
     def maths(self, m, x):
         d = self.deviation(m, x)
