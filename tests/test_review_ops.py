@@ -338,3 +338,23 @@ def test_var_std_with_a_missing_axis_say_which_axis(function, axis):
     # was "index 5 is out of bounds for axis 0 with size 2", an IndexError
     message = str(caught.value)
     assert "'X' of shape (2, 3)" in message and str(numpy_says.value) in message
+
+
+# ----- tensordot: an axis that does not exist is refused, not wrapped around ----
+
+
+@pytest.mark.parametrize("axes", [([2], [0]), ([1], [-3]), 3, ([0, 0], [0, 1])])
+def test_tensordot_refuses_axes_numpy_refuses(axes):
+    a, b = np.arange(9.0).reshape(3, 3), np.arange(9.0).reshape(3, 3) + 1
+    with pytest.raises((IndexError, ValueError)):
+        np.tensordot(a, b, axes=axes)  # the oracle refuses them too
+    # axis 2 of a matrix was read as 2 % 2 = axis 0: a plain wrong number
+    with pytest.raises(ValueError, match="tensordot: cannot contract"):
+        tg.tensordot(tg.tensor(a, requires_grad=True), b, axes=axes)
+
+
+@pytest.mark.parametrize("axes", [0, 1, 2, ([1], [0]), ([-1], [0]), ([1, 0], [0, 1])])
+def test_tensordot_valid_axes_still_match_numpy(axes):
+    a, b = np.arange(9.0).reshape(3, 3), np.arange(9.0).reshape(3, 3) + 1
+    got = tg.tensordot(tg.tensor(a), b, axes=axes).data
+    np.testing.assert_allclose(got, np.tensordot(a, b, axes=axes), rtol=1e-12)

@@ -176,20 +176,29 @@ def tensordot(a: TensorLike, b: TensorLike, axes=2) -> Tensor:
     (2, 4)
     """
     shape_a, shape_b = np.shape(_values(a)), np.shape(_values(b))
-    if isinstance(axes, int):
-        axes_a, axes_b = range(len(shape_a) - axes, len(shape_a)), range(axes)
+    if isinstance(axes, (int, np.integer)):
+        # a's last ``axes`` axes with b's first; too many (or a negative
+        # count) gives a None, refused below
+        k, n = int(axes), len(shape_a)
+        axes_a = list(range(n - k, n)) if 0 <= k <= n else [None]
+        axes_b = list(range(k))
     else:
         axes_a, axes_b = (np.atleast_1d(side).tolist() for side in axes)
-    axes_a = [k % max(len(shape_a), 1) for k in axes_a]
-    axes_b = [k % max(len(shape_b), 1) for k in axes_b]
+    # NOTE: each axis is checked before it is counted from 0: axis 2 of a
+    # matrix must be refused, not read as 2 % 2 = axis 0.
+    axes_a, axes_b = _axes_of(axes_a, len(shape_a)), _axes_of(axes_b, len(shape_b))
     pairs = list(zip(axes_a, axes_b))
-    if len(axes_a) != len(axes_b) or any(
-        p >= len(shape_a) or q >= len(shape_b) or shape_a[p] != shape_b[q]
-        for p, q in pairs
+    if (
+        len(axes_a) != len(axes_b)
+        or None in axes_a + axes_b
+        or len(set(axes_a)) < len(axes_a)
+        or len(set(axes_b)) < len(axes_b)
+        or any(shape_a[p] != shape_b[q] for p, q in pairs)
     ):
         raise ValueError(
             f"tensordot: cannot contract {describe(a)} with {describe(b)} over "
-            f"axes {axes}: the paired axes must exist and have the same lengths"
+            f"axes {axes}: the paired axes must exist, each once, and have the "
+            "same lengths"
         )
     letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
     sub_a = [next(letters) for _ in shape_a]
@@ -229,3 +238,12 @@ def outer(a: TensorLike, b: TensorLike) -> Tensor:
 
 def _values(x):
     return x.data if isinstance(x, Tensor) else x
+
+
+def _axes_of(axes, ndim):
+    """Each axis counted from 0 among ``ndim`` (negative ones from the end),
+    or None for one that is not an integer below ``ndim``."""
+    return [
+        k % ndim if isinstance(k, (int, np.integer)) and -ndim <= k < ndim else None
+        for k in axes
+    ]
