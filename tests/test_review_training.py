@@ -176,6 +176,29 @@ def test_nll_loss_refuses_what_cannot_be_log_probabilities(given):
     assert J.item() == pytest.approx(-(np.log(0.7) + np.log(0.8)) / 2, rel=1e-14)
 
 
+def test_softmax_costs_refuse_a_softmax_over_the_examples():
+    # before: softmax(axis=1), PyTorch's layout, normalised the rows (the
+    # examples); every entry is in [0, 1], so both costs gave a plain number
+    Z = tg.tensor(np.random.default_rng(0).normal(size=(3, 4)), requires_grad=True)
+    labels = np.array([0, 1, 2, 1])
+    with pytest.raises(ValueError, match=r"cross_entropy: each column of A"):
+        tg.nn.cross_entropy(Z.softmax(axis=1), labels)
+    with pytest.raises(ValueError, match=r"nll_loss: each column of exp\(log_p"):
+        tg.nn.nll_loss(Z.log_softmax(axis=1), labels)
+    # over the classes they agree with NumPy's -mean(log softmax at the label)
+    z = Z.numpy()
+    log_a = z - np.log(np.exp(z).sum(axis=0, keepdims=True))
+    expected = -log_a[labels, np.arange(4)].mean()
+    assert tg.nn.cross_entropy(Z.softmax(axis=0), labels).item() == pytest.approx(
+        expected, rel=1e-13
+    )
+    assert tg.nn.nll_loss(Z.log_softmax(axis=0), labels).item() == pytest.approx(
+        expected, rel=1e-13
+    )
+    z32 = tg.tensor(z.astype(np.float32))  # float32 rounding is within the check
+    assert tg.nn.cross_entropy(z32.softmax(axis=0), labels).dtype == np.float32
+
+
 def test_nll_loss_of_a_masked_class_is_finite_like_the_fused_cost():
     # before: nan, as 0 * log 0 = 0 * -inf; the docstring says
     # nll_loss(log_softmax(Z), y) is cross_entropy_with_logits(Z, y)

@@ -136,6 +136,26 @@ def _check_log_probabilities(log_probs, cost):
     )
 
 
+def _check_columns_sum_to_one(totals, dtype, cost, what):
+    """Raise unless every column's total is 1 (to rounding): one example's
+    probabilities over the classes.
+
+    NOTE: a softmax over the wrong axis (axis=1, PyTorch's layout) gives
+    entries in [0, 1] whose rows sum to 1, not the columns: the cost would be
+    a plain number for a model that normalises over the examples.
+    """
+    bad = np.flatnonzero(~(np.abs(totals - 1) <= np.sqrt(np.finfo(dtype).eps)))
+    if bad.size:
+        column = int(bad[0])
+        raise ValueError(
+            f"{cost}: each column of {what} (one example) must hold the "
+            f"probabilities of the classes, summing to 1 as softmax(Z, axis=0) "
+            f"gives, but column {column} sums to {totals[column]:.4g} ({bad.size} "
+            f"of {totals.size} columns); a softmax over axis=1 normalises the "
+            "rows (the examples) instead"
+        )
+
+
 def _check_one_hot(Y, cost):
     data = Y.numpy()
     # Fast test, run every step: with exactly m nonzero entries and no
@@ -269,7 +289,8 @@ def cross_entropy(A: TensorLike, Y: TensorLike) -> Tensor:
     """Softmax log-loss J = -1/m sum_i sum_j y_ji log a_ji against one-hot Y
     (or class indices, made one-hot first).
 
-    A holds the softmax probabilities, one column per example. The graph is
+    A holds the softmax probabilities, one column per example (each column
+    must sum to 1: a softmax over axis=1 is refused). The graph is
     the notes' u1 = log A, u2 = Y * u1, u3 = sum over the classes,
     u4 = -sum(u3) / m; with a softmax output layer dJ/dZ = (A - Y) / m.
 
@@ -282,6 +303,7 @@ def cross_entropy(A: TensorLike, Y: TensorLike) -> Tensor:
     A = _output(A, cost)
     _check_probabilities(A, cost, "cross_entropy_with_logits")
     Y = _one_hot_target(Y, A, cost)
+    _check_columns_sum_to_one(A.numpy().sum(axis=0), A.dtype, cost, "A")
     per_example = (Y * A.log()).sum(axis=0)
     return ops.neg_mean(per_example)
 
@@ -292,7 +314,8 @@ def nll_loss(log_probs: TensorLike, labels: TensorLike) -> Tensor:
     ``log_probs`` is log A, shape (classes, m), as ``log_softmax(axis=0)``
     gives; ``labels`` holds each example's class index y_i (a 1-D integer
     array of length m) or is the one-hot Y. Every entry of log A must be
-    <= 0: probabilities or logits passed instead are refused.
+    <= 0 and each column of A sum to 1: probabilities, logits or a
+    log-softmax over the wrong axis are refused.
     ``nll_loss(log_softmax(Z), y)`` is ``cross_entropy_with_logits(Z, y)``,
     masked classes (logit -inf) included.
     The graph is the notes' softmax log-loss from u1 = log A on:
@@ -308,6 +331,8 @@ def nll_loss(log_probs: TensorLike, labels: TensorLike) -> Tensor:
     log_probs = _output(log_probs, cost, "log_probs")
     Y = _one_hot_target(labels, log_probs, cost, "log_probs")
     _check_log_probabilities(log_probs, cost)
+    totals = np.exp(log_probs.numpy()).sum(axis=0)  # of A = exp(log A)
+    _check_columns_sum_to_one(totals, log_probs.dtype, cost, "exp(log_probs)")
     per_example = _picked(Y, log_probs).sum(axis=0)
     return ops.neg_mean(per_example)
 
