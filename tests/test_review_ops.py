@@ -358,3 +358,16 @@ def test_tensordot_valid_axes_still_match_numpy(axes):
     a, b = np.arange(9.0).reshape(3, 3), np.arange(9.0).reshape(3, 3) + 1
     got = tg.tensordot(tg.tensor(a), b, axes=axes).data
     np.testing.assert_allclose(got, np.tensordot(a, b, axes=axes), rtol=1e-12)
+
+
+# ----- flatten with start_dim after end_dim --------------------------------------
+
+
+@pytest.mark.parametrize("start, end", [(-1, 1), (2, 0)])
+def test_flatten_refuses_start_dim_after_end_dim_as_torch(start, end):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        torch.ones(2, 3, 4).flatten(start, end)  # the oracle refuses it
+    # (-1, 1) gave shape (2, 3, 1, 4): an axis of length 1 added, silently
+    with pytest.raises(ValueError, match="flatten: .*start_dim"):
+        tg.flatten(tg.tensor(np.ones((2, 3, 4))), start, end)

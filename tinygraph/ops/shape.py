@@ -310,6 +310,11 @@ def flatten(x: TensorLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """
     shape = _shape(x) or (1,)
     start, end = (_axis("flatten", x, a, len(shape)) for a in (start_dim, end_dim))
+    if start > end:  # NOTE: shape[2:2] is empty, and would add an axis of 1
+        raise ValueError(
+            f"flatten: cannot merge axes {start_dim} to {end_dim} of {describe(x)}: "
+            f"start_dim (axis {start}) comes after end_dim (axis {end})"
+        )
     merged = int(np.prod(shape[start : end + 1]))
     return reshape(x, shape[:start] + (merged,) + shape[end + 1 :])
 
