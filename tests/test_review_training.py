@@ -199,6 +199,20 @@ def test_softmax_costs_refuse_a_softmax_over_the_examples():
     assert tg.nn.cross_entropy(z32.softmax(axis=0), labels).dtype == np.float32
 
 
+def test_cross_entropy_with_logits_refuses_probabilities():
+    # before: a network ending in a softmax, passed to the fused cost, gave
+    # the cost of softmax(softmax(Z)) without a word
+    Z = np.random.default_rng(1).normal(size=(3, 5))
+    A = np.exp(Z) / np.exp(Z).sum(axis=0)  # softmax by hand
+    labels = np.array([0, 2, 1, 1, 0])
+    with pytest.raises(ValueError, match=r"holds probabilities .* not logits"):
+        tg.nn.cross_entropy_with_logits(tg.tensor(A), labels)
+    # logits in [0, 1] whose columns do not sum to 1 are logits
+    J = tg.nn.cross_entropy_with_logits(tg.tensor(A / 2), labels)
+    log_a = A / 2 - np.log(np.exp(A / 2).sum(axis=0))
+    assert J.item() == pytest.approx(-log_a[labels, np.arange(5)].mean(), rel=1e-13)
+
+
 def test_nll_loss_of_a_masked_class_is_finite_like_the_fused_cost():
     # before: nan, as 0 * log 0 = 0 * -inf; the docstring says
     # nll_loss(log_softmax(Z), y) is cross_entropy_with_logits(Z, y)

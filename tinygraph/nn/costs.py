@@ -156,6 +156,27 @@ def _check_columns_sum_to_one(totals, dtype, cost, what):
         )
 
 
+def _check_not_probabilities(Z, cost):
+    """Raise if the logits Z are softmax probabilities already: entries in
+    [0, 1] and every column summing to 1.
+
+    NOTE: a network that ends in a softmax, passed here, is trained on
+    softmax(softmax(Z)) without a word (PyTorch has the same trap). One min
+    is all the usual case costs: logits almost always have a negative entry.
+    """
+    data = Z.numpy()
+    if Z.shape[0] < 2 or not data.min() >= 0 or not data.max() <= 1:
+        return
+    totals = data.sum(axis=0)
+    if np.all(np.abs(totals - 1) <= np.sqrt(np.finfo(data.dtype).eps)):
+        raise ValueError(
+            f"{cost}: Z of shape {Z.shape} holds probabilities (entries in [0, 1], "
+            "every column summing to 1), not logits: did the network end with a "
+            "softmax? Pass Z, the output layer before its softmax, or use "
+            "cross_entropy(A, Y) on the probabilities"
+        )
+
+
 def _check_one_hot(Y, cost):
     data = Y.numpy()
     # Fast test, run every step: with exactly m nonzero entries and no
@@ -408,4 +429,5 @@ def cross_entropy_with_logits(Z: TensorLike, Y: TensorLike) -> Tensor:
     cost = "cross_entropy_with_logits"
     Z = _output(Z, cost, "Z")
     Y = _one_hot_target(Y, Z, cost, "Z")
+    _check_not_probabilities(Z, cost)
     return ops.softmax_cross_entropy(Z, Y, axis=0, one_hot=True)
