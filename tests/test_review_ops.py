@@ -371,3 +371,19 @@ def test_flatten_refuses_start_dim_after_end_dim_as_torch(start, end):
     # (-1, 1) gave shape (2, 3, 1, 4): an axis of length 1 added, silently
     with pytest.raises(ValueError, match="flatten: .*start_dim"):
         tg.flatten(tg.tensor(np.ones((2, 3, 4))), start, end)
+
+
+# ----- where: a float condition that requires grad gets no gradient -------------
+
+
+def test_where_gives_a_float_condition_no_gradient():
+    z0, a0 = np.array([0.0, 2.0, -1.0]), np.array([1.0, 1.0, 1.0])
+    upstream = np.array([1.0, 2.0, 3.0])
+    z, a = tg.tensor(z0, requires_grad=True), tg.tensor(a0, requires_grad=True)
+    y = tg.where(z * 1.0, a, 5.0)  # z != 0 picks a, else 5
+    np.testing.assert_array_equal(y.data, np.where(z0, a0, 5.0))
+    y.backward(upstream)
+    # z got G where z = 0 (cond read as b's derivative): [1, 0, 0], not 0
+    expected = numeric_grad(lambda z: np.where(z, a0, 5.0), [z0], 0, upstream)
+    np.testing.assert_allclose(z.grad, expected, atol=1e-6)
+    np.testing.assert_array_equal(a.grad, [0.0, 2.0, 3.0])

@@ -25,6 +25,11 @@ class Where(Elementwise):
         return m.where(cond, a, b)
 
     def derivative(self, m, i, out, cond, a, b):
+        if i == 0:
+            # NOTE: a float cond that requires grad (where(z, a, b) reads z as
+            # z != 0) gets 0: out does not change as cond moves, except
+            # where it jumps. (Read as b's derivative, z got G where z = 0.)
+            return 0
         return m.where(cond, 1, 0) if i == 1 else m.where(cond, 0, 1)
 
 
