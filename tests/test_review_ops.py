@@ -197,6 +197,15 @@ def test_integer_zeros_cannot_require_grad():
         tg.zeros(2, dtype=int, requires_grad=True)
 
 
+def test_uniform_takes_a_bound_per_entry_as_numpy():
+    low, high = np.array([0.0, 10.0]), np.array([1.0, 20.0])
+    t = tg.uniform(low, high, 2, seed=0)
+    expected = np.random.default_rng(0).uniform(low, high, 2)
+    np.testing.assert_array_equal(t.data, expected)
+    with pytest.raises(ValueError, match="uniform: low"):
+        tg.uniform(high, low, 2, seed=0)
+
+
 # ----- the fused costs: labels that do not fit the logits -----------------------
 
 

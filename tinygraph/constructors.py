@@ -258,7 +258,8 @@ def uniform(
     >>> uniform(-1, 1, (2, 3), seed=0).shape
     (2, 3)
     """
-    if not low <= high:
+    # (np.all: low and high may be arrays, one bound per entry, as in NumPy)
+    if not np.all(np.asarray(low) <= np.asarray(high)):
         raise ValueError(f"uniform: low ({low}) must not be above high ({high})")
     dtype = _random_dtype("uniform", dtype)
     generator = _generator("uniform", rng, seed)
