@@ -6,6 +6,7 @@ Euclidean norm, so a node stays a few lines tall whatever its shape.
 """
 
 import re
+import sys
 
 import numpy as np
 
@@ -15,8 +16,18 @@ import numpy as np
 FULL_LIMIT = 16
 ROW_LIMIT = 4
 PRECISION = 4
-# A statistic within this fraction of the largest entry is rounding noise.
+# A mean within this fraction of the largest entry is rounding noise.
 NOISE = 1e-12
+# NOTE: np.array2string reads the user's np.set_printoptions for anything not
+# passed: suppress=True would print a gradient of 1e-09 as 0, threshold=3
+# would hide entries behind "...". Every option that changes the text is fixed.
+PRINT_OPTIONS = {
+    "suppress_small": False,
+    "threshold": sys.maxsize,
+    "floatmode": "maxprec",
+    "sign": "-",
+    "legacy": False,
+}
 
 
 def shape_text(shape):
@@ -42,7 +53,9 @@ def array_lines(array, limit=FULL_LIMIT):
     if array.size == 1:
         return [number_text(array.reshape(-1)[0])]
     if array.size <= limit and (array.ndim < 2 or array.shape[-2] <= ROW_LIMIT):
-        text = np.array2string(array, precision=PRECISION, max_line_width=60)
+        text = np.array2string(
+            array, precision=PRECISION, max_line_width=60, **PRINT_OPTIONS
+        )
         return text.split("\n")
     return summary_lines(array)
 
@@ -50,9 +63,10 @@ def array_lines(array, limit=FULL_LIMIT):
 def summary_lines(array):
     """``mean .. norm ..`` and ``min .. max ..``: what a large array looks like.
 
-    A statistic that is only rounding noise next to the array's entries
-    (the mean of a softmax gradient's column, say, -1.5e-18 for entries
-    near 0.1) reads as 0: it is 0, up to floating point.
+    A mean that is only rounding noise next to the array's entries (the
+    mean of a softmax gradient's column, say, -1.5e-18 for entries near
+    0.1) reads as 0: it is 0, up to floating point. The min and max are
+    entries, shown as they are.
 
     >>> summary_lines(np.array([0.1, 0.2, -0.3] * 5))
     ['mean 0  norm 0.8367', 'min -0.3  max 0.2']
@@ -60,14 +74,27 @@ def summary_lines(array):
     array = np.asarray(array, dtype=np.float64)
     if array.size == 0:
         return ["(empty)"]
-    scale = np.max(np.abs(array))
-
-    def text(x):
-        return number_text(0.0 if abs(x) <= NOISE * scale else x)
-
-    mean, norm = text(array.mean()), text(np.linalg.norm(array))
-    low, high = text(array.min()), text(array.max())
+    mean, norm = _mean_and_norm(array)
+    low, high = number_text(array.min()), number_text(array.max())
     return [f"mean {mean}  norm {norm}", f"min {low}  max {high}"]
+
+
+def _mean_and_norm(array):
+    """The mean and the Euclidean norm as text, worked out on ``array / s``
+    for s the largest finite |entry|, then scaled back.
+
+    NOTE: straight from the entries, ``sum(x**2)`` overflows for entries
+    near 1e300 (norm inf) and underflows to 0 near 1e-300 (norm 0), and an
+    inf entry must not make s infinite, or every mean would be "noise".
+    """
+    finite = np.abs(array[np.isfinite(array)])
+    scale = float(finite.max()) if finite.size else 0.0
+    if scale == 0.0:  # all zeros, or nothing finite: nothing to rescale
+        return number_text(array.mean()), number_text(np.linalg.norm(array))
+    scaled = array / scale
+    mean = scaled.mean()
+    mean = 0.0 if abs(mean) <= NOISE else float(mean) * scale
+    return number_text(mean), number_text(float(np.linalg.norm(scaled)) * scale)
 
 
 def array_inline(array, limit=FULL_LIMIT):
@@ -91,6 +118,7 @@ def array_inline(array, limit=FULL_LIMIT):
         separator=", ",
         max_line_width=10**6,
         formatter={"float_kind": number_text},
+        **PRINT_OPTIONS,
     )
     return re.sub(r"\s+", " ", text)
 

@@ -1,0 +1,67 @@
+"""A student's review of the drawings, tables and pages: every number shown
+is the tensor's own, whatever its size, and no name breaks a drawing.
+
+Oracles are NumPy's own statistics, finite differences and Python's float
+formatting, never the code under test.
+"""
+
+import numpy as np
+import pytest
+
+from visualize.values import array_inline, array_lines, summary_lines
+
+
+def _stats(lines):
+    """``{"mean": 1.0, "norm": ..., "min": ..., "max": ...}`` from a summary."""
+    words = " ".join(lines).split()
+    return {name: float(value) for name, value in zip(words[::2], words[1::2])}
+
+
+# ---- summaries of large arrays ----------------------------------------------
+
+
+def test_summary_of_an_array_with_an_infinite_entry_is_not_all_zeros():
+    # an exploding gradient: one entry inf, the others ordinary
+    a = np.array([np.inf] + [2.0] * 19)
+    stats = _stats(summary_lines(a))
+    assert stats == {"mean": np.inf, "norm": np.inf, "min": 2.0, "max": np.inf}
+    b = np.array([-np.inf] + [0.5] * 19)
+    assert _stats(summary_lines(b))["max"] == 0.5
+
+
+@pytest.mark.parametrize("value", [1e300, 1e308, 1e-300, 5e-320])
+def test_summary_of_huge_or_tiny_entries_does_not_overflow(value):
+    a = np.full(20, value)
+    stats = _stats(summary_lines(a))
+    # oracle: the norm of 20 equal entries is value * sqrt(20), the mean value
+    assert stats["mean"] == pytest.approx(value, rel=1e-3, abs=0)
+    assert stats["norm"] == pytest.approx(value * 20**0.5, rel=1e-3, abs=0)
+    assert stats["min"] == stats["max"] == pytest.approx(value, rel=1e-3, abs=0)
+
+
+def test_summary_min_and_max_are_entries_never_rounding_noise():
+    # 1e-13 is an entry, exactly: it is no rounding error to be read as 0
+    a = np.array([1e-13] + [1.0] * 19)
+    assert _stats(summary_lines(a))["min"] == 1e-13
+    inline = array_inline(a)
+    assert "min 1e-13" in inline
+
+
+# ---- NumPy's print options do not change the numbers shown ---------------------
+
+
+def test_numbers_shown_ignore_the_users_numpy_print_options():
+    small = np.array([[1e-9, 1.0], [2.0, 3.0]])
+    expected_lines, expected_inline = array_lines(small), array_inline(small)
+    square = np.arange(16.0).reshape(4, 4)
+    expected_square = array_lines(square)
+    with np.printoptions(suppress=True, threshold=3, edgeitems=1, sign="+",
+                         floatmode="fixed", precision=1):
+        assert array_lines(small) == expected_lines
+        assert array_inline(small) == expected_inline
+        assert array_lines(square) == expected_square
+    # the expected text has every entry, 1e-09 included
+    assert "1.e-09" in expected_lines[0]
+    assert "1e-09" in expected_inline
+    assert "..." not in "".join(expected_square) and "15." in expected_square[-1]
+
