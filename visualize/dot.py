@@ -255,8 +255,9 @@ def _emit_nodes(drawing, groups, show, collapse):
                 continue
             with graph.subgraph(name=f"cluster_{number}") as cluster:
                 cluster.attr(
-                    label=child[-1], style="rounded,dashed", color=colors.CLUSTER,
-                    fontname="Helvetica", fontsize="11", labeljust="l",
+                    label=html.plain(child[-1]), style="rounded,dashed",
+                    color=colors.CLUSTER, fontname="Helvetica", fontsize="11",
+                    labeljust="l",
                 )
                 emit(cluster, child)
 
@@ -275,7 +276,7 @@ def _emit_node(drawing, graph, node, show):
         node_id,
         html.node_label(facts, node, show, check),
         id=node_id,
-        tooltip=facts.equation(node),
+        tooltip=html.plain(facts.equation(node)),
         **attributes,
     )
 
@@ -293,7 +294,7 @@ def _emit_layer(drawing, graph, layer_id, name, show):
         layer_id,
         html.layer_label(facts, name, members, outputs, show),
         id=layer_id,
-        tooltip=name,
+        tooltip=html.plain(name),
         **LAYER_STYLE,
     )
 

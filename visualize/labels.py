@@ -8,6 +8,8 @@ monospace font so their columns line up; gradient text has its own colour
 
 import html
 
+import graphviz
+
 from . import colors
 from .values import array_lines, shape_text
 
@@ -17,6 +19,19 @@ MONO = "Courier"
 def escape(text):
     """Text safe inside a Graphviz HTML-like label (which keeps its spaces)."""
     return html.escape(text, quote=False)
+
+
+def plain(text):
+    """Text for a plain Graphviz attribute (a tooltip, a cluster's label),
+    shown as it is.
+
+    NOTE: Graphviz reads ``\\l``, ``\\n``, ``\\N``, ... in such a string as
+    line breaks and names (a tensor named ``\\lambda`` showed as a line
+    break and "ambda"), and the graphviz package writes text in ``<...>``
+    unquoted, as an HTML-like label (a tensor named ``<x>`` made ``dot``
+    fail); ``graphviz.escape`` keeps both literal.
+    """
+    return graphviz.escape(text)
 
 
 def _font(text, color=None, face=None, size=None):

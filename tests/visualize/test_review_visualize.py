@@ -8,6 +8,8 @@ formatting, never the code under test.
 import numpy as np
 import pytest
 
+import tinygraph as tg
+import visualize
 from visualize.values import array_inline, array_lines, summary_lines
 
 
@@ -65,3 +67,40 @@ def test_numbers_shown_ignore_the_users_numpy_print_options():
     assert "1e-09" in expected_inline
     assert "..." not in "".join(expected_square) and "15." in expected_square[-1]
 
+
+# ---- names and scopes with Graphviz's special characters ---------------------
+
+
+def _svg(J, **options):
+    return visualize.draw(J, **options).pipe(format="svg").decode("utf-8")
+
+
+@pytest.mark.parametrize("name", ["<x>", "</script><b>", "<W1>"])
+def test_a_name_in_angle_brackets_draws(needs_dot, name):
+    a = tg.tensor([0.5, 0.25], requires_grad=True, name=name)
+    J = (a.log() * 2).sum().named("J")
+    svg = _svg(J)  # dot refused the tooltip as a broken HTML-like label
+    escaped = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert f'xlink:title="{escaped}"' in svg
+
+
+def test_backslashes_in_names_and_scopes_are_shown_as_typed(needs_dot):
+    # LaTeX names: Graphviz read \l and \n as line breaks
+    a = tg.tensor([0.5, 0.25], requires_grad=True, name="\\lambda")
+    with tg.graph.scope("\\nu layer"):
+        u = a.log()
+    J = (u * 2).sum().named("J")
+    svg = _svg(J)
+    assert 'xlink:title="\\lambda"' in svg
+    assert 'xlink:title="u0 = log(\\lambda)"' in svg
+    assert ">\\nu layer</text>" in svg
+
+
+def test_a_collapsed_layer_named_in_angle_brackets_draws(needs_dot):
+    x = tg.tensor(np.ones((2, 1)), name="x")
+    W = tg.tensor(np.eye(2), requires_grad=True, name="W")
+    with tg.graph.scope("<hidden>"):
+        h = (W @ x).tanh()
+    J = h.sum().named("J")
+    svg = _svg(J, max_nodes=3)
+    assert 'xlink:title="&lt;hidden&gt;"' in svg
