@@ -396,3 +396,32 @@ def test_where_gives_a_float_condition_no_gradient():
     expected = numeric_grad(lambda z: np.where(z, a0, 5.0), [z0], 0, upstream)
     np.testing.assert_allclose(z.grad, expected, atol=1e-6)
     np.testing.assert_array_equal(a.grad, [0.0, 2.0, 3.0])
+
+
+# ----- shape look-ups do not copy a recorded tensor's array -----------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda y: y.flatten(),
+        lambda y: tg.swapaxes(y, 0, 1),
+        lambda y: y.transpose(1, 0),
+        lambda y: tg.split(y, 2, axis=1),
+        lambda y: tg.tensordot(y, np.ones(4), axes=1),
+        lambda y: tg.dot(y, np.ones((2, 4, 5))),
+        lambda y: y.argmax(0),
+        lambda y: tg.clip(y, tg.tensor(0.5), None),
+        lambda y: y.repeat(1, 2),
+    ],
+)
+def test_shape_lookups_leave_a_recorded_tensors_array_in_place(call):
+    # Reading x.data copies the array of a tensor a graph holds (so it can
+    # be written to); an op that only needs the shape made that copy, an
+    # O(size) cost on every call.
+    x = tg.tensor(np.ones((3, 4)), requires_grad=True)
+    y = x * 2.0  # y is held by the graph of y * 1.0
+    _ = y * 1.0
+    before = y.numpy()
+    call(y)
+    assert y.numpy() is before

@@ -77,7 +77,7 @@ class Stack(Op):
 
 
 def _ndim(x):
-    return np.ndim(x.data if isinstance(x, Tensor) else x)
+    return x.ndim if isinstance(x, Tensor) else np.ndim(x)
 
 
 def _operands(op_name, tensors):
@@ -149,7 +149,7 @@ def split(
     >>> [p.shape for p in split(np.ones((5, 2)), [1, 3])]
     [(1, 2), (2, 2), (2, 2)]
     """
-    shape = np.shape(x.data if isinstance(x, Tensor) else x)
+    shape = x.shape if isinstance(x, Tensor) else np.shape(x)
     axis = _axis("split", [x], axis, len(shape))
     n = shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)):

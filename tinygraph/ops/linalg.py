@@ -165,7 +165,7 @@ def einsum(subscripts: str, *operands: TensorLike) -> Tensor:
 
 
 def _ndim(x):
-    return np.ndim(x.data if isinstance(x, Tensor) else x)
+    return x.ndim if isinstance(x, Tensor) else np.ndim(x)
 
 
 def tensordot(a: TensorLike, b: TensorLike, axes=2) -> Tensor:
@@ -175,7 +175,7 @@ def tensordot(a: TensorLike, b: TensorLike, axes=2) -> Tensor:
     >>> tensordot(np.ones((2, 3)), np.ones((3, 4)), axes=1).shape
     (2, 4)
     """
-    shape_a, shape_b = np.shape(_values(a)), np.shape(_values(b))
+    shape_a, shape_b = _shape(a), _shape(b)
     if isinstance(axes, (int, np.integer)):
         # a's last ``axes`` axes with b's first; too many (or a negative
         # count) gives a None, refused below
@@ -236,8 +236,9 @@ def outer(a: TensorLike, b: TensorLike) -> Tensor:
     return tensordot(a, b, axes=0)
 
 
-def _values(x):
-    return x.data if isinstance(x, Tensor) else x
+def _shape(x):
+    # (x.shape, not x.data's: .data copies the array of a tensor a graph holds)
+    return x.shape if isinstance(x, Tensor) else np.shape(x)
 
 
 def _axes_of(axes, ndim):

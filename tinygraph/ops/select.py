@@ -139,16 +139,12 @@ def _clip_to_tensors(x, low, high):
     d/dx = 1 where low <= x <= high (as Clip), d/dlow = 1 where x < low,
     d/dhigh = 1 where the output was above high.
     """
-    out = x
+    out = x if isinstance(x, Tensor) else np.asarray(x)
     if low is not None:
-        out = where(_values(out) < _values(low), low, out)
+        out = where(out < low, low, out)  # a comparison records nothing
     if high is not None:
-        out = where(_values(out) > _values(high), high, out)
+        out = where(out > high, high, out)
     return out
-
-
-def _values(x):
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
 # ----- indices of the largest and smallest entries ------------------------
@@ -177,7 +173,7 @@ def argmin(x: TensorLike, axis: int | None = None, keepdims: bool = False) -> Te
 
 
 def _indices(find, x, axis, keepdims):
-    values = x.data if isinstance(x, Tensor) else np.asarray(x)
+    values = x.numpy() if isinstance(x, Tensor) else np.asarray(x)
     try:
         found = find(values, axis=axis, keepdims=keepdims)
     except (ValueError, TypeError) as err:  # AxisError is a ValueError

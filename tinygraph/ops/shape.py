@@ -231,7 +231,7 @@ def transpose(x: TensorLike, *axes: int | Sequence[int]) -> Tensor:
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
     if axes:
-        axes = _permutation(axes, np.ndim(getattr(x, "data", x)), x)
+        axes = _permutation(axes, len(_shape(x)), x)
     return Transpose(axes or None).apply(x)
 
 
@@ -281,7 +281,7 @@ def _index_array(part):
     backward pass puts the gradient.
     """
     if isinstance(part, Tensor):
-        part = part.data
+        part = part.numpy()  # copied below
     if not isinstance(part, (list, np.ndarray)):
         return part  # an int, a slice, None or ...: nothing to change later
     array = np.array(part)
@@ -298,7 +298,8 @@ def _index_array(part):
 
 
 def _shape(x):
-    return np.shape(x.data if isinstance(x, Tensor) else x)
+    # (x.shape, not x.data's: .data copies the array of a tensor a graph holds)
+    return x.shape if isinstance(x, Tensor) else np.shape(x)
 
 
 def flatten(x: TensorLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
