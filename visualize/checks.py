@@ -27,9 +27,8 @@ class Check:
     message: str
 
 
-def check(node, label, autodiff, expected, rtol=RTOL, atol=ATOL, root="J"):
-    """Compare ``autodiff`` (dJ/d``node``) with the hand-derived ``expected``;
-    ``root`` is the root's label, the J of the message's ∂J/∂``label``.
+def check(node, label, autodiff, expected, rtol=RTOL, atol=ATOL):
+    """Compare ``autodiff`` (dJ/d``node``) with the hand-derived ``expected``.
 
     >>> import numpy as np
     >>> c = check(None, "Z", np.array([0.5, -0.25]), np.array([0.5, -0.25]))
@@ -41,7 +40,7 @@ def check(node, label, autodiff, expected, rtol=RTOL, atol=ATOL, root="J"):
     if expected.shape != autodiff.shape:
         return Check(
             node, expected, False, float("inf"),
-            f"✗ your ∂{root}/∂{label} has shape {shape_text(expected.shape)}, "
+            f"✗ your ∂J/∂{label} has shape {shape_text(expected.shape)}, "
             f"autodiff's has {shape_text(autodiff.shape)}",
         )
     error = np.abs(autodiff - expected)
@@ -50,7 +49,7 @@ def check(node, label, autodiff, expected, rtol=RTOL, atol=ATOL, root="J"):
     if np.allclose(autodiff, expected, rtol=rtol, atol=atol, equal_nan=False):
         return Check(
             node, expected, True, max_error,
-            f"✓ matches your ∂{root}/∂{label} (max |error| {number_text(max_error)}, "
+            f"✓ matches your ∂J/∂{label} (max |error| {number_text(max_error)}, "
             f"{tolerance})",
         )
     # The entry that misses its tolerance by the most (NaN counts as worst).
@@ -58,7 +57,7 @@ def check(node, label, autodiff, expected, rtol=RTOL, atol=ATOL, root="J"):
     worst = np.unravel_index(int(np.argmax(excess)), error.shape)
     return Check(
         node, expected, False, max_error,
-        f"✗ differs from your ∂{root}/∂{label}: max |error| {number_text(max_error)} "
+        f"✗ differs from your ∂J/∂{label}: max |error| {number_text(max_error)} "
         f"({tolerance}); worst entry {index_text(worst)}: autodiff "
         f"{number_text(autodiff[worst])}, yours {number_text(expected[worst])}",
     )
