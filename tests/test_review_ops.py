@@ -425,3 +425,14 @@ def test_shape_lookups_leave_a_recorded_tensors_array_in_place(call):
     before = y.numpy()
     call(y)
     assert y.numpy() is before
+
+
+def test_like_constructors_leave_a_recorded_tensors_array_in_place():
+    x = tg.tensor(np.ones((3, 4), dtype=np.float32), requires_grad=True)
+    y = x * 2.0
+    _ = y * 1.0  # y is held by this graph
+    before = y.numpy()
+    for make in (tg.zeros_like, tg.ones_like, lambda t: tg.full_like(t, 3.0)):
+        made = make(y)
+        assert made.shape == (3, 4) and made.dtype == np.float32
+    assert y.numpy() is before

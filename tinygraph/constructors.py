@@ -150,7 +150,7 @@ def linspace(
 def _like(x, dtype):
     """x's shape, and ``dtype`` or else x's own float dtype (float64 for an
     integer or boolean x, as ``tg.tensor`` makes it)."""
-    x = np.asarray(x.data if isinstance(x, Tensor) else x)
+    x = x.numpy() if isinstance(x, Tensor) else np.asarray(x)  # (.data copies)
     if dtype is None:
         dtype = x.dtype if x.dtype.kind == "f" else np.float64
     return x.shape, dtype
