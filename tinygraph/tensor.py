@@ -306,7 +306,20 @@ class Tensor:
     def numpy(self) -> np.ndarray:
         """The underlying array, shared, not copied (as ``np.asarray(t)``);
         read-only while a recorded graph holds it (see ``Tensor.data``)."""
-        return self._data
+        return self._shared()
+
+    def _shared(self):
+        """``self._data``, handed out without a copy, locked if a graph holds it.
+
+        NOTE: an op's output is held by its own node (backward reads it:
+        exp's derivative is its output), yet the engine leaves it writable
+        while nobody else has it. Once handed out, a write through it would
+        change the gradient of every node that saved it, so lock it here.
+        """
+        data = self._data
+        if self._held and data.flags.writeable:
+            data.setflags(write=False)
+        return data
 
     def __array__(
         self, dtype: DTypeLike | None = None, copy: bool | None = None
@@ -318,7 +331,8 @@ class Tensor:
             )
         if copy:
             return self._data.astype(dtype or self._data.dtype, copy=True)
-        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+        data = self._shared()
+        return data if dtype is None else data.astype(dtype, copy=False)
 
     # NumPy functions called on tensors: tinygraph's op where it has one,
     # else a TypeError naming what to use (see numpy_interop).
