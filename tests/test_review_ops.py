@@ -436,3 +436,29 @@ def test_like_constructors_leave_a_recorded_tensors_array_in_place():
         made = make(y)
         assert made.shape == (3, 4) and made.dtype == np.float32
     assert y.numpy() is before
+
+
+# ----- a shape or axes given as an array, as NumPy takes them -----------------------
+
+
+@pytest.mark.parametrize(
+    "call, numpy_call",
+    [
+        (lambda x: x.reshape(np.array([3, 2])), lambda a: a.reshape(3, 2)),
+        (lambda x: np.reshape(x, np.array([3, 2])), lambda a: np.reshape(a, (3, 2))),
+        (lambda x: x.reshape(np.array(6)), lambda a: a.reshape(np.array(6))),
+        (lambda x: x.transpose(np.array([1, 0])), lambda a: a.transpose(1, 0)),
+        (lambda x: x.expand(np.array([2, 2, 3])),
+         lambda a: np.broadcast_to(a, np.array([2, 2, 3]))),
+        (lambda x: x.repeat(np.array([1, 2])), lambda a: np.tile(a, np.array([1, 2]))),
+    ],
+)
+def test_shapes_and_axes_given_as_arrays_work_as_in_numpy(call, numpy_call):
+    a = np.arange(6.0).reshape(2, 3)
+    x = tg.tensor(a, requires_grad=True)
+    y, expected = call(x), numpy_call(a)
+    np.testing.assert_array_equal(y.data, expected)
+    upstream = np.arange(expected.size, dtype=float).reshape(expected.shape)
+    y.backward(upstream)
+    oracle = numeric_grad(numpy_call, [a], 0, upstream)
+    np.testing.assert_allclose(x.grad, oracle, atol=1e-6)

@@ -221,15 +221,23 @@ class Scatter(Op):
         return (g[self.index],)
 
 
+def _one_or_many(args):
+    """A shape or a list of axes, given as numbers or as one argument:
+    (2, 3) from f(x, 2, 3), f(x, (2, 3)), f(x, [2, 3]) or, as NumPy takes
+    it, f(x, np.array([2, 3]))."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list, np.ndarray)):
+        if np.ndim(args[0]) > 0:  # (a 0-d array is one number)
+            return tuple(args[0])
+    return args
+
+
 def reshape(x: TensorLike, *shape: int | Sequence[int]) -> Tensor:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
+    shape = _one_or_many(shape)
     return Reshape(shape).apply(x)
 
 
 def transpose(x: TensorLike, *axes: int | Sequence[int]) -> Tensor:
-    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-        axes = tuple(axes[0])
+    axes = _one_or_many(axes)
     if axes:
         axes = _permutation(axes, len(_shape(x)), x)
     return Transpose(axes or None).apply(x)
@@ -364,8 +372,7 @@ def swapaxes(x: TensorLike, axis1: int, axis2: int) -> Tensor:
 
 def expand(x: TensorLike, *shape: int | Sequence[int]) -> Tensor:
     """PyTorch's name for broadcast_to; -1 keeps that axis's length."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
+    shape = _one_or_many(shape)
     old = _shape(x)
     offset = len(shape) - len(old)
     target = tuple(
@@ -388,8 +395,7 @@ def tile(x: TensorLike, reps: int | Sequence[int]) -> Tensor:
 
 def repeat(x: TensorLike, *sizes: int | Sequence[int]) -> Tensor:
     """PyTorch's repeat: tile (not NumPy's repeat, which repeats each entry)."""
-    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
-        sizes = tuple(sizes[0])
+    sizes = _one_or_many(sizes)
     if len(sizes) < len(_shape(x)):
         raise ValueError(
             f"repeat: {describe(x)} needs a number of copies for each of its "
