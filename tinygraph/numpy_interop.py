@@ -75,6 +75,7 @@ _UFUNCS = {
     np.log1p: ops.log1p,
     np.expm1: ops.expm1,
     np.logaddexp: ops.logaddexp,
+    np.sign: ops.sign,
     np.less: _comparison(operator.lt, operator.gt),
     np.less_equal: _comparison(operator.le, operator.ge),
     np.greater: _comparison(operator.gt, operator.lt),
@@ -139,6 +140,10 @@ _FUNCTIONS: dict[Callable[..., Any], Callable[..., Tensor]] = {
     np.einsum: lambda operands, optimize=False: ops.einsum(*operands),
     np.concatenate: lambda arrays, axis=0: ops.concatenate(arrays, axis),
     np.stack: lambda arrays, axis=0: ops.stack(arrays, axis),
+    np.split: lambda ary, indices_or_sections, axis=0: ops.split(
+        ary, indices_or_sections, axis
+    ),
+    np.broadcast_to: lambda array, shape: ops.broadcast_to(array, shape),
 }
 
 # Functions whose results carry no gradient (shapes, indices, truth values)
@@ -205,6 +210,9 @@ _SPELLINGS = {
     np.einsum: "tg.einsum(subscripts, *operands)",
     np.concatenate: "tg.concatenate(tensors, axis) or tg.cat(tensors, axis)",
     np.stack: "tg.stack(tensors, axis)",
+    np.split: "tg.split(t, indices_or_sections, axis)",
+    np.broadcast_to: "tg.broadcast_to(t, shape) or t.broadcast_to(shape)",
+    np.sign: "tg.sign(t) or t.sign()",
     np.sin: "tg.sin(t) or t.sin()",
     np.cos: "tg.cos(t) or t.cos()",
     (np.add, "reduce"): "t.sum(axis=0)",
