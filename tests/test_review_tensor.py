@@ -28,3 +28,65 @@ def test_writing_into_an_intermediate_array_never_changes_the_gradient(take):
     # .data still gives a writable array of h's own, as for a leaf
     h.data[0] = 100.0
     np.testing.assert_array_equal(h.numpy(), [100.0, 4.0])
+
+
+# ----- a Recorder whose model changes -------------------------------------------
+
+
+def _recorded_training(net, steps=2):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 8))
+    Y = (X[:1] * X[1:] > 0).astype(float)
+    cost = tg.nn.binary_cross_entropy_with_logits
+    recorder = tg.Recorder(net, cost, every=1)
+
+    def train():
+        opt = tg.optim.SGD(net.parameters(), lr=0.1)
+        for _ in range(steps):
+            J = cost(net(X), Y)
+            opt.zero_grad()
+            J.backward()
+            with recorder.step(J, X, Y):
+                opt.step()
+
+    train()
+    return recorder, train
+
+
+def _small_net():
+    return tg.nn.Sequential(tg.nn.Linear(2, 3, rng=0), tg.nn.Tanh(),
+                            tg.nn.Linear(3, 1, rng=1))
+
+
+def test_a_parameter_replaced_between_steps_is_refused_not_recorded_stale():
+    # before: the recorder kept reading the old W (its stale gradient norm
+    # for "Layer 1"), and reading the records overwrote the old tensor
+    net = _small_net()
+    recorder, train = _recorded_training(net)
+    old_W = net[0].W
+    old_values, old_grad = old_W.numpy().copy(), old_W.grad.copy()
+    net[0].W = tg.tensor(np.ones((3, 2)), requires_grad=True, name="W1")
+    with pytest.raises(ValueError, match="Recorder.step: the model changed .*'W1'"):
+        train()
+    with pytest.raises(ValueError, match="Recorder.records: the model changed"):
+        _ = recorder.records
+    np.testing.assert_array_equal(old_W.numpy(), old_values)
+    np.testing.assert_array_equal(old_W.grad, old_grad)
+
+
+def test_a_module_swapped_before_the_records_are_read_is_refused():
+    # before: the steps recorded with tanh were analysed with a ReLU network
+    net = _small_net()
+    recorder, _ = _recorded_training(net)
+    net.modules[1] = tg.nn.ReLU()
+    with pytest.raises(ValueError, match="modules were .*'Tanh'.* now .*'ReLU'"):
+        _ = recorder.records
+
+
+def test_a_recorder_still_reads_a_model_whose_parameter_was_frozen():
+    # a guard for the check above: freezing is no change of the model
+    net = _small_net()
+    recorder, train = _recorded_training(net)
+    net[0].W.requires_grad = False
+    train()
+    assert [r.step for r in recorder.records] == [0, 1, 2, 3]

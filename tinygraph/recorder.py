@@ -273,6 +273,7 @@ class Recorder:
             # two tg.nn.Linear in a module of one's own both hold a "W"
             self.parameter_names = [name for name, _ in named]
         self.parameters = [p for _, p in named]
+        self._modules = _modules(model)
         self.steps_seen = 0
         self._snapshots: list[_Snapshot] = []
         self._records: list[StepRecord] = []
@@ -305,6 +306,7 @@ class Recorder:
                 f"gave, got {type(J).__name__} of shape {np.shape(J)}"
             )
         _check_graph(J, self.parameters, self.parameter_names)
+        self._check_model("Recorder.step")
         if self.test is not None and _differ(self.test, (X, Y)):
             # found now, not when the records are read and the model fails
             raise ValueError(
@@ -336,6 +338,19 @@ class Recorder:
         self._snapshots.append(snapshot)
         self._unannounced = snapshot
         return _AfterStep(self, snapshot)
+
+    def _check_model(self, who) -> None:
+        """The model must hold the modules and parameters it held when the
+        recorder was made: the layers are read from the first step, and a
+        step's analysis runs (later) on a copy of the model as it is now."""
+        changed = _changed(self.model, self._modules, self.parameters,
+                           self.parameter_names)
+        if changed:
+            raise ValueError(
+                f"{who}: the model changed since the Recorder was made: {changed}; "
+                "its records would mix two networks. Read recorder.records "
+                "before changing the model, and make a new Recorder after"
+            )
 
     def _announce(self) -> None:
         """Tell ``on_record`` of the latest record (once the step is taken)."""
@@ -381,10 +396,11 @@ class Recorder:
         # The copy's parameters are found through deepcopy's memo, not by
         # position: a parameter frozen since (requires_grad = False) would
         # drop out of frozen.parameters() and shift every later one.
+        self._check_model("Recorder.records")
         memo: dict = {}
         frozen = copy.deepcopy(self.model, memo)
         for p, values in zip(self.parameters, snap.params):
-            twin = memo.get(id(p), p)
+            twin = memo[id(p)]
             twin.data = values
             twin.grad = None
         graph, output = self._probe_graph(frozen)
@@ -570,6 +586,35 @@ def _check_graph(J, parameters, names):
             "has a gradient: call J.backward() after opt.zero_grad() and before "
             "recorder.step(J, X, Y)"
         )
+
+
+def _modules(model) -> list[Module]:
+    """The model and every module inside it, parents before children."""
+    found, stack = [], [model]
+    while stack:
+        module = stack.pop()
+        found.append(module)
+        stack.extend(reversed(module.children()))
+    return found
+
+
+def _changed(model, modules, parameters, names) -> str | None:
+    """What differs between ``model`` now and the modules and parameters it
+    had (by identity), in words; None when nothing does."""
+    now = _modules(model)
+    if len(now) != len(modules) or any(a is not b for a, b in zip(now, modules)):
+        return (f"its modules were {[type(m).__name__ for m in modules]} and are "
+                f"now {[type(m).__name__ for m in now]}")
+    # a frozen parameter (requires_grad = False) is still the model's
+    held = {t for _, t in model.named_tensors()}
+    for p, name in zip(parameters, names):
+        if p not in held:
+            return f"the parameter {name!r} was replaced or removed"
+    seen = set(parameters)
+    for name, p in model.named_parameters():
+        if p not in seen:
+            return f"it has a new parameter {name!r}"
+    return None
 
 
 def _differ(test, batch) -> bool:
