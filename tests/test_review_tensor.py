@@ -90,3 +90,18 @@ def test_a_recorder_still_reads_a_model_whose_parameter_was_frozen():
     net[0].W.requires_grad = False
     train()
     assert [r.step for r in recorder.records] == [0, 1, 2, 3]
+
+
+# ----- diagnostics ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output, Y, expected", [
+    # a diverged network scored 1/2 (argmax picks the first NaN: class 0)
+    (np.full((3, 4), np.nan), np.eye(3)[:, [0, 0, 1, 2]], 0.0),
+    # NaN > 0 is False: it "predicted" class 0 and scored 3/4
+    (np.full((1, 4), np.nan), np.array([[0.0, 0.0, 0.0, 1.0]]), 0.0),
+    (np.array([[np.nan, 1.0, -1.0, 2.0]]), np.array([[0.0, 1.0, 0.0, 0.0]]), 0.5),
+    (np.array([[np.nan, 2.0], [0.0, 1.0]]), np.array([[1.0, 1.0], [0.0, 0.0]]), 0.5),
+])
+def test_accuracy_counts_a_nan_output_as_wrong(output, Y, expected):
+    assert tg.diagnostics.accuracy(output, Y) == expected

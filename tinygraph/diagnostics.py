@@ -199,6 +199,7 @@ def accuracy(output, Y, outputs: str = "logits", multilabel: bool = False) -> fl
     ``Y`` holds 0/1 labels; with several rows it is the largest row, and
     ``Y`` is one-hot. With ``multilabel`` each row is a yes/no label of its
     own, read like one row, and the result is the share of labels right.
+    An output that is NaN predicts nothing, so it counts as wrong.
 
     >>> import numpy as np
     >>> accuracy(np.array([[2.0, -1.0, 0.5]]), np.array([[1, 1, 1]]))
@@ -214,10 +215,15 @@ def accuracy(output, Y, outputs: str = "logits", multilabel: bool = False) -> fl
             f"accuracy: output of shape {output.shape} and Y of shape {Y.shape} "
             "must be the same (classes, m) with m >= 1"
         )
+    # NOTE: NaN > 0 is False and argmax picks a NaN: a diverged network
+    # would score the share of one class, so NaN outputs are masked out.
+    predicted = ~np.isnan(output)
     if output.shape[0] == 1 or multilabel:
         threshold = 0.0 if outputs == "logits" else 0.5
-        return float(np.mean((output > threshold) == (Y > 0.5)))
-    return float(np.mean(output.argmax(axis=0) == Y.argmax(axis=0)))
+        right = (output > threshold) == (Y > 0.5)
+        return float(np.mean(right & predicted))
+    right = output.argmax(axis=0) == Y.argmax(axis=0)
+    return float(np.mean(right & predicted.all(axis=0)))
 
 
 def _times(factor: float) -> str:
