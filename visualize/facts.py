@@ -12,9 +12,12 @@ calls do not mislead.
 
 from dataclasses import dataclass
 
+import numpy as np
+
 import tinygraph as tg
 
 from .kinds import kind
+from .values import shape_text
 
 # What an unnamed root is called.
 ROOT = "J"
@@ -66,6 +69,7 @@ def collect(root, grad=None):
         )
     nodes = tg.graph.nodes(root)
     labels = root_named(root, tg.graph.labels(root))
+    _check_seed(root, labels[root], grad)
     if grad is None and root.data.size != 1:
         grad = root.grad
     if root.requires_grad and (grad is not None or root.data.size == 1):
@@ -87,3 +91,18 @@ def collect(root, grad=None):
         steps=steps,
         consumers=consumers,
     )
+
+
+def _check_seed(root, label, grad):
+    """A one-entry root starts backward from ∂J/∂J = 1, which the pages and
+    the symbols say; any other ``grad`` would scale every number shown."""
+    if grad is None or root.data.size != 1:
+        return
+    seed = np.asarray(grad.data if isinstance(grad, tg.Tensor) else grad)
+    if not np.all(seed == 1):
+        raise ValueError(
+            f"visualize: grad= is the upstream gradient for a root with more "
+            f"than one entry; {label} (shape {shape_text(root.shape)}) has one, "
+            f"and backward starts it at ∂{label}/∂{label} = 1, but grad= is "
+            f"{seed.tolist()}; draw (c * {label}) for c times every gradient"
+        )

@@ -104,3 +104,18 @@ def test_a_collapsed_layer_named_in_angle_brackets_draws(needs_dot):
     J = h.sum().named("J")
     svg = _svg(J, max_nodes=3)
     assert 'xlink:title="&lt;hidden&gt;"' in svg
+
+
+# ---- the seed of a one-entry root --------------------------------------------
+
+
+def test_a_scalar_root_with_another_seed_is_refused_not_shown_as_1():
+    # frames said "∂J/∂J = 1 (the seed)", then "= 1 copied ... = [3, 3]"
+    a = tg.tensor([0.5, 0.25], requires_grad=True, name="a")
+    J = (a.log() * 2).sum()
+    for show in (visualize.frames, visualize.table, visualize.draw):
+        with pytest.raises(ValueError, match=r"grad= .* ∂J/∂J = 1.*3\.0"):
+            show(J, grad=np.array(3.0))
+    # a seed of 1 is the seed backward uses: the same numbers as without it
+    (frame,) = [f for f in visualize.frames(J, grad=np.array(1.0)) if f.node is a]
+    np.testing.assert_allclose(frame.grad, 2 / a.data)  # d/da sum(2 log a)
