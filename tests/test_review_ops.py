@@ -487,3 +487,25 @@ def test_numpy_functions_tinygraph_has_run_on_tensors(call):
     upstream = np.arange(expected.size, dtype=float).reshape(expected.shape)
     y.backward(upstream)
     np.testing.assert_allclose(x.grad, numeric_grad(call, [a], 0, upstream), atol=1e-6)
+
+
+# ----- bad settings get an error that names the op ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, op_name",
+    [
+        (lambda x: x.clip("a", 1), "clip"),
+        (lambda x: tg.leaky_relu(x, "a"), "leaky_relu"),
+        (lambda x: tg.hardtanh(x, "a", 1.0), "hardtanh"),
+        (lambda x: tg.einsum(5, x), "einsum"),
+        (lambda x: tg.split(x, 1.5), "split"),
+        (lambda x: tg.arange("a"), "arange"),
+    ],
+)
+def test_a_bad_setting_gets_a_type_error_naming_the_op(call, op_name):
+    # clip("a", 1) raised "_UFuncNoLoopError.__init__() missing 1 required
+    # positional argument", einsum(5, x) an AttributeError about 'replace'
+    x = tg.tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(TypeError, match=f"^{op_name}: "):
+        call(x)

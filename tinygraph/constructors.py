@@ -120,7 +120,13 @@ def arange(
         start, stop = 0, start
     if step == 0:
         raise ValueError(f"arange: step must not be 0 (from {start} to {stop})")
-    return _new(np.arange(start, stop, step), dtype, requires_grad, name)
+    try:
+        values = np.arange(start, stop, step)
+    except TypeError as err:  # arange("a")
+        raise TypeError(
+            f"arange: start, stop and step must be numbers ({err})"
+        ) from None
+    return _new(values, dtype, requires_grad, name)
 
 
 def linspace(

@@ -160,6 +160,11 @@ def split(
                 f"into {sections} equal pieces"
             )
         cuts = [n // sections * k for k in range(1, sections)]
+    elif np.ndim(indices_or_sections) == 0:  # 1.5: neither a count nor a list
+        raise TypeError(
+            "split: indices_or_sections must be an int (a number of equal "
+            f"pieces) or a list of indices, not {indices_or_sections!r}"
+        )
     else:
         cuts = [integer("split", "an index to cut at", i) for i in indices_or_sections]
     # Indices past the end give empty pieces, as in NumPy (slices clip them).

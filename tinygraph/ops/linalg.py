@@ -137,6 +137,11 @@ class Einsum(Op):
 
 def _parse(subscripts):
     """'ij,jk->ik' as (('ij', 'jk'), 'ik'), refusing what Einsum cannot do."""
+    if not isinstance(subscripts, str):  # (NumPy's sublist form, say)
+        raise TypeError(
+            f"einsum: subscripts must be a string such as 'ij,jk->ik', "
+            f"not {subscripts!r}"
+        )
     left, arrow, output = subscripts.replace(" ", "").partition("->")
     inputs = tuple(left.split(","))
     letters = "".join(inputs) + output

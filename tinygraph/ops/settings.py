@@ -16,14 +16,20 @@ from ..tensor import Tensor
 
 
 def number(op_name, setting, value):
-    """``value`` as a Python number (arrays and None pass as they are), or
-    the TypeError for a tensor."""
+    """``value`` as a Python number (arrays of numbers and None pass as they
+    are), or the TypeError for a tensor or for something that is no number."""
     if isinstance(value, Tensor):
         raise TypeError(
             f"{op_name}: {setting} must be a number, not {describe(value)}: "
             "a setting gets no gradient. For a learnable one, write the "
             "function with tg.where, e.g. tg.where(z > 0, z, a * z)"
         )
+    if isinstance(value, (str, bytes)) or (
+        np.ndim(value) > 0 and np.asarray(value).dtype.kind not in "biuf"
+    ):
+        # (NumPy would fail later, deep in a ufunc, with an error that
+        # cannot even be raised again under the op's name)
+        raise TypeError(f"{op_name}: {setting} must be a number, not {value!r}")
     if isinstance(value, np.generic) or (
         isinstance(value, np.ndarray) and value.ndim == 0
     ):
