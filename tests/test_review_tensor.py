@@ -105,3 +105,64 @@ def test_a_recorder_still_reads_a_model_whose_parameter_was_frozen():
 ])
 def test_accuracy_counts_a_nan_output_as_wrong(output, Y, expected):
     assert tg.diagnostics.accuracy(output, Y) == expected
+
+
+# ----- no_grad as a decorator ---------------------------------------------------
+
+
+def test_no_grad_on_a_generator_function_records_nothing_in_its_body():
+    # before: @no_grad() covered only the call that makes the generator, so
+    # the target below was recorded and backward sent a gradient through it
+    w = tg.tensor([2.0, 3.0], requires_grad=True)
+    x = np.array([1.0, -1.0])
+
+    @tg.no_grad()
+    def targets():
+        while True:
+            yield w * 0.5  # a fixed target made by the model itself
+
+    target = next(targets())
+    assert target.op is None and not target.requires_grad
+    J = ((w * x - target) ** 2).sum()  # recorded: the caller is not in no_grad
+    J.backward()
+    # by hand, the target a constant: dJ/dw = 2 (w x - w0/2) x
+    np.testing.assert_allclose(w.grad, 2 * (w.numpy() * x - w.numpy() / 2) * x)
+
+
+def test_no_grad_generator_passes_send_throw_and_close_and_restores_recording():
+    seen = []
+
+    @tg.no_grad()
+    def echo():
+        try:
+            value = yield tg.is_grad_enabled()
+            while True:
+                try:
+                    value = yield (value, tg.is_grad_enabled())
+                except KeyError:
+                    value = "caught"
+        finally:
+            seen.append(tg.is_grad_enabled())
+
+    gen = echo()
+    assert next(gen) is False and tg.is_grad_enabled()
+    assert gen.send(3) == (3, False) and tg.is_grad_enabled()
+    assert gen.throw(KeyError("k")) == ("caught", False)
+    gen.close()
+    assert seen == [False] and tg.is_grad_enabled()
+
+
+def test_no_grad_decorates_a_function_and_nests():
+    w = tg.tensor([1.0], requires_grad=True)
+
+    @tg.no_grad()
+    def double(t):
+        return t * 2
+
+    assert not double(w).requires_grad and (w * 2).requires_grad
+    block = tg.no_grad()
+    with block:
+        with block:
+            assert not tg.is_grad_enabled()
+        assert not tg.is_grad_enabled()
+    assert tg.is_grad_enabled()
