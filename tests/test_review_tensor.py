@@ -166,3 +166,19 @@ def test_no_grad_decorates_a_function_and_nests():
             assert not tg.is_grad_enabled()
         assert not tg.is_grad_enabled()
     assert tg.is_grad_enabled()
+
+
+# ----- the graph's labels ----------------------------------------------------------
+
+
+def test_labels_stay_distinct_when_a_name_looks_like_a_numbered_duplicate():
+    # before: the second "W" was labelled "W#2", the label of another node
+    a = tg.tensor(1.0, requires_grad=True, name="W#2")
+    b = tg.tensor(2.0, requires_grad=True, name="W")
+    c = tg.tensor(3.0, requires_grad=True, name="W")
+    d = tg.tensor(4.0, requires_grad=True, name="W")
+    J = a * b * c * d
+    labels = tg.graph.labels(J)
+    assert [labels[t] for t in (a, b, c, d)] == ["W#2", "W", "W#3", "W#4"]
+    assert len(set(labels.values())) == len(labels)
+    assert tg.graph.equations(J) == ["u0 = W#2 * W", "u1 = u0 * W#3", "u2 = u1 * W#4"]

@@ -60,9 +60,16 @@ def labels(root):
         if node.name is None:
             result[node] = next(numbers_left)
             continue
+        label = node.name
+        if name_count[label]:
+            # NOTE: skip a "W#2" that another node has as its own name
+            label = next(
+                f"{node.name}#{k}" for k in itertools.count(name_count[label] + 1)
+                if f"{node.name}#{k}" not in taken
+            )
+            taken.add(label)
         name_count[node.name] += 1
-        count = name_count[node.name]
-        result[node] = node.name if count == 1 else f"{node.name}#{count}"
+        result[node] = label
     return result
 
 
