@@ -42,7 +42,9 @@ def _font(text, color=None, face=None, size=None):
         attributes += f' FACE="{face}"'
     if size:
         attributes += f' POINT-SIZE="{size}"'
-    return f"<FONT{attributes}>{text}</FONT>" if attributes else text
+    # NOTE: Graphviz refuses an empty <FONT></FONT>: the blank line NumPy
+    # prints between the blocks of a 3-d array stays a bare line break.
+    return f"<FONT{attributes}>{text}</FONT>" if attributes and text else text
 
 
 def _row(lines, bold=False, **font):

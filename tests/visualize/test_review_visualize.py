@@ -5,6 +5,8 @@ Oracles are NumPy's own statistics, finite differences and Python's float
 formatting, never the code under test.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -119,3 +121,19 @@ def test_a_scalar_root_with_another_seed_is_refused_not_shown_as_1():
     # a seed of 1 is the seed backward uses: the same numbers as without it
     (frame,) = [f for f in visualize.frames(J, grad=np.array(1.0)) if f.node is a]
     np.testing.assert_allclose(frame.grad, 2 / a.data)  # d/da sum(2 log a)
+
+
+# ---- arrays of three or more axes ----------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 2), (3, 1, 4), (1, 2, 1, 2)])
+def test_a_tensor_of_three_or_more_axes_draws_with_every_entry(needs_dot, shape):
+    # NumPy prints a blank line between the blocks; it made an empty
+    # <FONT></FONT>, which dot refused (a raw CalledProcessError)
+    x = tg.tensor(np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape),
+                  requires_grad=True, name="x")
+    J = (x * x).sum().named("J")
+    svg = _svg(J, edges="local")
+    texts = " ".join(re.findall(r">([^<>]*)</text>", svg))
+    for entry in x.data.ravel():  # the value, and 2 x the gradient
+        assert f"{entry:g}." in texts and f"{2 * entry:g}." in texts
