@@ -182,3 +182,15 @@ def test_labels_stay_distinct_when_a_name_looks_like_a_numbered_duplicate():
     assert [labels[t] for t in (a, b, c, d)] == ["W#2", "W", "W#3", "W#4"]
     assert len(set(labels.values())) == len(labels)
     assert tg.graph.equations(J) == ["u0 = W#2 * W", "u1 = u0 * W#3", "u2 = u1 * W#4"]
+
+
+def test_a_scope_entered_again_inside_itself_closes_back_to_no_scope():
+    # before: the inner entry overwrote the saved outer scopes, so after both
+    # blocks every new node of the thread was still tagged ('block',)
+    w = tg.tensor([1.0], requires_grad=True)
+    block = tg.graph.scope("block")
+    with block:
+        with block:
+            assert (w * 2).scope == ("block", "block")
+        assert (w * 2).scope == ("block",)
+    assert (w * 2).scope == ()

@@ -28,19 +28,22 @@ class scope:  # noqa: N801 - used like a function, as tg.no_grad() is
 
     def __init__(self, name):
         self.name = str(name)
+        # the scopes open before each entry: a stack, so that one scope
+        # object can be entered again inside itself (a recursive block)
+        self.previous = []
 
-    # NOTE: every module call enters and leaves a scope, so these two read
-    # and write the thread's modes directly, in one step each (the other
-    # two modes are kept as they are at that moment).
+    # NOTE: these two read and write the thread's modes directly, in one
+    # step each (the other two modes are kept as they are at that moment).
 
     def __enter__(self):
-        grad_enabled, detect_anomaly, self.previous = this_thread.modes
+        grad_enabled, detect_anomaly, outer = this_thread.modes
+        self.previous.append(outer)
         this_thread.modes = tuple.__new__(
-            Modes, (grad_enabled, detect_anomaly, self.previous + (self.name,))
+            Modes, (grad_enabled, detect_anomaly, outer + (self.name,))
         )
 
     def __exit__(self, *exception):
         grad_enabled, detect_anomaly, _ = this_thread.modes
         this_thread.modes = tuple.__new__(
-            Modes, (grad_enabled, detect_anomaly, self.previous)
+            Modes, (grad_enabled, detect_anomaly, self.previous.pop())
         )
