@@ -194,3 +194,27 @@ def test_a_scope_entered_again_inside_itself_closes_back_to_no_scope():
             assert (w * 2).scope == ("block", "block")
         assert (w * 2).scope == ("block",)
     assert (w * 2).scope == ()
+
+
+def test_the_relu_of_a_hinge_cost_is_no_layers_activation():
+    # before: the cost's relu(1 - Y Z) was read as the output layer's ReLU,
+    # and a network classifying every example with a margin (every hinge
+    # term 0) was told "100% of its ReLU units are dead"
+    X = np.random.default_rng(0).normal(size=(2, 8))
+    net = _small_net()
+    with tg.no_grad():
+        Y = np.where(net(X).numpy() > 0, 1.0, -1.0)
+    net[2].W.data *= 1e3  # the same signs, every |Z| far beyond the margin 1
+    net[2].b.data *= 1e3
+
+    def hinge(Z, Y):
+        return tg.relu(1 - Y * Z).mean()
+
+    recorder = tg.Recorder(net, hinge, every=1)
+    J = hinge(net(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)
+    (record,) = recorder.records
+    assert [(layer.name, layer.activation) for layer in record.layers] == [
+        ("Layer 1", "tanh"), ("Layer 2", None)]
+    assert not any("dead" in warning for warning in record.warnings)

@@ -657,8 +657,8 @@ def _layers_of(J, parameters):
     Walking the nodes in the order they were made, a new layer starts at a
     matmul of a parameter not seen before, or at a new parameter used in
     another scope than the current layer's; other new parameters (the
-    biases) join the current layer, and each sigmoid, tanh or ReLU belongs
-    to the layer last used before it.
+    biases) join the current layer, and each sigmoid, tanh or ReLU made
+    inside the model belongs to the layer last used before it.
     """
     index = {p: i for i, p in enumerate(parameters)}
     layers: list[_LayerParts] = []
@@ -670,7 +670,10 @@ def _layers_of(J, parameters):
             continue
         scope = node.scope[-1] if node.scope else None
         if op.name in WATCHED:
-            if layers:
+            # NOTE: one made outside every module is the cost's (the relu of
+            # a hinge loss), not a layer's: its zeros are examples classified
+            # with a margin, not dead units
+            if layers and node.scope:
                 layers[-1].activations.append(activations)
             activations += 1
         for parent in node.parents:
