@@ -217,6 +217,13 @@ def _display_ids(facts, groups):
 def _notes(facts, collapse, max_nodes):
     notes = []
     root = facts.root
+    if root.op is None and not root.requires_grad:
+        # (a * a).sum() of tensors that need no gradient records no graph
+        notes.append(
+            f"{facts.labels[root]} is a leaf, with no graph to draw: an operation "
+            "is recorded only when an input requires grad (and not inside "
+            "tg.no_grad()); make the parameters with requires_grad=True"
+        )
     if root.requires_grad and facts.grads.get(root) is None:
         notes.append(
             f"no gradients: {facts.labels[root]} has shape {shape_text(root.shape)}; "

@@ -14,6 +14,9 @@ from . import colors
 from .values import array_lines, shape_text
 
 MONO = "Courier"
+# Characters per line of a caption: about 450 pt at 10 pt Helvetica, well
+# inside a notebook cell 900 px wide.
+CAPTION_WIDTH = 80
 
 
 def escape(text):
@@ -135,8 +138,10 @@ def legend_label(entries):
 
 
 def caption(lines):
-    """A graph-wide note (shown at the top of the drawing)."""
-    return _table([_row(lines, color=colors.MUTED, size=10)])
+    """A graph-wide note (shown at the top of the drawing), wrapped so that
+    it is no wider than a notebook cell."""
+    wrapped = [part for line in lines for part in _wrap(line, CAPTION_WIDTH)]
+    return _table([_row(wrapped, color=colors.MUTED, size=10)])
 
 
 def _wrap(text, width):

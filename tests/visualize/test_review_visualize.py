@@ -137,3 +137,28 @@ def test_a_tensor_of_three_or_more_axes_draws_with_every_entry(needs_dot, shape)
     texts = " ".join(re.findall(r">([^<>]*)</text>", svg))
     for entry in x.data.ravel():  # the value, and 2 x the gradient
         assert f"{entry:g}." in texts and f"{2 * entry:g}." in texts
+
+
+# ---- a graph that was never recorded -------------------------------------------
+
+
+def test_a_cost_with_no_graph_says_why_the_drawing_has_one_box():
+    a = tg.tensor([1.0, 2.0], name="a")  # the student forgot requires_grad
+    J = (a * a).sum()
+    source = visualize.draw(J).source
+    assert "no graph" in source and "requires_grad=True" in source
+    with tg.no_grad():
+        w = tg.tensor([1.0], requires_grad=True, name="w")
+        K = (w * 3).sum()
+    assert "no graph" in visualize.draw(K).source
+    # a recorded graph has no such note
+    assert "no graph" not in visualize.draw((w * 3).sum()).source
+
+
+def test_the_drawings_notes_fit_a_notebook_cell():
+    a = tg.tensor([1.0, 2.0], name="a")
+    source = visualize.draw((a * a).sum()).source
+    note = re.search(r"\tlabel=<(.*)> labeljust", source).group(1)
+    lines = re.findall(r">([^<>]+)</FONT>", note)
+    assert " ".join(lines).startswith("J is a leaf, with no graph")
+    assert all(len(line) <= 80 for line in lines), lines
