@@ -253,6 +253,15 @@ def _is_where(expr):
     )
 
 
+def _is_mask(condition):
+    """c ≠ 0 for a symbol c: how a mask (a constant, or a tensor read as "not
+    0") is written as a condition (see ``terms.where``)."""
+    return (
+        isinstance(condition, sympy.Ne) and isinstance(condition.lhs, sympy.Symbol)
+        and condition.rhs == 0
+    )
+
+
 # ----- names: a label as an entry or as a matrix ---------------------------
 
 
@@ -342,6 +351,8 @@ class Notation:
             return self._sum(expr, bound)
         if _is_where(expr):
             (a, condition), (b, _) = expr.args
+            if _is_mask(condition):  # where(C1 ≠ 0, a, b) reads where(C1, a, b)
+                condition = condition.lhs
             parts = (condition, a, b)
             return WhereOf(*(self.shown(x, as_matrix, bound) for x in parts))
         if expr.func in (MatProd, Transposed) or isinstance(expr, PulledBack):

@@ -27,6 +27,7 @@ from .terms import (
     MatProd,
     Transposed,
     sympy,
+    to_aligned,
     tree_size,
 )
 
@@ -191,12 +192,6 @@ class Derivation:
         missing = [s for s in arguments if s not in values]
         if missing:
             raise ValueError(f"derivation: no value for {missing} in {expr}")
-        # NOTE: where's condition is stored as numbers (1.0, 0.0); NumPy's
-        # select, which a Piecewise evaluates by, wants it boolean.
-        for piecewise in expr.atoms(sympy.Piecewise):
-            for _, condition in piecewise.args:
-                if condition in values:
-                    values[condition] = np.asarray(values[condition]) != 0
         functions = {**EVALUATE, **self._graph.numeric}
         function = sympy.lambdify(
             arguments, expr, modules=[functions, "numpy"], dummify=True
@@ -204,13 +199,7 @@ class Derivation:
         result = np.asarray(function(*(values[s] for s in arguments)), dtype=float)
         if like is None:
             return result
-        aligned = self._graph.term[like].aligned
-        # A node broadcast along axes it does not have ((1,) or 0-d, added to
-        # a matrix) is summed over them, which keeps them as length 1.
-        extra = result.ndim - len(aligned)
-        if extra > 0 and all(n == 1 for n in result.shape[:extra]):
-            result = result.reshape(result.shape[extra:])
-        result = np.broadcast_to(result, aligned).reshape(like.shape)
+        result = to_aligned(result, self._graph.term[like].aligned).reshape(like.shape)
         # in the node's precision, as autodiff's gradient (float32 stays so)
         dtype = like.data.dtype if like.data.dtype.kind == "f" else float
         return result.astype(dtype)

@@ -182,7 +182,8 @@ class Graph:
         needs = tuple(isinstance(i, Tensor) and i.requires_grad for i in node.inputs)
 
         def pull_back(g):
-            g = np.broadcast_to(g, self.term[node].aligned).reshape(node.shape)
+            # (g may keep axes of length 1 that a sum over them left)
+            g = whole.to_aligned(g, self.term[node].aligned).reshape(node.shape)
             dx = np.asarray(node.op.backward(numeric, g, needs, *node._saved)[k])
             if dx.shape != x.shape:  # summed back over broadcast axes
                 dx = numeric.sum_to(dx, x.shape)

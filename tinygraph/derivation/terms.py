@@ -25,7 +25,7 @@ Needs the ``symbolic`` extra (SymPy).
 import builtins
 import math
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, reduce
 
 import numpy as np
 
@@ -34,6 +34,7 @@ from ..maths.symbols import sympy  # the install message lives there
 
 # The number of examples, where a cost divides by it (the notes' m).
 M = sympy.Symbol("m")
+_BOOLEAN = sympy.logic.boolalg.Boolean
 
 
 class SumOver(sympy.Function):
@@ -64,6 +65,42 @@ class Transposed(sympy.Function):
 
     nargs = 1
 
+    @classmethod
+    def eval(cls, x):
+        # A number (5/2 or 1/m, put in for ∂J/∂u) is the same in every entry.
+        if x.free_symbols <= {M}:
+            return x
+        return None
+
+
+def _matprod(a, b):
+    """a b, where a number stands for a matrix with that number in every entry
+    (∂J/∂u = 1 in ∂J/∂u Xᵀ): every row of 1 Xᵀ is the same, so it is
+    worked out as one row (or column), which broadcasts to the node's shape."""
+    if np.ndim(a) == 0:
+        a = np.full((1, np.shape(b)[-2]), a)
+    if np.ndim(b) == 0:
+        b = np.full((np.shape(a)[-1], 1), b)
+    return np.matmul(a, b)
+
+
+class _Folded:
+    """NumPy's logical_and (or logical_or), whose ``reduce`` broadcasts.
+
+    NOTE: lambdify writes And(a, b) as logical_and.reduce((a, b)), which
+    stacks a and b into one array first, so conditions of different shapes
+    (pow's for a base (3, 4) and an exponent (3, 1)) could not be evaluated.
+    """
+
+    def __init__(self, ufunc):
+        self.ufunc = ufunc
+
+    def __call__(self, *xs):
+        return self.ufunc(*xs)
+
+    def reduce(self, conditions):
+        return reduce(self.ufunc, conditions)
+
 
 def _sum_over(x, axis):
     return np.sum(x, axis=int(axis), keepdims=True)
@@ -73,11 +110,28 @@ def _transposed(x):
     return np.swapaxes(x, -1, -2)
 
 
-# How lambdify computes the three functions on NumPy arrays.
+# How lambdify computes the three functions on NumPy arrays (and a few of
+# SymPy's that its NumPy reading lacks or reads too narrowly).
 EVALUATE = {
-    "SumOver": _sum_over, "MatProd": np.matmul, "Transposed": _transposed,
+    "SumOver": _sum_over, "MatProd": _matprod, "Transposed": _transposed,
     "erf": numeric.erf,  # (lambdify's NumPy reading has none)
+    "logical_and": _Folded(np.logical_and), "logical_or": _Folded(np.logical_or),
 }
+
+
+def to_aligned(array, aligned):
+    """The numbers of a formula as an array of the aligned shape ``aligned``.
+
+    A formula summed over axes its node does not have (a (1,) or 0-d node
+    broadcast against a matrix) keeps them as leading axes of length 1,
+    (1, 1) for a node of aligned shape (1,): those are dropped. A formula
+    that is the same in every entry (a number) is broadcast.
+    """
+    array = np.asarray(array)
+    extra = array.ndim - len(aligned)
+    if extra > 0 and all(n == 1 for n in array.shape[:extra]):
+        array = array.reshape(array.shape[extra:])
+    return np.broadcast_to(array, aligned)
 
 
 def tree_size(expr, replaced=None):
@@ -119,7 +173,8 @@ def shape_of(expr, shapes):
         return tuple(shape)
     if expr.func is MatProd:
         a, b = (shape_of(x, shapes) for x in expr.args)
-        return (a[0], b[-1]) if len(a) == 2 and len(b) == 2 else ()
+        # a number (∂J/∂u = 1) is the same in every row and column
+        return (a[0] if len(a) == 2 else 1, b[-1] if len(b) == 2 else 1)
     if expr.func is Transposed:
         return shape_of(expr.args[0], shapes)[::-1]
     if isinstance(getattr(expr.func, "aligned", None), tuple):
@@ -287,7 +342,25 @@ maximum, minimum = _entrywise(sympy.Max), _entrywise(sympy.Min)
 log1p = _entrywise(lambda x: sympy.log(1 + x))
 expm1 = _entrywise(lambda x: sympy.exp(x) - 1)
 positive = _entrywise(lambda x: sympy.Heaviside(x, 0))  # 1 for x > 0, else 0
-where = _entrywise(lambda cond, a, b: sympy.Piecewise((a, cond), (b, True)))
+
+
+def _where(cond, a, b):
+    """a where cond holds, else b. A condition that is not a comparison (a
+    mask of data C1, or a tensor read as "not 0") is written C1 ≠ 0, and
+    printed as C1.
+
+    NOTE: SymPy (1.14) misreads a bare symbol as a condition once a formula
+    holding it is put into another condition: the closed form of clip's
+    derivative at u = where(C1, a, b) lost b, and read "a in range" for
+    every entry.
+    """
+    # (a SymPy Symbol counts as a Boolean too)
+    if isinstance(cond, sympy.Symbol) or not isinstance(cond, _BOOLEAN):
+        cond = sympy.Ne(cond, 0)
+    return sympy.Piecewise((a, cond), (b, True))
+
+
+where = _entrywise(_where)
 equal, greater_equal = _entrywise(sympy.Eq), _entrywise(sympy.Ge)
 logical_and = _entrywise(sympy.And)
 # rounding, whose derivative SymPy is told is 0

@@ -1,0 +1,99 @@
+"""Review of gradients as values, second derivatives and derivations: the
+graphs a student writes that gave a wrong formula or an unexplained error.
+
+Every derivation step is checked against autodiff (tg.grad), and every
+closed form is evaluated on its own (SymPy's lambdify of the formula) and
+checked against the same numbers.
+"""
+
+import numpy as np
+import pytest
+
+import tinygraph as tg
+
+sympy = pytest.importorskip("sympy")
+
+RNG = np.random.default_rng(2026)
+M = 4
+
+
+def parameter(shape, name, low=-1.0, high=1.0):
+    return tg.tensor(RNG.uniform(low, high, size=shape), requires_grad=True,
+                     name=name)
+
+
+def check_steps_and_closed_forms(J):
+    """Every step's numbers, and every closed form's, equal autodiff's."""
+    d = tg.graph.derivation(J)
+    grads = tg.grad(J, [step.node for step in d])
+    for step, grad in zip(d, grads):
+        np.testing.assert_allclose(step.value, grad, rtol=1e-10, atol=1e-12,
+                                   err_msg=f"value of {step.label}")
+        if step.closed_form is not None:
+            closed = d.evaluate(step.closed_form, like=step.node)
+            np.testing.assert_allclose(closed, grad, rtol=1e-10, atol=1e-12,
+                                       err_msg=f"closed form of {step.label}")
+        assert step.text  # prints
+    return d
+
+
+# ----- derivations ----------------------------------------------------------
+
+
+def test_clip_of_a_where_on_a_data_mask_keeps_both_branches():
+    """u = where(mask, a, a/10) inside clip: the closed form of clip's
+    derivative dropped the second branch (SymPy misread the mask symbol as a
+    condition), so it said 1 wherever a, not u, was in range."""
+    A = parameter((3, M), "A")
+    mask = np.array([[True, False, True, False]] * 3)
+    u = tg.where(mask, A * 4, A * 0.1)
+    J = (tg.clip(u, -0.5, 0.5) * np.arange(1.0, 13.0).reshape(3, M)).sum()
+    d = check_steps_and_closed_forms(J)
+    assert "where(C1[j,i]" in d[A].text or "where(C2[j,i]" in d[A].text
+
+
+def test_a_sum_of_a_matrix_product_derives_with_a_gradient_of_ones():
+    """J = sum(A X): ∂J/∂u = 1, so ∂J/∂A = 1 Xᵀ; its numbers raised a bare
+    NumPy error (matmul of the number 1)."""
+    A = parameter((M, 3), "A")
+    X = tg.tensor(RNG.normal(size=(3, M)), name="X")
+    d = check_steps_and_closed_forms((A @ X).sum())
+    np.testing.assert_allclose(d[A].value, np.ones((M, M)) @ X.data.T)
+
+
+def test_a_broadcast_parameter_before_a_matrix_product_sums_its_gradient():
+    """b (1, 1) + A, then a product: ∂J/∂b sums the rows of 1 Xᵀ."""
+    A, b = parameter((3, 3), "A"), parameter((1, 1), "b")
+    X = tg.tensor(RNG.normal(size=(3, M)), name="X")
+    check_steps_and_closed_forms(((b + A) @ X).sum())
+
+
+def test_the_transpose_of_a_one_by_one_parameter():
+    """s of shape (1, 1), transposed: ∂J/∂s printed as "-0.93.T" (a number
+    transposed) and its numbers raised NumPy's AxisError."""
+    s = parameter((1, 1), "s")
+    check_steps_and_closed_forms((s.T * 2.5).sum())
+
+
+def test_a_power_with_a_broadcast_exponent():
+    """A ** B with B (3, 1): the condition where(A = 0 and B >= 0) holds
+    arrays of two shapes, which raised "inhomogeneous shape" from NumPy."""
+    A, B = parameter((3, M), "A", 0.5, 1.5), parameter((3, 1), "B")
+    check_steps_and_closed_forms((A ** B).sum())
+
+
+def test_the_second_derivative_of_a_max():
+    """A max's step (∂u/∂Z)ᵀ ∂J/∂u where ∂J/∂u is a sum that keeps a
+    length-1 axis, (1, 4) for u of shape (4,): NumPy's "input operand has
+    more dimensions than allowed" came out of the step's numbers."""
+    Z = parameter((2, M), "Z")
+    (first,) = tg.grad((Z.max(axis=0) ** 2).sum(), [Z], create_graph=True)
+    check_steps_and_closed_forms((first * first).sum())
+
+
+def test_the_max_of_a_vector_broadcast_against_a_matrix():
+    """u = max(v) of shape (1,) divides a (3, 4) matrix: ∂J/∂u sums over
+    both axes, (1, 1), and the max's step failed as above."""
+    v, A = parameter((M,), "v"), parameter((3, M), "A")
+    check_steps_and_closed_forms((v.max(axis=0, keepdims=True) / (A * A + 1)).sum())
+
