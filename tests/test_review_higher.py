@@ -97,3 +97,31 @@ def test_the_max_of_a_vector_broadcast_against_a_matrix():
     v, A = parameter((M,), "v"), parameter((3, M), "A")
     check_steps_and_closed_forms((v.max(axis=0, keepdims=True) / (A * A + 1)).sum())
 
+
+# ----- gradients as values: float32 stays float32 ---------------------------
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: tg.clip(x, -0.3, 0.3),
+    lambda x: tg.hardtanh(x),
+    lambda x: tg.leaky_relu(x),
+    lambda x: tg.where(x.data > 0, x * x, x),
+    lambda x: 2 ** x,
+], ids=["clip", "hardtanh", "leaky_relu", "where", "2 ** x"])
+def test_a_recorded_gradient_of_float32_stays_float32(f):
+    """tg.grad(..., create_graph=True) gave float64 gradients for float32
+    inputs: where(c, 1, 0) and log(2) in the local derivatives were float64
+    or integer tensors. The numbers are checked against finite differences."""
+    rng = np.random.default_rng(7)
+    data = rng.uniform(-1, 1, size=(3, 4)).astype(np.float32)
+    x = tg.tensor(data, requires_grad=True)
+    (g,) = tg.grad(f(x).sum(), [x], create_graph=True)
+    assert g.dtype == np.float32
+    if g.requires_grad:  # (piecewise linear ones have a constant derivative)
+        (gg,) = tg.grad((g * g).sum(), [x])
+        assert gg.dtype == np.float32
+    h = 1e-3
+    plain = data.astype(np.float64)
+    numeric = (f(tg.tensor(plain + h)).data - f(tg.tensor(plain - h)).data) / (2 * h)
+    np.testing.assert_allclose(g.data, numeric, rtol=1e-3, atol=1e-3)
+    assert tg.hessian(lambda v: f(v).sum(), data).dtype == np.float32

@@ -13,16 +13,38 @@ from .. import ops
 from ..tensor import Tensor
 from . import numeric
 
-exp, log, sqrt = ops.exp, ops.log, ops.sqrt
-abs, sign, tanh = ops.abs, ops.sign, ops.tanh
-sigmoid, where = ops.sigmoid, ops.where
+
+def _entrywise(name):
+    """tinygraph's op ``name``; on constants alone, NumPy's (``numeric``).
+
+    NOTE: a function of constants is a constant, and it must stay one: as
+    an op's result it would be a float64 (or integer) tensor, and a float32
+    gradient multiplied by it would turn float64 (where(c, 1, 0) in clip's
+    derivative, log(2) in that of 2 ** x). A constant array is cast to the
+    dtype of the tensor it meets, as every constant operand is.
+    """
+    op, on_arrays = getattr(ops, name), getattr(numeric, name)
+
+    def apply(*xs):
+        if any(isinstance(x, Tensor) and x.requires_grad for x in xs):
+            return op(*xs)
+        return on_arrays(*(_array(x) for x in xs))
+
+    apply.__name__ = name
+    return apply
+
+
+exp, log, sqrt = _entrywise("exp"), _entrywise("log"), _entrywise("sqrt")
+abs, sign, tanh = _entrywise("abs"), _entrywise("sign"), _entrywise("tanh")
+sigmoid, where = _entrywise("sigmoid"), _entrywise("where")
+sin, cos, tan = _entrywise("sin"), _entrywise("cos"), _entrywise("tan")
+sinh, cosh = _entrywise("sinh"), _entrywise("cosh")
+floor, ceil, round = _entrywise("floor"), _entrywise("ceil"), _entrywise("round")
+maximum, minimum = _entrywise("maximum"), _entrywise("minimum")
+log1p, expm1, erf = _entrywise("log1p"), _entrywise("expm1"), _entrywise("erf")
 sum, broadcast_to, scatter = ops.sum, ops.broadcast_to, ops.scatter
-sin, cos, tan, sinh, cosh = ops.sin, ops.cos, ops.tan, ops.sinh, ops.cosh
-floor, ceil, round = ops.floor, ops.ceil, ops.round
 prod, cumsum, einsum = ops.prod, ops.cumsum, ops.einsum
 concatenate, stack = ops.concatenate, ops.stack
-maximum, minimum = ops.maximum, ops.minimum
-log1p, expm1, erf = ops.log1p, ops.expm1, ops.erf
 
 
 # Comparisons give boolean tensors, which record nothing.
