@@ -3,7 +3,6 @@ read from package data, the colours the style sheet reads as
 ``var(--name)``, and data written into a ``<script>`` as JSON."""
 
 import json
-import re
 from importlib.resources import files
 
 
@@ -20,5 +19,13 @@ def style(sheet, page_colors):
 
 
 def script_json(data):
-    """JSON that is safe inside ``<script>``: no ``</`` can close the tag."""
-    return re.sub(r"</", r"<\\/", json.dumps(data, ensure_ascii=True))
+    """JSON that is safe inside ``<script>``: no ``</`` can close the tag and
+    no ``<!`` can open an HTML comment.
+
+    NOTE: escaping ``</`` alone is not enough: after ``<!--<script>`` (a
+    tensor of that name) the HTML parser no longer ends the script at the
+    page's own ``</script>``, and the page's script never runs. ``<\\/``
+    and ``<\\u0021`` read as the same ``</`` and ``<!`` in JavaScript.
+    """
+    text = json.dumps(data, ensure_ascii=True)
+    return text.replace("</", "<\\/").replace("<!", "<\\u0021")

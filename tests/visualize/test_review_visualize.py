@@ -5,6 +5,7 @@ Oracles are NumPy's own statistics, finite differences and Python's float
 formatting, never the code under test.
 """
 
+import json
 import re
 
 import numpy as np
@@ -162,3 +163,42 @@ def test_the_drawings_notes_fit_a_notebook_cell():
     lines = re.findall(r">([^<>]+)</FONT>", note)
     assert " ".join(lines).startswith("J is a leaf, with no graph")
     assert all(len(line) <= 80 for line in lines), lines
+
+
+# ---- the pages' scripts whatever the names ---------------------------------------
+
+COMMENT_NAME = "<!--<script>"
+
+
+def _frames_json(page):
+    return re.search(r"const FRAMES = (.*);\n", page).group(1)
+
+
+def test_a_name_that_opens_an_html_comment_leaves_the_script_whole(needs_dot):
+    a = tg.tensor([0.5, 0.25], requires_grad=True, name=COMMENT_NAME)
+    J = (a.log() * 2).sum().named("J")
+    page = visualize.step_through(J, symbols=False).html
+    data = _frames_json(page)
+    assert "<!" not in data and "</" not in data
+    labels = [frame["label"] for frame in json.loads(data)]
+    assert labels == [f.label for f in visualize.frames(J)]
+    assert COMMENT_NAME in labels
+
+
+def test_a_name_that_opens_an_html_comment_runs_in_chromium(
+    tmp_path, needs_dot, chromium
+):
+    from .chromium import Browser
+
+    a = tg.tensor([0.5, 0.25], requires_grad=True, name=COMMENT_NAME)
+    J = (a.log() * 2).sum().named("J")
+    path = tmp_path / "steps.html"
+    visualize.step_through(J, path, symbols=False)
+    browser = Browser(chromium, tmp_path / "profile")
+    try:
+        browser.open(path.as_uri() + "#step=4")
+        assert browser.evaluate("document.body.dataset.current") == COMMENT_NAME
+        items = browser.evaluate("document.querySelectorAll('#frame-list li').length")
+        assert items == 4
+    finally:
+        browser.close()
