@@ -218,3 +218,52 @@ def test_the_relu_of_a_hinge_cost_is_no_layers_activation():
     assert [(layer.name, layer.activation) for layer in record.layers] == [
         ("Layer 1", "tanh"), ("Layer 2", None)]
     assert not any("dead" in warning for warning in record.warnings)
+
+
+# ----- changing a tensor's values in place ------------------------------------------
+
+
+def test_adding_a_tensor_that_requires_grad_in_place_is_refused():
+    # before: the values were added and the gradient silently dropped,
+    # dJ/dw = 4 instead of 1 + 3 + 2 w = 8
+    w = tg.tensor([2.0], requires_grad=True, name="w")
+    total = tg.zeros(1)
+    lost = "the tensor of shape \\(1,\\), which requires gradients, would lose"
+    with pytest.raises(RuntimeError, match=lost):
+        for x in (1.0, 3.0):
+            total += w * x
+    with pytest.raises(RuntimeError, match="would lose its gradient"):
+        total -= w
+    total = 0  # the way that records: total + w x makes a new node
+    for x in (1.0, 3.0):
+        total = total + w * x
+    (total + w * w).sum().backward()
+    np.testing.assert_allclose(w.grad, [1.0 + 3.0 + 2 * 2.0])
+    with tg.no_grad():  # updates, where nothing records
+        w -= 0.5 * w.grad
+    np.testing.assert_allclose(w.numpy(), [2.0 - 4.0])
+
+
+def test_assigning_into_a_tensor_works_where_plus_equals_does():
+    x = tg.tensor([1.0, 2.0, 3.0], name="x")
+    w = tg.tensor([1.0, 1.0, 1.0], requires_grad=True, name="w")
+    J = (w * x).sum()
+    expected = np.array([1.0, 2.0, 3.0])
+    expected[x.numpy() > 2] = 0.0
+    x[x > 2] = 0.0  # NumPy's semantics, mask and all
+    x[0] = 5.0
+    expected[0] = 5.0
+    np.testing.assert_array_equal(x.numpy(), expected)
+    J.backward()  # J's graph keeps the values it was computed from
+    np.testing.assert_array_equal(w.grad, [1.0, 2.0, 3.0])
+    with pytest.raises(RuntimeError, match="'w': t\\[index\\] = would change"):
+        w[0] = 5.0
+    with pytest.raises(RuntimeError, match="t\\[index\\] = would change"):
+        J[...] = 0.0
+    with pytest.raises(RuntimeError, match="'w' of shape \\(3,\\).* lose its gradient"):
+        x[:] = w
+    with pytest.raises(IndexError, match="setitem: .* 'x' of shape \\(3,\\) at 5"):
+        x[5] = 1.0
+    with tg.no_grad():
+        w[1] = 4.0
+    np.testing.assert_array_equal(w.numpy(), [1.0, 4.0, 1.0])

@@ -485,14 +485,7 @@ class Tensor:
         """``self <op>= other`` on the values, as PyTorch allows it: where no
         graph is being recorded through this tensor. The result is a new
         array, so a graph that used the old values keeps them."""
-        if self._op is not None or (
-            self._requires_grad and modes.current().grad_enabled
-        ):
-            raise RuntimeError(
-                f"{_who(self.name)}: {symbol} would change a tensor that a recorded "
-                "graph depends on; update a parameter inside `with tg.no_grad():`, "
-                f"or write t = t {symbol[0]} x to make a new node"
-            )
+        self._check_in_place(symbol, other, f"write t = t {symbol[0]} x")
         new = operation(self._data, _values(other))
         if new.shape != self._data.shape or new.dtype != self._data.dtype:
             raise ValueError(
@@ -504,8 +497,40 @@ class Tensor:
         self._held = False
         return self
 
+    def _check_in_place(self, symbol, other, instead):
+        """Refuse a change of the values that a graph would not record."""
+        recording = modes.current().grad_enabled
+        if self._op is not None or (self._requires_grad and recording):
+            raise RuntimeError(
+                f"{_who(self.name)}: {symbol} would change a tensor that a recorded "
+                "graph depends on; update a parameter inside `with tg.no_grad():`, "
+                f"or {instead} to make a new node"
+            )
+        # NOTE: total = tg.zeros(1); total += w * x would keep the values and
+        # drop the gradient: an in-place change is never recorded
+        if isinstance(other, Tensor) and other._requires_grad and recording:
+            raise RuntimeError(
+                f"{_who(self.name)}: {symbol} is not recorded, so the "
+                f"{_operand(other)}, which requires gradients, would lose its "
+                f"gradient; {instead} to make a new node"
+            )
+
     def __getitem__(self, index) -> Tensor:
         return _ops.getitem(self, index)
+
+    def __setitem__(self, index, value: TensorLike) -> None:
+        """``t[index] = value`` on the values, where ``+=`` is allowed: a
+        tensor that no recorded graph goes through (a parameter inside
+        ``tg.no_grad()``). A graph that used the old values keeps them."""
+        self._check_in_place("t[index] =", value, "build the tensor with tg.where")
+        data = self.data  # an array of its own if a graph holds the current one
+        try:
+            data[index] = _values(value)
+        except (ValueError, TypeError, IndexError) as err:
+            raise type(err)(
+                f"setitem: cannot assign {_operand(value)} to {_operand(self)} "
+                f"at {index!r}: {err}"
+            ) from err
 
     # ----- methods (each is also a module-level function) ----------------
 
