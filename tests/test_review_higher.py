@@ -125,3 +125,17 @@ def test_a_recorded_gradient_of_float32_stays_float32(f):
     numeric = (f(tg.tensor(plain + h)).data - f(tg.tensor(plain - h)).data) / (2 * h)
     np.testing.assert_allclose(g.data, numeric, rtol=1e-3, atol=1e-3)
     assert tg.hessian(lambda v: f(v).sum(), data).dtype == np.float32
+
+
+def test_a_float64_upstream_tensor_keeps_a_float32_gradient_float32():
+    """grad_outputs as a float64 Tensor for a float32 output, with
+    create_graph=True, made the gradient float64 (an array was cast)."""
+    x = tg.tensor(np.array([1.0, 2.0, 3.0], dtype=np.float32), requires_grad=True)
+    seed = tg.tensor([1.0, 0.5, 2.0])  # float64
+    (g,) = tg.grad(x ** 2, [x], grad_outputs=seed, create_graph=True)
+    assert g.dtype == np.float32
+    np.testing.assert_allclose(g.data, 2 * np.array([1.0, 2.0, 3.0]) * seed.data)
+    # one that requires gradients is part of the graph: refused, naming both
+    seed.requires_grad = True
+    with pytest.raises(TypeError, match=r"grad_outputs\[0\] has dtype float64.*float32"):
+        tg.grad(x ** 2, [x], grad_outputs=seed, create_graph=True)

@@ -108,17 +108,33 @@ def _upstream(outputs, grad_outputs, create_graph):
                 "that of a linear function, has no graph to differentiate: its "
                 "own derivative is 0.)"
             )
-        if create_graph and isinstance(g, Tensor):
-            if g.shape != output.shape:
-                raise ValueError(
-                    f"grad: grad_outputs[{i}] has shape {g.shape} but outputs[{i}] "
-                    f"has shape {output.shape}"
-                )
+        if create_graph and isinstance(g, Tensor) and g.requires_grad:
+            _check_recorded_seed(g, output, i)
             seeds.append(g)
             continue
         seed = graph.seed(output, g)
         seeds.append(Tensor._from_op(seed) if create_graph else seed)
     return seeds
+
+
+def _check_recorded_seed(g, output, i):
+    """A grad_outputs tensor that requires gradients is used as it is (the
+    gradients depend on it): it must have the output's shape and dtype.
+
+    NOTE: a float64 seed for a float32 output would make every gradient
+    float64; a seed that needs no gradient is cast, as an array is.
+    """
+    if g.shape != output.shape:
+        raise ValueError(
+            f"grad: grad_outputs[{i}] has shape {g.shape} but outputs[{i}] "
+            f"has shape {output.shape}"
+        )
+    if g.dtype != output.dtype:
+        raise TypeError(
+            f"grad: grad_outputs[{i}] has dtype {g.dtype} but outputs[{i}] has "
+            f"dtype {output.dtype}, so the gradients would be {g.dtype}; make "
+            "the upstream gradient in the output's dtype"
+        )
 
 
 def _result(g, x, create_graph):
