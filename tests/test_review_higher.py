@@ -137,5 +137,5 @@ def test_a_float64_upstream_tensor_keeps_a_float32_gradient_float32():
     np.testing.assert_allclose(g.data, 2 * np.array([1.0, 2.0, 3.0]) * seed.data)
     # one that requires gradients is part of the graph: refused, naming both
     seed.requires_grad = True
-    with pytest.raises(TypeError, match=r"grad_outputs\[0\] has dtype float64.*float32"):
+    with pytest.raises(TypeError, match=r"\[0\] has dtype float64.*float32"):
         tg.grad(x ** 2, [x], grad_outputs=seed, create_graph=True)
