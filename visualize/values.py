@@ -1,10 +1,12 @@
 """How numbers appear in drawings, tables and the step-through page.
 
-Small arrays are shown in full, rounded to 4 significant digits the way
-NumPy prints them; larger ones are summarised by their mean, min, max and
-Euclidean norm, so a node stays a few lines tall whatever its shape.
+Small arrays are shown in full, each entry to 4 significant digits, laid
+out the way NumPy prints them; larger ones are summarised by their mean,
+min, max and Euclidean norm, so a node stays a few lines tall whatever its
+shape.
 """
 
+import math
 import re
 import sys
 
@@ -54,10 +56,28 @@ def array_lines(array, limit=FULL_LIMIT):
         return [number_text(array.reshape(-1)[0])]
     if array.size <= limit and (array.ndim < 2 or array.shape[-2] <= ROW_LIMIT):
         text = np.array2string(
-            array, precision=PRECISION, max_line_width=60, **PRINT_OPTIONS
+            array, precision=_decimals(array), max_line_width=60, **PRINT_OPTIONS
         )
         return text.split("\n")
     return summary_lines(array)
+
+
+def _decimals(array):
+    """NumPy's precision that gives every entry 4 significant digits.
+
+    NOTE: NumPy's precision counts digits after the point, so at 4 it
+    printed 0.0005679 as 0.0006. In fixed notation the smallest entry needs
+    4 - 1 - floor(log10 |entry|) of them (7 for 0.0001234). NumPy writes
+    in scientific notation (4 digits after the point, 5 significant) when
+    an entry is under 1e-4 or from 1e8, or they span more than 1000 times.
+    """
+    sizes = np.abs(array[np.isfinite(array) & (array != 0)])
+    if sizes.size == 0:
+        return PRECISION
+    low, high = float(sizes.min()), float(sizes.max())
+    if low < 1e-4 or high >= 1e8 or high > 1e3 * low:
+        return PRECISION
+    return max(PRECISION, PRECISION - 1 - math.floor(math.log10(low)))
 
 
 def summary_lines(array):

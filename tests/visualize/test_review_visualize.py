@@ -202,3 +202,38 @@ def test_a_name_that_opens_an_html_comment_runs_in_chromium(
         assert items == 4
     finally:
         browser.close()
+
+
+# ---- four significant digits in a drawing's arrays --------------------------------
+
+
+def _entries(lines):
+    """The numbers in ``array_lines``' text, in order."""
+    text = " ".join(lines).replace("[", " ").replace("]", " ")
+    return np.array([float(word) for word in text.split()])
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0.0001234, 0.0005679, 0.0002],  # was [0.0001 0.0006 0.0002]
+        [[1e-4, 2e-4], [3e-4, 4.4e-4]],  # 4.4e-4 was 0.0004
+        [0.0012345, 0.5],  # was 0.0012
+        [0.3, 0.0456389],  # was 0.0456
+    ],
+)
+def test_small_entries_keep_four_significant_digits(values):
+    a = np.array(values)
+    shown = _entries(array_lines(a))
+    # oracle: rounding to 4 significant digits moves an entry by < 5e-4 of it
+    np.testing.assert_allclose(shown, a.ravel(), rtol=5e-4, atol=0)
+
+
+def test_any_small_array_is_shown_to_four_significant_digits():
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        shape = [(3,), (2, 2), (4, 4), (1, 5)][rng.integers(4)]
+        scale = 10.0 ** rng.integers(-6, 9)
+        a = rng.normal(size=shape) * scale * 10.0 ** rng.integers(0, 3, size=shape)
+        shown = _entries(array_lines(a))
+        np.testing.assert_allclose(shown, a.ravel(), rtol=5e-4, atol=0)
