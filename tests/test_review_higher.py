@@ -139,3 +139,29 @@ def test_a_float64_upstream_tensor_keeps_a_float32_gradient_float32():
     seed.requires_grad = True
     with pytest.raises(TypeError, match=r"\[0\] has dtype float64.*float32"):
         tg.grad(x ** 2, [x], grad_outputs=seed, create_graph=True)
+
+
+# ----- forward mode ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("tangent", [np.array([1.0]), 1.0, np.ones((3, 1))],
+                         ids=["(1,)", "a number", "(3, 1)"])
+def test_push_tangents_refuses_a_tangent_of_another_shape(tangent):
+    """A (1,) tangent or a number for x of shape (3,) was broadcast: the
+    tangent of 2x came out [2, 2, 2] (x moved along (1, 1, 1)) without a
+    word; a (3, 1) one raised a bare NumPy broadcasting error."""
+    x = tg.tensor([0.1, -0.2, 0.3], requires_grad=True, name="x")
+    y = (x * 2).tanh()
+    with pytest.raises(ValueError, match=r"push_tangents: the tangent for 'x'"):
+        tg.functional.push_tangents(y, {x: tangent})
+
+
+def test_push_tangents_takes_a_tensor_as_a_tangent():
+    """A Tensor as the tangent raised AttributeError: no astype."""
+    x = tg.tensor([0.1, -0.2, 0.3], requires_grad=True)
+    y = (x * 2).tanh()
+    v = np.array([1.0, 0.0, -2.0])
+    found = tg.functional.push_tangents(y, {x: tg.tensor(v)})
+    h = 1e-6
+    expected = (np.tanh(2 * (x.data + h * v)) - np.tanh(2 * (x.data - h * v))) / (2 * h)
+    np.testing.assert_allclose(found[y], expected, rtol=1e-7)

@@ -38,7 +38,7 @@ import numpy as np
 from . import modes
 from .gradients import grad
 from .maths import numeric, tensors
-from .naming import nodes, returned
+from .naming import describe, nodes, returned
 from .tensor import Tensor
 
 __all__ = ["jacobian", "hessian", "vjp", "jvp", "push_tangents"]
@@ -122,7 +122,7 @@ def push_tangents(root, seeds):
     The nodes are visited in creation order, a topological order, so every
     input's tangent is known before its consumers need it.
     """
-    found = dict(seeds)
+    found = {leaf: _seed_tangent(leaf, v) for leaf, v in seeds.items()}
     with _recording():  # non-elementwise ops take their tangent with grad
         for node in nodes(root):
             if node.op is None or node in found:
@@ -133,6 +133,33 @@ def push_tangents(root, seeds):
             if any(dx is not None for dx in incoming):
                 found[node] = _tangent(node, incoming)
     return found
+
+
+def _seed_tangent(leaf, tangent):
+    """A seed's tangent as an array of its tensor's shape and dtype.
+
+    NOTE: a tangent of another shape would broadcast on the way forward
+    (a (1,) tangent for x of shape (3,) moves every entry of x), so it is
+    refused rather than read as some other direction.
+    """
+    if not isinstance(leaf, Tensor):
+        raise TypeError(
+            f"push_tangents: the seeds' keys must be tensors of the graph, got a "
+            f"{type(leaf).__name__}"
+        )
+    array = np.asarray(tangent.numpy() if isinstance(tangent, Tensor) else tangent)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"push_tangents: the tangent for {describe(leaf)} must be numbers, "
+            f"got dtype {array.dtype}"
+        )
+    if array.shape != leaf.shape:
+        raise ValueError(
+            f"push_tangents: the tangent for {describe(leaf)} has shape "
+            f"{array.shape}; a tangent has the shape of its tensor (one entry "
+            "per entry)"
+        )
+    return array.astype(leaf.dtype if leaf.dtype.kind == "f" else float)
 
 
 def _tangent(node, incoming):
