@@ -86,6 +86,14 @@ CALLS = [
     ),
     Call("np.stack", lambda a, b: np.stack([a, b], -1), "stack", [(3, 4)] * 2, "tt"),
     Call(
+        "np.where",
+        lambda a, b: np.where(np.asarray(a) > 0, a, b), "where", [(3, 4), (4,)], "tt",
+    ),
+    Call(
+        "np.where, array condition",
+        lambda a, b: np.where(np.arange(4) % 2 == 0, a, b), "where", [(3, 4), ()], "ta",
+    ),
+    Call(
         "np.stack, array last",
         lambda a, b: np.stack([a, b], axis=0), "stack", [(5,), (5,)], "ta",
     ),
@@ -219,7 +227,6 @@ REFUSED = [
         "dtype=; use tg.concatenate(tensors, axis)",
     ),
     ("np.stack", lambda W, a: np.stack([a, W], out=np.ones((2, 2, 3))), OUT),
-    ("np.where", lambda W, a: np.where(a > 0, W, 0), LEAVE),
     ("np.sort", lambda W, a: np.sort(W), LEAVE),
     ("np.linalg.norm", lambda W, a: np.linalg.norm(W), LEAVE),
     ("np.sin", lambda W, a: np.sin(W, out=a), OUT),

@@ -506,3 +506,10 @@ def test_detach_shares_the_values_and_a_held_array_stays_safe():
     np.testing.assert_array_equal(x.grad, [2.0, 4.0])
     np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])
     np.testing.assert_array_equal(d.numpy(), [10.0, 2.0])
+
+
+def test_an_op_numpy_has_no_loop_for_raises_a_type_error_naming_the_op():
+    # NumPy's "no loop for this dtype" error cannot be rebuilt from a message
+    # alone; the engine's own error must still name the op and the operand.
+    with pytest.raises(TypeError, match=r"sign: cannot apply to tensor of shape \(2,\)"):
+        tg.sign(tg.tensor([True, False], dtype=bool))

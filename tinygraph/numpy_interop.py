@@ -90,6 +90,16 @@ def _values(x):
     return np.asarray(x) if isinstance(x, Tensor) else x
 
 
+def _where(condition, x, y):
+    """np.where(condition, x, y) as tg.where; np.where(condition) alone gives
+    the indices of the true entries, which carry no gradient: read them."""
+    if x is None and y is None:
+        return np.where(_values(condition))
+    if x is None or y is None:
+        raise TypeError("np.where: give both x and y, or neither")
+    return ops.where(condition, x, y)
+
+
 def _pad(array, pad_width, mode="constant", kwargs=None):
     """np.pad with a constant border (its only mode tinygraph has)."""
     extra = dict(kwargs or {})
@@ -140,6 +150,7 @@ _FUNCTIONS: dict[Callable[..., Any], Callable[..., Tensor]] = {
     np.einsum: lambda operands, optimize=False: ops.einsum(*operands),
     np.concatenate: lambda arrays, axis=0: ops.concatenate(arrays, axis),
     np.stack: lambda arrays, axis=0: ops.stack(arrays, axis),
+    np.where: lambda condition, x=None, y=None: _where(condition, x, y),
     np.split: lambda ary, indices_or_sections, axis=0: ops.split(
         ary, indices_or_sections, axis
     ),
@@ -210,6 +221,7 @@ _SPELLINGS = {
     np.einsum: "tg.einsum(subscripts, *operands)",
     np.concatenate: "tg.concatenate(tensors, axis) or tg.cat(tensors, axis)",
     np.stack: "tg.stack(tensors, axis)",
+    np.where: "tg.where(condition, a, b)",
     np.split: "tg.split(t, indices_or_sections, axis)",
     np.broadcast_to: "tg.broadcast_to(t, shape) or t.broadcast_to(shape)",
     np.sign: "tg.sign(t) or t.sign()",

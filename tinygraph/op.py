@@ -108,9 +108,9 @@ class Op:
             out = self.maths(numeric, *arrays) if forward is None else forward(*arrays)
         except (ValueError, TypeError, IndexError, OverflowError) as err:
             operands = " and ".join(describe(x) for x in inputs)
-            kind = ValueError if isinstance(err, OverflowError) else type(err)
+            message = f"{self.name}: cannot apply to {operands}: {err}"
             # Chained, so the traceback still shows the line that raised.
-            raise kind(f"{self.name}: cannot apply to {operands}: {err}") from err
+            raise _same_kind(err, message) from err
         kept = None
         if type(out) is not np.ndarray:
             out, kept = _output_and_kept(self, out)
@@ -163,6 +163,20 @@ class Elementwise(Op):
             _times(g, self.derivative(m, i, out, *xs)) if needed else None
             for i, needed in enumerate(needs)
         )
+
+
+def _same_kind(err, message):
+    """An error of ``err``'s kind saying ``message``: of its own class where
+    that class takes a message alone, else of the built-in class it
+    derives from (NumPy's "no loop for this dtype" error needs more
+    arguments); an overflow is a bad value."""
+    if isinstance(err, OverflowError):
+        return ValueError(message)
+    try:
+        return type(err)(message)
+    except TypeError:
+        builtins = (TypeError, ValueError, IndexError)
+        return next(kind for kind in builtins if isinstance(err, kind))(message)
 
 
 def _times(g, local):
