@@ -282,9 +282,9 @@ def _layer_row(layer):
     if layer.saturated is None:
         units = "–"
     elif layer.activation == "relu":
-        units = f"{layer.saturated:.0%} dead"
+        units = f"{_percent(layer.saturated)} dead"
     else:
-        units = f"{layer.saturated:.0%} saturated"
+        units = f"{_percent(layer.saturated)} saturated"
     ratio = "–" if layer.update_ratio is None else f"{layer.update_ratio:.1e}"
     return [
         layer.name,
@@ -294,6 +294,16 @@ def _layer_row(layer):
         ratio,
         units,
     ]
+
+
+def _percent(share):
+    """``37%``; a share that is neither none nor all never reads 0% or 100%
+    (one dead unit in 256 is ``<1%``, not ``0%``)."""
+    if 0 < share < 0.01:
+        return "<1%"
+    if 0.99 < share < 1:
+        return ">99%"
+    return f"{share:.0%}"
 
 
 def _graph_svg(J):

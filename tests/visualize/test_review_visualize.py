@@ -7,6 +7,7 @@ formatting, never the code under test.
 
 import json
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -237,3 +238,30 @@ def test_any_small_array_is_shown_to_four_significant_digits():
         a = rng.normal(size=shape) * scale * 10.0 ** rng.integers(0, 3, size=shape)
         shown = _entries(array_lines(a))
         np.testing.assert_allclose(shown, a.ravel(), rtol=5e-4, atol=0)
+
+
+# ---- the training page's health table ----------------------------------------------
+
+
+def _health_row(activation, A):
+    """The health table's row for a layer whose activations are A."""
+    from visualize.training import _layer_row
+
+    share = (tg.diagnostics.dead_share(A) if activation == "relu"
+             else tg.diagnostics.saturated_share(A, activation))
+    layer = tg.diagnostics.LayerHealth("Layer 1", 0.5, 1e-3, activation, share)
+    return _layer_row(SimpleNamespace(parameters=["W1", "b1"], **vars(layer)))
+
+
+def test_one_dead_unit_in_256_does_not_read_0_percent():
+    A = np.ones((256, 4))
+    A[0] = 0.0  # one unit is 0 for every example: dead
+    assert _health_row("relu", A)[-1] == "<1% dead"
+    assert _health_row("relu", np.zeros((256, 4)))[-1] == "100% dead"
+    assert _health_row("relu", np.ones((256, 4)))[-1] == "0% dead"
+    B = np.zeros((256, 4))
+    B[0] = 1.0  # every unit dead but one
+    assert _health_row("relu", B)[-1] == ">99% dead"
+    S = np.full((300, 1), 0.5)
+    S[0] = 1.0  # one saturated sigmoid output in 300
+    assert _health_row("sigmoid", S)[-1] == "<1% saturated"
