@@ -267,3 +267,28 @@ def test_assigning_into_a_tensor_works_where_plus_equals_does():
     with tg.no_grad():
         w[1] = 4.0
     np.testing.assert_array_equal(w.numpy(), [1.0, 4.0, 1.0])
+
+
+# ----- tg.tensor of tensors ---------------------------------------------------------
+
+
+def test_tensor_of_tensors_in_a_graph_is_refused_not_cut_out_of_it():
+    # before: the values were copied into a new leaf, and w silently lost
+    # the gradient through Z: dJ/dw = 2 w (the penalty only) instead of
+    # 2 + 3 + 2 w
+    w = tg.tensor(2.0, requires_grad=True, name="w")
+    with pytest.raises(RuntimeError, match="'w' of shape \\(\\).* tg.stack"):
+        tg.tensor([w, 1.0])
+    with pytest.raises(RuntimeError, match="tensor of shape \\(\\), which requires"):
+        tg.tensor([w * 2, w * 3])
+    with pytest.raises(RuntimeError, match="gradient would be lost"):
+        tg.tensor(w * 2)
+    Z = tg.stack([w * 2, w * 3])
+    (Z.sum() + w * w).backward()
+    np.testing.assert_allclose(w.grad, 2 + 3 + 2 * 2.0)
+    # copying values on purpose still works
+    np.testing.assert_array_equal(tg.tensor([w.detach(), (w * 3).detach()]).numpy(),
+                                  [2.0, 6.0])
+    assert tg.tensor(w).item() == 2.0  # a copy of a parameter
+    with tg.no_grad():
+        assert tg.tensor([w * 2, w]).numpy().tolist() == [4.0, 2.0]

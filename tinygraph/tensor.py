@@ -34,11 +34,15 @@ def _to_array(data, dtype, name):
     A copy, as ``torch.tensor`` makes: an optimiser updating a parameter in
     place must not change the caller's array behind their back.
     """
+    what = f"tensor {name!r}" if name else "tensor"
     if isinstance(data, Tensor):
+        if data._op is not None:  # a copy of a parameter (a leaf) is fine
+            _check_not_recorded(
+                data, what, "use the tensor itself, or t.detach() to copy its values"
+            )
         data = data._data
     elif isinstance(data, (list, tuple)):
-        data = _unwrap_tensors(data)
-    what = f"tensor {name!r}" if name else "tensor"
+        data = _unwrap_tensors(data, what)
     if isinstance(data, (str, bytes)):
         raise TypeError(f"{what}: cannot make a tensor from a string ({data!r})")
     try:
@@ -66,15 +70,31 @@ def _to_array(data, dtype, name):
     return array
 
 
-def _unwrap_tensors(items):
+def _unwrap_tensors(items, what):
     """``[tensor(1.), tensor(2.)]`` as ``[array(1.), array(2.)]``, at any depth,
     so a list of tensors becomes one tensor of their values (as in PyTorch)."""
-    return [
-        x._data if isinstance(x, Tensor)
-        else _unwrap_tensors(x) if isinstance(x, (list, tuple))
-        else x
-        for x in items
-    ]
+    arrays = []
+    for x in items:
+        if isinstance(x, Tensor):
+            _check_not_recorded(x, what, "use tg.stack([...]) to keep the graph, "
+                                "or .detach() each one to copy its values")
+            x = x._data
+        elif isinstance(x, (list, tuple)):
+            x = _unwrap_tensors(x, what)
+        arrays.append(x)
+    return arrays
+
+
+def _check_not_recorded(t, what, instead):
+    """Refuse to copy the values of a tensor that gradients flow through:
+    the copy is a new leaf, so ``tg.tensor([w * 2, w * 3])`` would silently
+    cut w out of every gradient computed from it."""
+    if t._requires_grad and modes.current().grad_enabled:
+        raise RuntimeError(
+            f"{what}: the data holds the {_operand(t)}, which requires "
+            "gradients; tg.tensor copies values and records nothing, so its "
+            f"gradient would be lost; {instead}"
+        )
 
 
 def _who(name):
