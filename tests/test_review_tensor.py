@@ -292,3 +292,31 @@ def test_tensor_of_tensors_in_a_graph_is_refused_not_cut_out_of_it():
     assert tg.tensor(w).item() == 2.0  # a copy of a parameter
     with tg.no_grad():
         assert tg.tensor([w * 2, w]).numpy().tolist() == [4.0, 2.0]
+
+
+# ----- Python's protocols ------------------------------------------------------------
+
+
+def test_repr_of_an_empty_tensor_shows_its_shape_as_numpy_does():
+    # before: (0, 3) and (3, 0) both printed as tensor([])
+    for shape in [(0, 3), (3, 0), (2, 0, 4)]:
+        assert f"shape={np.zeros(shape).shape}" in repr(np.zeros(shape))  # NumPy
+        assert repr(tg.tensor(np.zeros(shape))) == f"tensor([], shape={shape})"
+    assert repr(tg.tensor([])) == "tensor([])"
+
+
+def test_format_abs_of_a_tensor_as_in_pytorch():
+    torch = pytest.importorskip("torch")
+    J = tg.tensor(0.123456, requires_grad=True)
+    assert f"{J:.3f}" == f"{torch.tensor(0.123456):.3f}" == "0.123"
+    assert f"{tg.tensor([2.5]):>6.1f}" == "   2.5"
+    assert f"{J}" == str(J)
+    with pytest.raises(TypeError, match="format: tensor of shape \\(2,\\) has 2"):
+        f"{tg.tensor([1.0, 2.0]):.2f}"
+    x = tg.tensor([-1.5, 2.0], requires_grad=True)
+    y = abs(x)
+    y.backward(np.array([1.0, 1.0]))
+    tx = torch.tensor([-1.5, 2.0], requires_grad=True)
+    abs(tx).backward(torch.ones(2))
+    np.testing.assert_array_equal(y.numpy(), [1.5, 2.0])
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())

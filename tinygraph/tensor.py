@@ -436,6 +436,9 @@ class Tensor:
     def __repr__(self) -> str:
         body = np.array2string(self._data, prefix="tensor(", separator=", ")
         extras = ""
+        if self._data.size == 0 and self._data.shape != (0,):
+            # "[]" alone would hide it: (0, 3) and (3, 0) print alike
+            extras += f", shape={self._data.shape}"
         if self.name is not None:
             extras += f", name={self.name!r}"
         if self._op is not None:
@@ -445,6 +448,17 @@ class Tensor:
         if self._data.dtype != np.float64:
             extras += f", dtype={self._data.dtype}"
         return f"tensor({body}{extras})"
+
+    def __format__(self, spec: str) -> str:
+        """``f"{J:.4f}"`` formats a one-element tensor's number, as PyTorch."""
+        if not spec:
+            return str(self)
+        if self._data.size != 1:
+            raise TypeError(
+                f"format: {_who(self.name)} of shape {self.shape} has "
+                f"{self._data.size} elements; the format {spec!r} takes one number"
+            )
+        return format(self._data.item(), spec)
 
     # ----- arithmetic operators ------------------------------------------
 
@@ -486,6 +500,9 @@ class Tensor:
 
     def __neg__(self) -> Tensor:
         return _ops.neg(self)
+
+    def __abs__(self) -> Tensor:
+        return _ops.abs(self)
 
     # ----- in-place arithmetic, for updates: ``with tg.no_grad(): W -= lr * W.grad``
 
