@@ -114,6 +114,27 @@ def test_sequential_names_outputs_and_scopes_by_layer():
     assert unnamed == [("Layer 1",), ("Layer 2",)]  # the two W @ A products
 
 
+def test_nested_sequentials_number_their_layers_as_one_network():
+    # Blocks built as Sequentials of their own: each Linear still gets its own
+    # number (two "W1"s would draw as W1 and W1#2 and merge two layers'
+    # scopes, which the Recorder and the drawings group by).
+    net = tg.nn.Sequential(
+        tg.nn.Sequential(tg.nn.Linear(2, 3, rng=0), tg.nn.ReLU()),
+        tg.nn.Linear(3, 3, rng=1, name="_mid"),
+        tg.nn.Sequential(tg.nn.Tanh()),
+        tg.nn.Sequential(tg.nn.Linear(3, 1, rng=2), tg.nn.Sigmoid()),
+    )
+    assert [p.name for p in net.parameters()] == [
+        "W1", "b1", "W_mid", "b_mid", "W3", "b3"
+    ]
+    A = net(tg.tensor(np.ones((2, 4)), name="X"))
+    names = {n.name: n.scope for n in tg.graph.nodes(A) if n.name}
+    assert names["A1"] == ("Layer 1",)
+    assert names["A_mid"] == ("Layer _mid",)  # the nested tanh joins its layer
+    assert names["Z3"] == ("Layer 3",) and names["A3"] == ("Layer 3",)
+    assert len(set(tg.graph.labels(A).values())) == len(tg.graph.nodes(A))
+
+
 def test_standalone_module_call_opens_a_scope_named_after_the_class():
     z = tg.tensor([[1.0, -1.0]], requires_grad=True)
     assert tg.nn.ReLU()(z).scope == ("ReLU",)

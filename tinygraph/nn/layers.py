@@ -88,6 +88,7 @@ class Linear(Module):
         )
         self.init = init
         self.symbol: str | None = None
+        self.numbered = False  # True once a Sequential gave it its number
         self.output_name: str | None = None
         if name is not None:
             self.set_symbol(str(name))
@@ -155,17 +156,32 @@ class Sequential(Module):
                 )
         self.modules = list(modules)
         self.label = None  # a container: its layers open their own scopes
+        self._number_layers(1)
+
+    def _number_layers(self, first: int, layer: str | None = None) -> int:
+        """Number the Linear layers ``first``, ``first + 1``, ... in order,
+        those of nested Sequentials included (as the notes number a
+        network's layers, so two layers never share a name); give each
+        other module the layer it belongs to, ``layer`` until the first
+        Linear. Returns the next number.
+
+        A Linear given a ``name`` keeps it; one numbered by a Sequential is
+        numbered again by a Sequential it is nested in.
+        """
         # The layer each module belongs to (its Linear's symbol), or None.
         self.layer_of: list[str | None] = []
-        layer = None
-        count = 0
+        count = first
         for module in self.modules:
-            if isinstance(module, Linear):
-                count += 1
-                if module.symbol is None:
+            if isinstance(module, Sequential):
+                count = module._number_layers(count, layer)
+                layer = module.layer_of[-1] if module.layer_of else layer
+            elif isinstance(module, Linear):
+                if module.symbol is None or module.numbered:
                     module.set_symbol(str(count))
+                    module.numbered = True
+                count += 1
                 layer = module.symbol
-            elif layer is not None and not isinstance(module, Sequential):
+            elif layer is not None:
                 module.label = f"Layer {layer}"
             self.layer_of.append(layer)
         # The last module of each layer (if not its Linear) outputs A<layer>.
@@ -177,6 +193,7 @@ class Sequential(Module):
             else None
             for i, (module, layer) in enumerate(zip(self.modules, self.layer_of))
         ]
+        return count
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(str(i), module) for i, module in enumerate(self.modules)]
