@@ -5,6 +5,8 @@ oracle (the derivative by hand, NumPy, PyTorch).
 Each test here failed before the fix it comes with.
 """
 
+import math
+
 import numpy as np
 import pytest
 
@@ -320,3 +322,19 @@ def test_format_abs_of_a_tensor_as_in_pytorch():
     abs(tx).backward(torch.ones(2))
     np.testing.assert_array_equal(y.numpy(), [1.5, 2.0])
     np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e-170, 1.0, 1e170, 1e300])
+def test_gradient_norm_of_huge_or_tiny_gradients_is_their_norm(scale):
+    # before: g * g overflowed to inf (or underflowed to 0, "exactly 0")
+    g, h = np.array([[3.0, 0.0]]) * scale, np.array([4.0]) * scale
+    assert tg.diagnostics.gradient_norm(g, h) == pytest.approx(5.0 * scale, rel=1e-15)
+    assert tg.diagnostics.update_ratio([g, h], [2 * g, 2 * h]) == pytest.approx(1.0)
+
+
+def test_gradient_norm_is_nan_or_inf_with_such_an_entry():
+    norm = tg.diagnostics.gradient_norm
+    assert math.isnan(norm(np.array([1.0, np.nan]), np.array([1e300])))
+    assert math.isnan(norm(np.array([1e300]), np.array([np.nan, 1.0])))
+    assert norm(np.array([1.0, np.inf]), np.array([1e300])) == math.inf
+    assert norm(np.zeros(3), np.zeros((0, 2))) == 0.0

@@ -72,11 +72,17 @@ def gradient_norm(*grads) -> float:
     """
     if not grads:
         raise ValueError("gradient_norm: no arrays given")
-    squares = 0.0
-    for g in grads:
-        g = _array(g, "gradient_norm").astype(np.float64, copy=False)
-        squares += float(np.sum(g * g))
-    return math.sqrt(squares)
+    arrays = [_array(g, "gradient_norm").astype(np.float64, copy=False)
+              for g in grads]
+    # NOTE: g^2 overflows float64 for |g| > 1e154 (and underflows to 0 for
+    # |g| < 1e-162), so the sum is taken of (g / s)^2, s the largest |g|:
+    # ||g|| = s sqrt(sum (g/s)^2). An inf or NaN entry keeps s = 1.
+    scale = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
+    if not 0.0 < scale < math.inf:
+        scale = 1.0
+    with np.errstate(over="ignore"):  # beside an inf entry: inf all the same
+        squares = sum(float(np.sum(np.square(a / scale))) for a in arrays)
+    return scale * math.sqrt(squares)
 
 
 def update_ratio(before, after) -> float:
