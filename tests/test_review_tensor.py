@@ -338,3 +338,23 @@ def test_gradient_norm_is_nan_or_inf_with_such_an_entry():
     assert math.isnan(norm(np.array([1e300]), np.array([np.nan, 1.0])))
     assert norm(np.array([1.0, np.inf]), np.array([1e300])) == math.inf
     assert norm(np.zeros(3), np.zeros((0, 2))) == 0.0
+
+
+def test_in_and_in_place_updates_name_the_tensor_and_the_operand():
+    # before: a bare NumPy message ('operands could not be broadcast'), a
+    # TypeError from NumPy's error class itself for 'a', and "would change
+    # its shape (2,) or dtype float32 (to (2,), float64)" for a dtype change
+    w = tg.tensor(np.float32([1.0, 2.0]), name="w")
+    with pytest.raises(ValueError, match="equal: cannot compare tensor 'w' of shape"):
+        _ = [1.0, 2.0, 3.0] in w
+    with pytest.raises(TypeError, match="\\+=: cannot update tensor 'w' of shape"):
+        w += "a"
+    with pytest.raises(ValueError, match="-=: cannot update tensor 'w' .* shape \\(3,"):
+        w -= np.ones(3, np.float32)
+    with pytest.raises(ValueError, match="float32 to float64.*np.float32\\(lr\\)"):
+        w -= np.float64(0.1) * np.ones(2)
+    with pytest.raises(ValueError, match="shape \\(2, 2\\) would change its shape"):
+        w *= np.ones((2, 2), np.float32)
+    assert 2.0 in w and 3.0 not in w
+    w -= np.float32(0.5) * np.ones(2, np.float32)
+    np.testing.assert_array_equal(w.numpy(), np.float32([0.5, 1.5]))

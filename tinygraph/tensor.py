@@ -376,7 +376,8 @@ class Tensor:
         return (self[i] for i in range(len(self._data)))
 
     def __contains__(self, value: TensorLike) -> bool:
-        return bool((self._data == _values(value)).any())
+        """``value in t``: whether any entry equals it (after broadcasting)."""
+        return bool(_compare(np.equal, self, value)._data.any())
 
     def __bool__(self) -> bool:
         return bool(self._scalar("bool"))
@@ -523,12 +524,23 @@ class Tensor:
         graph is being recorded through this tensor. The result is a new
         array, so a graph that used the old values keeps them."""
         self._check_in_place(symbol, other, f"write t = t {symbol[0]} x")
-        new = operation(self._data, _values(other))
-        if new.shape != self._data.shape or new.dtype != self._data.dtype:
+        try:
+            new = operation(self._data, _values(other))
+        except (ValueError, TypeError) as err:
+            raise _plain(err)(
+                f"{symbol}: cannot update {_operand(self)} with {_operand(other)}: "
+                f"{err}"
+            ) from err
+        if new.shape != self._data.shape:
             raise ValueError(
-                f"{_who(self.name)}: {symbol} would change its shape {self.shape} "
-                f"or dtype {self.dtype} (to {new.shape}, {new.dtype}); in-place "
-                "updates keep both"
+                f"{_who(self.name)}: {symbol} {_operand(other)} would change its "
+                f"shape {self.shape} to {new.shape}; in-place updates keep the shape"
+            )
+        if new.dtype != self._data.dtype:
+            raise ValueError(
+                f"{_who(self.name)}: {symbol} would change its dtype {self.dtype} to "
+                f"{new.dtype}; in-place updates keep the dtype, so give the operand "
+                f"dtype {self.dtype} (e.g. np.{self.dtype}(lr) * grad)"
             )
         self._data = new
         self._held = False
@@ -564,7 +576,7 @@ class Tensor:
         try:
             data[index] = _values(value)
         except (ValueError, TypeError, IndexError) as err:
-            raise type(err)(
+            raise _plain(err)(
                 f"setitem: cannot assign {_operand(value)} to {_operand(self)} "
                 f"at {index!r}: {err}"
             ) from err
@@ -776,12 +788,19 @@ def _compare(comparison, a, b):
     try:
         result = comparison(_values(a), _values(b))
     except (ValueError, TypeError) as err:
-        # NOTE: re-raised as the plain built-in class: NumPy's own subclasses
-        # (a missing ufunc loop) cannot be made from a message alone.
-        kind = ValueError if isinstance(err, ValueError) else TypeError
-        raise kind(f"{comparison.__name__}: cannot compare {_operand(a)} "
-                   f"with {_operand(b)}: {err}") from err
+        raise _plain(err)(f"{comparison.__name__}: cannot compare {_operand(a)} "
+                          f"with {_operand(b)}: {err}") from err
     return Tensor._from_op(np.asarray(result))
+
+
+def _plain(err):
+    """The built-in class to re-raise ``err`` as, with a message naming the
+    operands. NOTE: NumPy's own subclasses (a missing ufunc loop) cannot be
+    made from a message alone."""
+    for kind in (IndexError, ValueError, TypeError):
+        if isinstance(err, kind):
+            return kind
+    return type(err)
 
 
 def _operand(x):
