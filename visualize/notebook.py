@@ -10,6 +10,7 @@ the drawing is wider than the cell. Front ends that prefer an image still
 get the SVG.
 """
 
+import html
 import re
 
 import graphviz
@@ -37,6 +38,14 @@ class ScrollingDigraph(graphviz.Digraph):
     """
 
     def _repr_mimebundle_(self, include=None, exclude=None, **_):
+        try:
+            return self.mimebundle(include, exclude)
+        except graphviz.ExecutableNotFound:
+            # Said in the output, not as graphviz's traceback in the notebook.
+            return missing_dot_bundle()
+
+    def mimebundle(self, include=None, exclude=None):
+        """The drawing for Jupyter: HTML and the image types asked for."""
         wanted = set(DEFAULT if include is None else include) - set(exclude or ())
         bundle = {}
         for mimetype, fmt in IMAGES.items():
@@ -47,6 +56,17 @@ class ScrollingDigraph(graphviz.Digraph):
             svg = bundle.get("image/svg+xml") or self.pipe(format="svg").decode()
             bundle["text/html"] = scrolling_html(svg)
         return bundle
+
+
+def missing_dot_bundle():
+    """What a notebook shows for a drawing when Graphviz's ``dot`` is missing."""
+    from .output import INSTALL_HINT  # output imports dot, which imports this
+
+    message = (
+        "No drawing: Graphviz's `dot` program was not found, so the graph "
+        f"cannot be laid out (its DOT text is .source). {INSTALL_HINT}."
+    )
+    return {"text/plain": message, "text/html": f"<p>{html.escape(message)}</p>"}
 
 
 def scrolling_html(svg):

@@ -265,3 +265,19 @@ def test_one_dead_unit_in_256_does_not_read_0_percent():
     S = np.full((300, 1), 0.5)
     S[0] = 1.0  # one saturated sigmoid output in 300
     assert _health_row("sigmoid", S)[-1] == "<1% saturated"
+
+
+# ---- a notebook without Graphviz ------------------------------------------------
+
+
+def test_a_drawing_in_a_notebook_without_dot_says_how_to_install_it(
+    tmp_path, monkeypatch
+):
+    formatters = pytest.importorskip("IPython.core.formatters")
+    a = tg.tensor([0.5, 0.25], requires_grad=True, name="a")
+    g = visualize.draw(a.log().sum())
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no `dot`
+    bundle = g._repr_mimebundle_()  # raised graphviz.ExecutableNotFound
+    assert "apt-get install graphviz" in bundle["text/html"]
+    data, _ = formatters.DisplayFormatter().format(g)
+    assert "No drawing: Graphviz's `dot` program was not found" in data["text/plain"]
