@@ -358,3 +358,17 @@ def test_in_and_in_place_updates_name_the_tensor_and_the_operand():
     assert 2.0 in w and 3.0 not in w
     w -= np.float32(0.5) * np.ones(2, np.float32)
     np.testing.assert_array_equal(w.numpy(), np.float32([0.5, 1.5]))
+
+
+def test_assigning_into_a_tensor_never_changes_a_graph_built_on_a_view_of_it():
+    # a view (x.T[0]) recorded nothing, so only the view was locked by the
+    # graph J: writing into x's own array in place would change dJ/dw
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    w = tg.tensor([1.0, 1.0], requires_grad=True)
+    J = (w * x.T[0]).sum()
+    x[0] = 100.0
+    J.backward()
+    np.testing.assert_array_equal(w.grad, [1.0, 3.0])  # by hand: x's first column
+    rows = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    rows[0], rows[1] = rows[1], rows[0]
+    np.testing.assert_array_equal(rows.numpy(), [[3.0, 4.0], [1.0, 2.0]])

@@ -570,16 +570,22 @@ class Tensor:
     def __setitem__(self, index, value: TensorLike) -> None:
         """``t[index] = value`` on the values, where ``+=`` is allowed: a
         tensor that no recorded graph goes through (a parameter inside
-        ``tg.no_grad()``). A graph that used the old values keeps them."""
+        ``tg.no_grad()``). As ``+=``, it makes a new array, so a graph that
+        used the old values keeps them."""
         self._check_in_place("t[index] =", value, "build the tensor with tg.where")
-        data = self.data  # an array of its own if a graph holds the current one
+        # NOTE: not written in place: a graph may hold a view of this array
+        # (x[0] or x.T, made by an op that recorded nothing) and read it in
+        # backward; a copy also makes t[0], t[1] = t[1], t[0] swap rows.
+        new = self._data.copy()
         try:
-            data[index] = _values(value)
+            new[index] = _values(value)
         except (ValueError, TypeError, IndexError) as err:
             raise _plain(err)(
                 f"setitem: cannot assign {_operand(value)} to {_operand(self)} "
                 f"at {index!r}: {err}"
             ) from err
+        self._data = new
+        self._held = False
 
     # ----- methods (each is also a module-level function) ----------------
 
