@@ -372,3 +372,12 @@ def test_assigning_into_a_tensor_never_changes_a_graph_built_on_a_view_of_it():
     rows = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
     rows[0], rows[1] = rows[1], rows[0]
     np.testing.assert_array_equal(rows.numpy(), [[3.0, 4.0], [1.0, 2.0]])
+
+
+def test_a_huge_update_ratio_is_written_short():
+    # before: "changed its parameters by 4448309575562968361904...% of" (200 digits)
+    layers = [tg.diagnostics.LayerHealth("Layer 1", 1.0, update_ratio=4.4e199),
+              tg.diagnostics.LayerHealth("Layer 2", 1.0, update_ratio=0.25)]
+    warnings = tg.diagnostics.health_warnings(layers)
+    assert "changed its parameters by 4.4e+201% of their size" in warnings[0]
+    assert "changed its parameters by 25% of their size" in warnings[1]

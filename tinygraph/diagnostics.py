@@ -293,7 +293,8 @@ def health_warnings(layers: list[LayerHealth]) -> list[str]:
         ratio = layer.update_ratio
         if ratio is not None and ratio > UPDATE_TOO_BIG:
             warnings.append(
-                f"{layer.name}: one step changed its parameters by {ratio:.0%} of "
+                f"{layer.name}: one step changed its parameters by "
+                f"{_times(100 * ratio)}% of "
                 "their size: the step is too big (lower the learning rate)."
             )
         share = layer.saturated
