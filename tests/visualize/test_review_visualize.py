@@ -281,3 +281,24 @@ def test_a_drawing_in_a_notebook_without_dot_says_how_to_install_it(
     assert "apt-get install graphviz" in bundle["text/html"]
     data, _ = formatters.DisplayFormatter().format(g)
     assert "No drawing: Graphviz's `dot` program was not found" in data["text/plain"]
+
+
+def test_the_training_page_of_a_20_layer_network_draws_its_graph(needs_dot):
+    pytest.importorskip("matplotlib")
+    rng = np.random.default_rng(0)
+    layers = [tg.nn.Linear(2, 3, rng=rng), tg.nn.Sigmoid()]
+    for _ in range(18):
+        layers += [tg.nn.Linear(3, 3, rng=rng), tg.nn.Sigmoid()]
+    net = tg.nn.Sequential(*layers, tg.nn.Linear(3, 1, rng=rng))
+    cost = tg.nn.binary_cross_entropy_with_logits
+    X, Y = rng.normal(size=(2, 4)), np.array([[0.0, 1.0, 1.0, 0.0]])
+    recorder = tg.Recorder(net, cost, every=1)
+    J = cost(net(X), Y)
+    J.backward()
+    recorder.step(J, X, Y)
+    # draw refused it (more than 20 boxes after collapsing): the page failed
+    page = visualize.training_page(recorder).html()
+    graph = json.loads(re.search(r"const RECORDS = (.*);\n", page).group(1))[0]["graph"]
+    assert graph.startswith("<svg")
+    for k in (1, 20):
+        assert f"Layer {k}</text>" in graph
