@@ -381,3 +381,23 @@ def test_a_huge_update_ratio_is_written_short():
     warnings = tg.diagnostics.health_warnings(layers)
     assert "changed its parameters by 4.4e+201% of their size" in warnings[0]
     assert "changed its parameters by 25% of their size" in warnings[1]
+
+
+def test_power_and_matmul_in_place_keep_the_parameter_object():
+    # before: W **= 2 ran W = W ** 2, so under no_grad the layer's W became a
+    # new tensor that requires no gradient: net.parameters() lost it and the
+    # optimiser went on updating the old W, which the network no longer used
+    net = tg.nn.Sequential(tg.nn.Linear(2, 2, rng=0))
+    W = net[0].W
+    W0 = W.numpy().copy()
+    with tg.no_grad():
+        net[0].W **= 2
+        net[0].W @= np.eye(2)[::-1]
+    assert net[0].W is W and W.requires_grad
+    assert len(net.parameters()) == 2
+    np.testing.assert_array_equal(W.numpy(), (W0**2) @ np.eye(2)[::-1])  # NumPy
+    with pytest.raises(RuntimeError, match=r"\*\*= would change.* t = t \*\* x"):
+        W **= 2
+    with pytest.raises(ValueError, match="@= .* would change its shape"):
+        with tg.no_grad():
+            W @= np.ones((2, 3))

@@ -519,11 +519,20 @@ class Tensor:
     def __itruediv__(self, other: TensorLike) -> Tensor:
         return self._update(np.true_divide, other, "/=")
 
+    # NOTE: without these two, Python would run W = W ** x (W = W @ x): a new
+    # tensor, and under no_grad one that requires no gradient, would silently
+    # take the place of a module's parameter, while the optimiser kept the old
+    def __ipow__(self, other: TensorLike) -> Tensor:
+        return self._update(np.power, other, "**=")
+
+    def __imatmul__(self, other: TensorLike) -> Tensor:
+        return self._update(np.matmul, other, "@=")
+
     def _update(self, operation, other, symbol):
         """``self <op>= other`` on the values, as PyTorch allows it: where no
         graph is being recorded through this tensor. The result is a new
         array, so a graph that used the old values keeps them."""
-        self._check_in_place(symbol, other, f"write t = t {symbol[0]} x")
+        self._check_in_place(symbol, other, f"write t = t {symbol[:-1]} x")
         try:
             new = operation(self._data, _values(other))
         except (ValueError, TypeError) as err:
