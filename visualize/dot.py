@@ -127,14 +127,17 @@ def build(
     groups = _groups(facts)
     collapse = max_nodes is not None and len(facts.nodes) > max_nodes
     ids = _display_ids(facts, groups if collapse else {})
-    shown = len(set(ids.values()))
-    if collapse and shown > max_nodes:
+    # Layers drawn as boxes are fine however many there are (a deep network
+    # is one box per layer); too many nodes outside any layer are not.
+    loose = sum(1 for node in facts.nodes if ids[node].startswith("n"))
+    if collapse and loose > max_nodes:
         raise ValueError(
             f"draw: the graph has {len(facts.nodes)} nodes, more than "
             f"max_nodes={max_nodes}, and collapsing its layers still leaves "
-            f"{shown}; wrap layers in `with tg.graph.scope(name):` so they can "
-            "collapse, draw a smaller part of the graph, or pass max_nodes=None "
-            "(or a larger number) to draw every node"
+            f"{loose} outside any layer; wrap layers in `with "
+            "tg.graph.scope(name):` so they can collapse, draw a smaller part of "
+            "the graph, or pass max_nodes=None (or a larger number) to draw "
+            "every node"
         )
     if rankdir == "auto":
         rankdir = direction.choose(facts, ids, show)

@@ -23,10 +23,8 @@ from pathlib import Path
 
 import graphviz
 
-import tinygraph as tg
-
 from . import colors, training_plots
-from .dot import MAX_NODES, draw
+from .dot import draw
 from .output import INSTALL_HINT
 from .page_parts import asset, script_json, style
 
@@ -311,29 +309,11 @@ def _percent(share):
 def _graph_svg(J):
     """The drawing of the probe batch's graph, inline SVG, or why not."""
     try:
-        svg = _drawing(J).pipe(format="svg").decode("utf-8")
+        svg = draw(J).pipe(format="svg").decode("utf-8")
     except graphviz.ExecutableNotFound:
         return (f"<p class='missing'>No drawing: Graphviz's dot program is "
                 f"missing. {html.escape(INSTALL_HINT)}.</p>")
     return svg[svg.index("<svg"):]
-
-
-def _drawing(J):
-    """``draw(J)``, one box per layer above ``MAX_NODES`` nodes, as many boxes
-    as the network has layers.
-
-    NOTE: ``draw`` refuses a graph that still has more than ``max_nodes``
-    boxes once its layers are collapsed: 20 layers made the whole page fail
-    with advice to wrap layers in scopes, which they already are. Here the
-    limit only decides when layers collapse.
-    """
-    count = len(tg.graph.nodes(J))
-    if count <= MAX_NODES:
-        return draw(J)
-    try:
-        return draw(J, max_nodes=count - 1)  # collapses every layer
-    except ValueError:  # no layer collapses (no scopes): every node
-        return draw(J, max_nodes=None)
 
 
 def _empty_page(title, recorder):

@@ -302,3 +302,22 @@ def test_the_training_page_of_a_20_layer_network_draws_its_graph(needs_dot):
     assert graph.startswith("<svg")
     for k in (1, 20):
         assert f"Layer {k}</text>" in graph
+
+
+def _deep_network(layers, rng):
+    modules = [tg.nn.Linear(2, 3, rng=rng), tg.nn.Sigmoid()]
+    for _ in range(layers - 2):
+        modules += [tg.nn.Linear(3, 3, rng=rng), tg.nn.Sigmoid()]
+    return tg.nn.Sequential(*modules, tg.nn.Linear(3, 1, rng=rng))
+
+
+def test_a_deep_network_is_drawn_one_box_per_layer(needs_dot):
+    # README: "A graph over 20 nodes draws one box per layer"; 25 layers
+    # raised "wrap layers in tg.graph.scope", which they already were
+    rng = np.random.default_rng(1)
+    net = _deep_network(25, rng)
+    X = tg.tensor(rng.normal(size=(2, 4)), name="X")
+    J = tg.nn.binary_cross_entropy_with_logits(net(X), np.ones((1, 4)))
+    source = visualize.draw(J).source
+    assert len(re.findall(r"^\s*layer\d+ \[", source, flags=re.MULTILINE)) == 25
+    assert "u0 = W1 @ X" not in source  # collapsed into Layer 1's box
