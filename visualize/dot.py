@@ -300,12 +300,18 @@ def _emit_layer(drawing, graph, layer_id, name, show):
         n for n in members
         if not n.is_leaf and any(drawing.ids[c] != layer_id for c in facts.consumers[n])
     ]
+    checks = {n: drawing.checks[n] for n in members if n in drawing.checks}
+    attributes = dict(LAYER_STYLE)
+    if checks:
+        agrees = all(c.agrees for c in checks.values())
+        attributes["color"] = colors.AGREES if agrees else colors.DIFFERS
+        attributes["penwidth"] = "3"
     graph.node(
         layer_id,
-        html.layer_label(facts, name, members, outputs, show),
+        html.layer_label(facts, name, members, outputs, show, checks),
         id=layer_id,
         tooltip=html.plain(name),
-        **LAYER_STYLE,
+        **attributes,
     )
 
 

@@ -94,25 +94,36 @@ def node_label(facts, node, show, check=None):
     ]
     rows += value_rows(facts, node, show)
     if check is not None:
-        color = colors.AGREES if check.agrees else colors.DIFFERS
-        rows.append(_row(_wrap(check.message, 46), color=color, size=9))
+        rows.append(_check_row(check))
     return _table(rows)
 
 
-def layer_label(facts, name, members, outputs, show):
-    """A collapsed layer: its name, operations, parameters and outputs."""
+def _check_row(check):
+    color = colors.AGREES if check.agrees else colors.DIFFERS
+    return _row(_wrap(check.message, 46), color=color, size=9)
+
+
+def layer_label(facts, name, members, outputs, show, checks=None):
+    """A collapsed layer: its name, operations, parameters and outputs, and
+    any member whose gradient ``checks`` ({node: Check}) holds against yours."""
+    checks = checks or {}
     ops = [n for n in members if not n.is_leaf]
     names = ", ".join(dict.fromkeys(n.op.name for n in ops))
     rows = [
         _row([name], bold=True),
         _row([f"{len(ops)} operations: {names}"], color=colors.MUTED, size=9),
     ]
-    for node in [n for n in members if n.is_leaf] + outputs:
+    shown = [n for n in members if n.is_leaf] + outputs
+    # A checked node inside the box is shown too, or its verdict would be lost.
+    shown += [n for n in members if n in checks and not any(n is s for s in shown)]
+    for node in shown:
         title = facts.equation(node)
         rows.append(_row([title], bold=True))
         shape = f"shape {shape_text(node.shape)}"
         rows.append(_row([shape], color=colors.MUTED, size=9))
         rows += value_rows(facts, node, show)
+        if node in checks:
+            rows.append(_check_row(checks[node]))
     return _table(rows)
 
 

@@ -321,3 +321,19 @@ def test_a_deep_network_is_drawn_one_box_per_layer(needs_dot):
     source = visualize.draw(J).source
     assert len(re.findall(r"^\s*layer\d+ \[", source, flags=re.MULTILINE)) == 25
     assert "u0 = W1 @ X" not in source  # collapsed into Layer 1's box
+
+
+def test_expect_on_a_node_inside_a_collapsed_layer_shows_its_verdict(needs_dot):
+    # the layer's box showed no mark at all: a wrong derivation went unflagged
+    rng = np.random.default_rng(2)
+    net = _deep_network(12, rng)
+    X, Y = rng.normal(size=(2, 4)), np.array([[1.0, 0.0, 1.0, 1.0]])
+    W1 = net.parameters()[0]
+    Z = net(tg.tensor(X, name="X"))
+    J = tg.nn.binary_cross_entropy_with_logits(Z, Y)
+    # oracle: the notes' output error dJ/dZ = (sigmoid(Z) - Y) / m, in NumPy
+    dZ = (1 / (1 + np.exp(-Z.data)) - Y) / 4
+    source = visualize.draw(J, expect={Z: dZ, W1: np.ones(W1.shape)}).source
+    assert "layer is collapsed" in source
+    assert "✓ matches your ∂J/∂" in source and "✗ differs from your ∂J/∂W1" in source
+    assert source.count("penwidth=3") == 2  # both boxes are marked
