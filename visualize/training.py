@@ -271,9 +271,9 @@ def _numbers(record):
     if record.test_cost is not None:
         parts.append(f"held-out cost {record.test_cost:.4g}")
     if record.accuracy is not None:
-        parts.append(f"batch accuracy {record.accuracy:.1%}")
+        parts.append(f"batch accuracy {_percent(record.accuracy, 1)}")
     if record.test_accuracy is not None:
-        parts.append(f"held-out accuracy {record.test_accuracy:.1%}")
+        parts.append(f"held-out accuracy {_percent(record.test_accuracy, 1)}")
     return " · ".join(parts)
 
 
@@ -296,14 +296,16 @@ def _layer_row(layer):
     ]
 
 
-def _percent(share):
-    """``37%``; a share that is neither none nor all never reads 0% or 100%
-    (one dead unit in 256 is ``<1%``, not ``0%``)."""
-    if 0 < share < 0.01:
-        return "<1%"
-    if 0.99 < share < 1:
-        return ">99%"
-    return f"{share:.0%}"
+def _percent(share, digits=0):
+    """``37%`` (``37.5%`` with ``digits=1``); a share that is neither none
+    nor all never reads 0% or 100% (one dead unit in 256 is ``<1%``, not
+    ``0%``; 2999 right of 3000 is ``>99.9%``, not ``100.0%``)."""
+    step = 10.0**-digits  # the smallest percentage written
+    if 0 < share < step / 100:
+        return f"<{step:.{digits}f}%"
+    if 1 - step / 100 < share < 1:
+        return f">{100 - step:.{digits}f}%"
+    return f"{share:.{digits}%}"
 
 
 def _graph_svg(J):

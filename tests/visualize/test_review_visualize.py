@@ -337,3 +337,20 @@ def test_expect_on_a_node_inside_a_collapsed_layer_shows_its_verdict(needs_dot):
     assert "layer is collapsed" in source
     assert "✓ matches your ∂J/∂" in source and "✗ differs from your ∂J/∂W1" in source
     assert source.count("penwidth=3") == 2  # both boxes are marked
+
+
+def test_an_accuracy_short_of_all_never_reads_100_percent():
+    from visualize.training import _numbers
+
+    def shown(accuracy, test_accuracy):
+        record = SimpleNamespace(cost=0.5, test_cost=None, accuracy=accuracy,
+                                 test_accuracy=test_accuracy)
+        return _numbers(record)
+
+    # one wrong of 3000 read "100.0%"
+    assert shown(2999 / 3000, 1.0) == (
+        "cost 0.5 · batch accuracy >99.9% · held-out accuracy 100.0%"
+    )
+    low = shown(1 / 3000, 0.0)
+    assert low.endswith("batch accuracy <0.1% · held-out accuracy 0.0%")
+    assert shown(0.75, 0.5).endswith("batch accuracy 75.0% · held-out accuracy 50.0%")
