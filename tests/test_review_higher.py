@@ -98,6 +98,42 @@ def test_the_max_of_a_vector_broadcast_against_a_matrix():
     check_steps_and_closed_forms((v.max(axis=0, keepdims=True) / (A * A + 1)).sum())
 
 
+
+@pytest.mark.parametrize("make", [
+    lambda A, v, b: (A.sum(axis=1) * v).sum(),
+    lambda A, v, b: ((A.mean(axis=-1) + v).exp()).sum(),
+    lambda A, v, b: (b.reshape(-1) * v).sum(),
+    lambda A, v, b: (tg.squeeze(b) * v).sum(),
+    lambda A, v, b: (v.reshape(3, 1) * A).sum(),
+    lambda A, v, b: (tg.expand_dims(v, 1) * A).tanh().sum(),
+], ids=["A.sum(axis=1) * v", "A.mean(axis=-1) + v", "flatten(b) * v",
+        "squeeze(b) * v", "v.reshape(3, 1) * A", "expand_dims(v, 1) * A"])
+def test_a_vector_from_a_sum_or_a_reshape_lines_up_with_its_neighbours(make):
+    """A.sum(axis=1) (shape (3,)) times v (3,): the derivation read the sum
+    as a column and v as a row, so ∂J/∂v was Σ A in every entry and ∂J/∂A
+    was Σ v, silently; a (3, 1) b flattened likewise. v.reshape(3, 1) * A,
+    a bias made a column, raised a bare NumPy broadcasting error."""
+    A, v, b = parameter((3, M), "A"), parameter((3,), "v"), parameter((3, 1), "b")
+    check_steps_and_closed_forms(make(A, v, b))
+
+
+def test_a_sum_of_a_formula_that_no_longer_varies_along_the_axis():
+    """(A + t) - A is t in every entry: its sum over 4 columns is 4t, and the
+    closed forms below said t (and printing raised IndexError)."""
+    A, t = parameter((3, M), "A"), parameter((), "t")
+    d = check_steps_and_closed_forms((((A + t) - A).sum(axis=1) ** 2).sum())
+    t_ = sympy.Symbol("t")
+    assert sympy.simplify(d[t].closed_form - 96 * t_) == 0  # J = 3 (4t)²
+
+
+@pytest.mark.parametrize("rounding", [tg.floor, tg.ceil, tg.round])
+def test_closed_forms_with_rounding_evaluate(rounding):
+    """floor(3A) + B: the closed form held maths.symbols' _Floor, which
+    lambdify did not know (NameError)."""
+    A, B = parameter((3, M), "A"), parameter((3, M), "B")
+    check_steps_and_closed_forms(((rounding(A * 3) * B + B) ** 2).sum())
+
+
 # ----- gradients as values: float32 stays float32 ---------------------------
 
 

@@ -125,8 +125,15 @@ class Graph:
             self.formula[node] = symbol
             return
         self.nesting[node] = nested
-        inputs = [self.formula_term(x) for x in node.inputs]
-        self.formula[node] = self.in_m(node.op.maths(whole, *inputs).expr, node.op)
+        # The local formula with each input's formula put in. NOTE: with
+        # substitute, not by reading the op on the inputs' formulas: a sum
+        # along an axis that a formula no longer varies along (u4 = u2 + (t -
+        # u2) is t, one number) is the axis's length times it, not one term.
+        inputs = {self.symbol[x]: self.formula[x] for x in node.inputs
+                  if isinstance(x, Tensor)}
+        self.formula[node] = substitute(
+            self.local[symbol], inputs, self._shapes_so_far(), self.m
+        )
 
     def operand(self, x):
         """An input of an op as a Term: a node by its symbol, a constant as
@@ -144,12 +151,11 @@ class Graph:
             self.constants[symbol] = np.asarray(x)
         return Term(self._constant_symbols[key], np.shape(x))
 
-    def formula_term(self, x):
-        """An input as a Term of its formula in the leaves."""
-        if not isinstance(x, Tensor):
-            return self.operand(x)
-        t = self.term[x]
-        return Term(self.formula[x], t.shape, t.aligned)
+    def _shapes_so_far(self):
+        """{symbol: aligned shape} for the nodes and constants added so far."""
+        shapes = {self.symbol[n]: t.aligned for n, t in self.term.items()}
+        shapes.update({s: np.shape(a) for s, a in self.constants.items()})
+        return shapes
 
     def in_m(self, expr, op):
         """``expr`` with the numbers that are m's written with m: all numbers
@@ -382,23 +388,30 @@ def backward_in_symbols(graph, node, gradient):
     upstream = Term(gradient, node.shape, graph.term[node].aligned)
     try:
         partials = node.op.backward(whole, upstream, needs, graph.term[node], *inputs)
+        summed = [
+            _summed_back(whole.as_term(share), graph.term[x]) if needed else None
+            for x, needed, share in zip(node.inputs, needs, partials)
+        ]
     except NoWholeArrayFormError:
         return [
             (x, graph.pulled_back(node, k, gradient))
             for k, (x, needed) in enumerate(zip(node.inputs, needs))
             if needed
         ]
-    shares = []
-    for x, needed, share in zip(node.inputs, needs, partials):
-        if needed:
-            share = _summed_back(whole.as_term(share), graph.term[x].aligned)
-            shares.append((x, graph.in_m(share, node.op)))
-    return shares
+    return [
+        (x, graph.in_m(share, node.op))
+        for x, needed, share in zip(node.inputs, needs, summed)
+        if needed
+    ]
 
 
-def _summed_back(share, aligned):
-    """The share's formula, summed over the axes along which the input was
-    broadcast (the notes' sum over examples for b)."""
+def _summed_back(share, x):
+    """The share's formula, summed over the axes along which the input ``x``
+    (a Term) was broadcast (the notes' sum over examples for b)."""
+    # the axes x has must sit where the share has them (else the sum would
+    # run over one of x's own axes)
+    whole.lined_up(share, x)
+    aligned = x.aligned
     expr = share.expr
     extra = len(share.aligned) - len(aligned)
     for axis, length in enumerate(share.aligned):

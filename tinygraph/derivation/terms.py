@@ -116,6 +116,8 @@ EVALUATE = {
     "SumOver": _sum_over, "MatProd": _matprod, "Transposed": _transposed,
     "erf": numeric.erf,  # (lambdify's NumPy reading has none)
     "logical_and": _Folded(np.logical_and), "logical_or": _Folded(np.logical_or),
+    # rounding, as maths.symbols writes it (floor(x) + x in a closed form)
+    "_Floor": np.floor, "_Ceiling": np.ceil, "_Round": np.round,
 }
 
 
@@ -249,11 +251,8 @@ class Term:
     def _combine(self, other, operation, reflected=False):
         other = as_term(other)
         a, b = (other, self) if reflected else (self, other)
-        return Term(
-            operation(a.expr, b.expr),
-            np.broadcast_shapes(a.shape, b.shape),
-            np.broadcast_shapes(a.aligned, b.aligned),
-        )
+        shape, aligned = lined_up(a, b)
+        return Term(operation(a.expr, b.expr), shape, aligned)
 
     def __add__(self, other):
         return self._combine(other, lambda a, b: a + b)
@@ -294,6 +293,8 @@ class Term:
         other = as_term(other)
         if self.ndim != 2 or other.ndim != 2:
             raise NoWholeArrayFormError("matmul of arrays that are not both matrices")
+        if self.aligned != self.shape or other.aligned != other.shape:
+            raise NoWholeArrayFormError("matmul of a matrix kept in another layout")
         shape = (self.shape[0], other.shape[1])
         return Term(MatProd(self.expr, other.expr), shape)
 
@@ -302,6 +303,58 @@ class Term:
 
     def __getitem__(self, index):
         raise NoWholeArrayFormError("indexing")
+
+
+def _axis_pairs(term):
+    """(axis of the shape, axis of the aligned shape) for each axis longer
+    than 1, both counted from the end: where each of its axes sits."""
+    real = [a - len(term.shape) for a, n in enumerate(term.shape) if n != 1]
+    aligned = [a - len(term.aligned) for a, n in enumerate(term.aligned) if n != 1]
+    if len(real) == len(aligned):
+        return list(zip(real, aligned))
+    # Broadcast (broadcast_to): the formula is the same along the added axes.
+    # Its own axes are known only where they sit in place.
+    if not set(aligned) <= set(real) or any(
+        term.shape[q] != term.aligned[q] for q in aligned
+    ):
+        raise NoWholeArrayFormError(
+            f"an array of shape {term.shape} kept as {term.aligned}"
+        )
+    return [(q, q) for q in aligned]
+
+
+def _in_place(term):
+    """Whether each axis longer than 1 sits where the shape has it."""
+    return all(p == q for p, q in _axis_pairs(term))
+
+
+def lined_up(*terms):
+    """The shape and aligned shape of an entrywise result of ``terms``.
+
+    NumPy lines entries up by the shapes, counted from the end; the
+    formulas' symbols by the aligned shapes. The two must agree: A.sum(axis=1),
+    of shape (3,) but aligned (3, 1), times v of shape (3,) would otherwise
+    read as the (3, 3) table of every product, a wrong gradient without a
+    word. Where they do not agree the op has no formula read entry by entry
+    (NoWholeArrayFormError), and its step is written with its numbers.
+    """
+    axis_of, from_aligned = {}, {}
+    for term in terms:
+        for p, q in _axis_pairs(term):
+            if axis_of.setdefault(p, q) != q or from_aligned.setdefault(q, p) != p:
+                raise NoWholeArrayFormError(
+                    "entries that the shapes and the formulas line up differently"
+                )
+    in_order = [q for _, q in sorted(axis_of.items())]
+    if in_order != sorted(in_order):  # the axes would come out swapped
+        raise NoWholeArrayFormError("axes that the formulas keep in another order")
+    try:
+        return (
+            np.broadcast_shapes(*(t.shape for t in terms)),
+            np.broadcast_shapes(*(t.aligned for t in terms)),
+        )
+    except ValueError:  # (the aligned shapes; the shapes broadcast already)
+        raise NoWholeArrayFormError("aligned shapes that do not broadcast") from None
 
 
 def as_term(x):
@@ -322,11 +375,7 @@ def _entrywise(function):
         if not any(isinstance(x, Term) for x in xs):
             return function(*(as_term(x).expr for x in xs))
         terms = [as_term(x) for x in xs]
-        return Term(
-            function(*(t.expr for t in terms)),
-            np.broadcast_shapes(*(t.shape for t in terms)),
-            np.broadcast_shapes(*(t.aligned for t in terms)),
-        )
+        return Term(function(*(t.expr for t in terms)), *lined_up(*terms))
 
     apply.__name__ = getattr(function, "__name__", "entrywise")
     return apply
@@ -430,11 +479,21 @@ def _aligned_axis(x, axis):
 
 
 def _same_entries(x, new_shape):
-    """``x`` seen with a shape that only adds or drops axes of length 1."""
+    """``x`` seen with a shape that only adds or drops axes of length 1.
+
+    NOTE: x's formula keeps x's aligned shape. Where that would put an axis
+    elsewhere than the new shape does, counted from the end (b of shape
+    (3,) reshaped to (3, 1), the rows of a matrix), the entries would not
+    line up with the new shape's as NumPy broadcasts them: such a reshape
+    moves entries to another layout, and has no formula read entry by entry.
+    """
     new_shape = tuple(new_shape)
     if [n for n in x.shape if n != 1] != [n for n in new_shape if n != 1]:
         raise NoWholeArrayFormError(f"reshaping {x.shape} to {new_shape}")
-    return Term(x.expr, new_shape, x.aligned)
+    seen = Term(x.expr, new_shape, x.aligned)
+    if _axis_pairs(seen) != _axis_pairs(x) and not _in_place(seen):
+        raise NoWholeArrayFormError(f"reshaping {x.shape} to {new_shape}")
+    return seen
 
 
 def reshape(x, new_shape):
@@ -458,7 +517,7 @@ def transpose(x, axes=None):
     x = as_term(x)
     if x.ndim < 2:
         return x
-    if x.ndim != 2 or axes not in (None, (1, 0)):
+    if x.ndim != 2 or axes not in (None, (1, 0)) or x.aligned != x.shape:
         raise NoWholeArrayFormError(f"transposing axes {axes} of {x.shape}")
     return Term(Transposed(x.expr), x.shape[::-1])
 
