@@ -401,3 +401,13 @@ def test_power_and_matmul_in_place_keep_the_parameter_object():
     with pytest.raises(ValueError, match="@= .* would change its shape"):
         with tg.no_grad():
             W @= np.ones((2, 3))
+
+
+@pytest.mark.parametrize("what", ["equations", "labels", "nodes", "backward_steps"])
+def test_graph_functions_of_something_else_than_a_tensor_say_so(what):
+    # before: AttributeError 'float' object has no attribute 'inputs', or
+    # TypeError unhashable type: 'numpy.ndarray'
+    J = (tg.tensor([1.0, 2.0], requires_grad=True) ** 2).sum()
+    for value in (J.item(), J.numpy()):
+        with pytest.raises(TypeError, match="tg.graph: a (float|ndarray) has no graph"):
+            getattr(tg.graph, what)(value)

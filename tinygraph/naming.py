@@ -34,6 +34,11 @@ def nodes(root):
     recursion. Creation order is a topological order (a tensor is made
     after its inputs) and numbers the u-variables as the code wrote them.
     """
+    if not isinstance(root, Tensor):
+        raise TypeError(
+            f"tg.graph: a {type(root).__name__} has no graph, only a tensor has "
+            "one; pass the tensor itself (J, not J.data or J.item())"
+        )
     seen = {root}
     stack = [root]
     while stack:
