@@ -411,3 +411,15 @@ def test_graph_functions_of_something_else_than_a_tensor_say_so(what):
     for value in (J.item(), J.numpy()):
         with pytest.raises(TypeError, match="tg.graph: a (float|ndarray) has no graph"):
             getattr(tg.graph, what)(value)
+
+
+def test_a_recorder_takes_numpy_integers_as_counts():
+    # before: every=np.int64(5) (from X.shape[1] // 10 of an array) was
+    # refused with "every must be a positive integer, got np.int64(5)"
+    net = _small_net()
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy_with_logits,
+                           every=np.int64(2), bins=np.int32(4), grid=np.int64(5))
+    assert (recorder.every, recorder.bins, recorder.grid) == (2, 4, 5)
+    for bad in (True, 2.0, np.float64(2.0), 0, "2"):
+        with pytest.raises(ValueError, match="every must be a positive integer"):
+            tg.Recorder(net, tg.nn.binary_cross_entropy_with_logits, every=bad)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import copy
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -238,10 +239,11 @@ class Recorder:
                 f"Recorder: the model {type(model).__name__} has no parameters, "
                 "so there is no gradient or update to record"
             )
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        if _whole(every) is None or every < 1:
             raise ValueError(
                 f"Recorder: every must be a positive integer, got {every!r}"
             )
+        every = int(every)
         if outputs not in (None, "logits", "probabilities"):
             raise ValueError(
                 "Recorder: outputs must be 'logits', 'probabilities' or None, got "
@@ -249,10 +251,11 @@ class Recorder:
             )
         for name, value, least in (("probe_size", probe_size, 1), ("grid", grid, 2),
                                    ("bins", bins, 1)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            if _whole(value) is None or value < least:
                 raise ValueError(
                     f"Recorder: {name} must be an integer >= {least}, got {value!r}"
                 )
+        probe_size, grid, bins = int(probe_size), int(grid), int(bins)
         if test is not None:
             test = tuple(_values(a) for a in test)
             _check_batch(*test, "Recorder: test")
@@ -529,6 +532,17 @@ class Recorder:
         J = self.cost(output, Y).named("J")
         J.backward()  # the frozen copy's own gradients; the model's are untouched
         return J, output
+
+
+def _whole(value) -> int | None:
+    """``value`` as an int if it is an integer (a NumPy one too, such as
+    ``X.shape[1] // 10`` of an array), else None; a bool is no count."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
 
 
 def _values(x) -> np.ndarray:
