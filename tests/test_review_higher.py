@@ -134,6 +134,18 @@ def test_closed_forms_with_rounding_evaluate(rounding):
     check_steps_and_closed_forms(((rounding(A * 3) * B + B) ** 2).sum())
 
 
+
+def test_the_derivation_of_a_recorded_relu_gradient():
+    """The recorded gradient of relu multiplies by x > 0, a boolean leaf;
+    a formula that negates it (NumPy refuses -mask) raised TypeError from a
+    step's numbers. J = |∂/∂v mean((vX - relu(v))²)|²."""
+    v = tg.tensor([-1.0, 0.5, 2.0, -0.3], requires_grad=True, name="v")
+    X = tg.tensor(np.arange(12.0).reshape(3, M) / 10, name="X")
+    u = v * X - v.relu()
+    (first,) = tg.grad((u * u).mean(), [v], create_graph=True)
+    check_steps_and_closed_forms((first * first).sum())
+
+
 # ----- gradients as values: float32 stays float32 ---------------------------
 
 

@@ -241,12 +241,19 @@ class Graph:
         """{symbol: NumPy array} for every node, constant and m, each node's
         array in its aligned shape, so that broadcasting lines entries up."""
         values = {
-            self.symbol[n]: np.reshape(n.data, self.term[n].aligned) for n in self.order
+            self.symbol[n]: _number_array(np.reshape(n.data, self.term[n].aligned))
+            for n in self.order
         }
-        values.update(self.constants)
+        values.update({s: _number_array(a) for s, a in self.constants.items()})
         if self.m is not None:
             values[M] = self.m
         return values
+
+
+def _number_array(array):
+    """A boolean array (a mask, or relu's x > 0 in a recorded gradient) as
+    0s and 1s: a formula computes with it (NumPy refuses -mask)."""
+    return array.astype(float) if array.dtype == bool else array
 
 
 def _fractions(expr):
