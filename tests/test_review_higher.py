@@ -146,6 +146,21 @@ def test_the_derivation_of_a_recorded_relu_gradient():
     check_steps_and_closed_forms((first * first).sum())
 
 
+
+def test_an_exponent_equal_to_the_number_of_examples_is_not_m():
+    """(A - Y) ** 4 with 4 examples derived to m (A - Y)^(m - 1), a formula
+    whose derivative would change with the number of examples, and
+    where(Eq(m, 0), ...); the cost's 1/(2m) is still m's."""
+    A = tg.tensor([[0.5, 0.2, 0.3, 0.9]], requires_grad=True, name="A")
+    Y = tg.tensor([[1.0, 0.0, 1.0, 1.0]], name="Y")
+    a, y, m = sympy.symbols("A Y m")
+    d = check_steps_and_closed_forms(((A - Y) ** 4).sum())
+    assert m not in d[A].closed_form.free_symbols
+    assert sympy.simplify(d[A].closed_form - sympy.diff((a - y) ** 4, a)) == 0
+    d = check_steps_and_closed_forms(((A - Y) ** 2).sum() / 8)
+    assert sympy.simplify(d[A].closed_form - (a - y) / m) == 0
+
+
 # ----- gradients as values: float32 stays float32 ---------------------------
 
 

@@ -60,6 +60,8 @@ MAX_NESTING = 6
 # The ops that divide by the number of entries they average (the costs on
 # logits divide by the number of examples).
 _MEANS = {"mean", "neg_mean", "bce_with_logits", "cross_entropy_with_logits"}
+# The ops whose constant operand may be a cost's m, 2m, 1/m or 1/(2m).
+_SCALES = {"mul", "div"}
 
 
 class Graph:
@@ -105,7 +107,8 @@ class Graph:
             self.formula[node] = value
             return
         try:
-            local = node.op.maths(whole, *(self.operand(x) for x in node.inputs))
+            operands = [self.operand(x, node.op) for x in node.inputs]
+            local = node.op.maths(whole, *operands)
         except NoWholeArrayFormError:
             self.opaque.add(node)
             self.term[node] = Term(symbol, node.shape)
@@ -135,13 +138,21 @@ class Graph:
             self.local[symbol], inputs, self._shapes_so_far(), self.m
         )
 
-    def operand(self, x):
-        """An input of an op as a Term: a node by its symbol, a constant as
-        a number (one value) or as a symbol of its own (an array)."""
+    def operand(self, x, op):
+        """An input of the op ``op`` as a Term: a node by its symbol, a
+        constant as a number (one value) or as a symbol of its own (an array).
+
+        A number is read as m only where it scales (a product or a quotient,
+        as a cost's 1/m): (A - Y) ** 4 with 4 examples is not (A - Y) ** m,
+        whose derivative would change with the number of examples.
+        """
         if isinstance(x, Tensor):
             return self.term[x]
         if np.size(x) == 1:
-            return Term(self.in_m(number(np.asarray(x).item()), None), np.shape(x))
+            value = number(np.asarray(x).item())
+            if op.name in _SCALES:
+                value = self.in_m(value, None)
+            return Term(value, np.shape(x))
         key = id(x)
         if key not in self._constant_symbols:
             taken = set(self.labels.values()) | {str(s) for s in self.constants}
@@ -390,7 +401,7 @@ def backward_in_symbols(graph, node, gradient):
     """What ``node``'s op sends back to each input that needs a gradient:
     [(input, its share of ∂J/∂input)], the op's own backward read on
     whole-array symbols, summed over the axes the input was broadcast along."""
-    inputs = [graph.operand(x) for x in node.inputs]
+    inputs = [graph.operand(x, node.op) for x in node.inputs]
     needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in node.inputs)
     upstream = Term(gradient, node.shape, graph.term[node].aligned)
     try:
