@@ -423,3 +423,16 @@ def test_a_recorder_takes_numpy_integers_as_counts():
     for bad in (True, 2.0, np.float64(2.0), 0, "2"):
         with pytest.raises(ValueError, match="every must be a positive integer"):
             tg.Recorder(net, tg.nn.binary_cross_entropy_with_logits, every=bad)
+
+
+def test_on_record_that_is_not_a_function_is_refused_when_the_recorder_is_made():
+    # before: on_record="print" became ["p", "r", ...] and training failed at
+    # the end of the first recorded step: 'str' object is not callable
+    net = _small_net()
+    for bad in ("print", [print, 3], 3):
+        with pytest.raises(TypeError, match="on_record must be a function or a list"):
+            tg.Recorder(net, tg.nn.binary_cross_entropy_with_logits, on_record=bad)
+    calls = []
+    recorder = tg.Recorder(net, tg.nn.binary_cross_entropy_with_logits,
+                           on_record=(calls.append,))
+    assert recorder.on_record == [calls.append]

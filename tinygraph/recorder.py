@@ -269,7 +269,17 @@ class Recorder:
         self.grid, self.bins = grid, bins
         if on_record is None:
             on_record = []
-        self.on_record = [on_record] if callable(on_record) else list(on_record)
+        elif callable(on_record):
+            on_record = [on_record]
+        if not isinstance(on_record, (list, tuple)) or not all(
+            callable(f) for f in on_record
+        ):
+            # found now, not at the end of the first recorded step
+            raise TypeError(
+                "Recorder: on_record must be a function or a list of functions, "
+                f"got {on_record!r}"
+            )
+        self.on_record = list(on_record)
         self.enabled = True
         self.parameter_names = [p.name or name for name, p in named]
         if len(set(self.parameter_names)) < len(named):
