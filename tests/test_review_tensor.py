@@ -436,3 +436,16 @@ def test_on_record_that_is_not_a_function_is_refused_when_the_recorder_is_made()
     recorder = tg.Recorder(net, tg.nn.binary_cross_entropy_with_logits,
                            on_record=(calls.append,))
     assert recorder.on_record == [calls.append]
+
+
+def test_test_and_probe_must_be_pairs():
+    # before: (X, Y, Y) gave "_check_batch() takes 3 positional arguments but
+    # 4 were given", and X alone was split into its rows
+    net = _small_net()
+    X, Y = np.zeros((2, 4)), np.zeros((1, 4))
+    cost = tg.nn.binary_cross_entropy_with_logits
+    with pytest.raises(TypeError, match="test must be a pair .* tuple of length 3"):
+        tg.Recorder(net, cost, test=(X, Y, Y))
+    with pytest.raises(TypeError, match="probe must be a pair .* got ndarray"):
+        tg.Recorder(net, cost, probe=X)
+    assert tg.Recorder(net, cost, test=[X, Y]).test[0].shape == (2, 4)

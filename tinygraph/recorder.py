@@ -257,10 +257,10 @@ class Recorder:
                 )
         probe_size, grid, bins = int(probe_size), int(grid), int(bins)
         if test is not None:
-            test = tuple(_values(a) for a in test)
+            test = _pair(test, "test")
             _check_batch(*test, "Recorder: test")
         if probe is not None:
-            probe = tuple(_values(a) for a in probe)
+            probe = _pair(probe, "probe")
             _check_batch(*probe, "Recorder: probe")
         self.model, self.cost, self.every, self.test = model, cost, every, test
         self.outputs, self.probe, self.probe_size = outputs, probe, probe_size
@@ -542,6 +542,17 @@ class Recorder:
         J = self.cost(output, Y).named("J")
         J.backward()  # the frozen copy's own gradients; the model's are untouched
         return J, output
+
+
+def _pair(batch, name) -> tuple[np.ndarray, np.ndarray]:
+    """``(X, Y)`` as two arrays; anything else (an array alone) is refused."""
+    if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+        raise TypeError(
+            f"Recorder: {name} must be a pair (X, Y) of features x m and outputs "
+            f"x m, got {type(batch).__name__}"
+            + (f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else "")
+        )
+    return _values(batch[0]), _values(batch[1])
 
 
 def _whole(value) -> int | None:
