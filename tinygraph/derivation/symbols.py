@@ -15,7 +15,8 @@ standing for the whole array and read entry by entry (see
   its formula in the leaves, simplified.
 
 Numbers the notes write as ``m`` become ``m``: a mean's 1/count, and a
-constant operand equal to ±m, ±2m, ±1/m or ±1/(2m), where m, the number of
+constant factor or divisor (an operand of a product or a quotient, not an
+exponent) equal to ±m, ±2m, ±1/m or ±1/(2m), where m, the number of
 examples, is the number of columns of the graph's 2-D data (leaves that need
 no gradient, and constant operands) when they all agree and there are at
 least 3 of them (with 1 or 2, m cannot be told from an ordinary constant).
