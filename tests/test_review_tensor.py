@@ -449,3 +449,16 @@ def test_test_and_probe_must_be_pairs():
     with pytest.raises(TypeError, match="probe must be a pair .* got ndarray"):
         tg.Recorder(net, cost, probe=X)
     assert tg.Recorder(net, cost, test=[X, Y]).test[0].shape == (2, 4)
+
+
+def test_a_parameter_unfrozen_after_the_recorder_was_made_is_refused():
+    # its gradient would be left out of its layer's norm and histograms
+    net = _small_net()
+    net[0].W.requires_grad = False
+    recorder, train = _recorded_training(net)
+    net[0].W.requires_grad = True
+    with pytest.raises(ValueError, match="parameter '0.W' it had not .*unfrozen"):
+        train()
+    # the analysis would give the steps before the change today's W
+    with pytest.raises(ValueError, match="Recorder.records: the model changed"):
+        _ = recorder.records

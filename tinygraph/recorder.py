@@ -648,7 +648,7 @@ def _changed(model, modules, parameters, names) -> str | None:
     seen = set(parameters)
     for name, p in model.named_parameters():
         if p not in seen:
-            return f"it has a new parameter {name!r}"
+            return f"it has a parameter {name!r} it had not (new, or unfrozen since)"
     return None
 
 
