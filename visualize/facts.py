@@ -70,6 +70,7 @@ def collect(root, grad=None):
     nodes = tg.graph.nodes(root)
     labels = root_named(root, tg.graph.labels(root))
     _check_seed(root, labels[root], grad)
+    _check_up_to_date(nodes, labels)
     if grad is None and root.data.size != 1:
         grad = root.grad
     if root.requires_grad and (grad is not None or root.data.size == 1):
@@ -106,3 +107,32 @@ def _check_seed(root, label, grad):
             f"and backward starts it at ∂{label}/∂{label} = 1, but grad= is "
             f"{seed.tolist()}; draw (c * {label}) for c times every gradient"
         )
+
+
+def _check_up_to_date(nodes, labels):
+    """Refuse a graph whose leaves have changed since its forward pass.
+
+    NOTE: ``J.backward(); opt.step(); draw(J)`` would show W's new values
+    beside u0 = W @ x worked out from the old ones (a sum a student cannot
+    check). Each operation is run again on what its inputs hold now; only
+    a changed input can make it differ.
+    """
+    with tg.no_grad():
+        for node in nodes:
+            if node.op is None:
+                continue
+            try:
+                now = node.op.apply(*node.inputs).numpy()
+            except (ArithmeticError, ValueError, TypeError):
+                continue  # (tg.detect_anomaly refuses a NaN again): not checked
+            # (a change under 1e-6 of an entry is not seen in 4 digits)
+            if not np.allclose(now, node.numpy(), rtol=1e-6, atol=0, equal_nan=True):
+                changed = [labels[x] for x in node.inputs
+                           if isinstance(x, tg.Tensor) and x.op is None]
+                raise ValueError(
+                    f"visualize: the graph is out of date: {labels[node]} = "
+                    f"{tg.graph.equation(node, labels).split(' = ', 1)[1]} no longer "
+                    f"matches what {' and '.join(changed) or 'its inputs'} hold now "
+                    "(an optimiser step, or .data set, since the forward pass); "
+                    "compute the cost again, or draw before opt.step()"
+                )

@@ -354,3 +354,24 @@ def test_an_accuracy_short_of_all_never_reads_100_percent():
     low = shown(1 / 3000, 0.0)
     assert low.endswith("batch accuracy <0.1% · held-out accuracy 0.0%")
     assert shown(0.75, 0.5).endswith("batch accuracy 75.0% · held-out accuracy 50.0%")
+
+
+# ---- a graph whose parameters have moved since its forward pass ---------------------
+
+
+def test_a_graph_drawn_after_an_optimiser_step_is_refused():
+    # the table showed W = [[0.7, 1.6]] beside u0 = W @ x = 11 (1 * 3 + 2 * 4,
+    # the old W): arithmetic a student cannot check
+    W = tg.tensor([[1.0, 2.0]], requires_grad=True, name="W")
+    x = tg.tensor([[3.0], [4.0]], name="x")
+    J = (W @ x).sum().named("J")
+    J.backward()
+    assert visualize.table(J, symbols=False).rows[2].value == 11.0
+    tg.optim.SGD([W], lr=0.1).step()
+    for show in (visualize.table, visualize.frames, visualize.draw):
+        with pytest.raises(ValueError, match=r"out of date: u0 = W @ x .* W and x"):
+            show(J)
+    # the cost computed again is drawn, with the new W's numbers
+    J = (W @ x).sum().named("J")
+    value = visualize.table(J, symbols=False).rows[2].value
+    np.testing.assert_allclose(value, W.data @ x.data)  # 0.7 * 3 + 1.6 * 4
