@@ -258,5 +258,5 @@ def _short(facts, term):
     local derivative, for a node the root uses directly)."""
     if term.from_root:
         return f"{facts.labels[facts.root]}'s local derivative"
-    g = term.text.split(" ")[0]
-    return f"{g} · {term.symbol}"
+    # (not cut from term.text: a name may hold spaces)
+    return f"{facts.grad_name(term.consumer)} · {term.symbol}"

@@ -375,3 +375,16 @@ def test_a_graph_drawn_after_an_optimiser_step_is_refused():
     J = (W @ x).sum().named("J")
     value = visualize.table(J, symbols=False).rows[2].value
     np.testing.assert_allclose(value, W.data @ x.data)  # 0.7 * 3 + 1.6 * 4
+
+
+def test_the_chain_rule_headline_keeps_a_name_with_a_space_whole():
+    # it read "∂J/∂hidden · ∂hidden out/∂x" (the name cut at its space)
+    x = tg.tensor([0.5, 0.25], requires_grad=True, name="x")
+    h = (x * 2).named("hidden out")
+    J = (h.log() + h * x).sum()
+    (frame,) = [f for f in visualize.frames(J) if f.node is x]
+    assert frame.lines[0] == (
+        "∂J/∂x = ∂J/∂hidden out · ∂hidden out/∂x + ∂J/∂u1 · ∂u1/∂x"
+    )
+    # d/dx of log(2x) + 2x * x = 1/x + 4x (by hand)
+    np.testing.assert_allclose(frame.grad, 1 / x.data + 4 * x.data)
