@@ -41,9 +41,20 @@ class GraphFacts:
             return self.labels[node]
         return tg.graph.equation(node, self.labels)
 
+    def definition(self, node):
+        """``log(u0)``: the right-hand side of an op node's equation."""
+        return right_side(node, self.labels)
+
     def grad_name(self, node):
         """``∂J/∂u3``: the root's label over the node's."""
         return f"∂{self.labels[self.root]}/∂{self.labels[node]}"
+
+
+def right_side(node, labels):
+    """The right-hand side of ``tg.graph.equation``: what follows
+    ``label = `` (not the first " = ": a name may hold one)."""
+    equation = tg.graph.equation(node, labels)
+    return equation[len(f"{labels[node]} = "):]
 
 
 def root_named(root, labels):
@@ -131,7 +142,7 @@ def _check_up_to_date(nodes, labels):
                            if isinstance(x, tg.Tensor) and x.op is None]
                 raise ValueError(
                     f"visualize: the graph is out of date: {labels[node]} = "
-                    f"{tg.graph.equation(node, labels).split(' = ', 1)[1]} no longer "
+                    f"{right_side(node, labels)} no longer "
                     f"matches what {' and '.join(changed) or 'its inputs'} hold now "
                     "(an optimiser step, or .data set, since the forward pass); "
                     "compute the cost again, or draw before opt.step()"

@@ -152,7 +152,7 @@ def table(J, expect=None, rtol=RTOL, atol=ATOL, grad=None, symbols=None,
         if node.op is None:
             definition = DESCRIPTIONS[facts.kinds[node]].split(" (")[0]
         else:
-            definition = facts.equation(node).split(" = ", 1)[1]
+            definition = facts.definition(node)
         step = derived.get(node)
         rows.append(
             Row(

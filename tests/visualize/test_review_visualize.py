@@ -388,3 +388,13 @@ def test_the_chain_rule_headline_keeps_a_name_with_a_space_whole():
     )
     # d/dx of log(2x) + 2x * x = 1/x + 4x (by hand)
     np.testing.assert_allclose(frame.grad, 1 / x.data + 4 * x.data)
+
+
+def test_a_table_keeps_a_name_holding_an_equals_sign_whole():
+    # the row read "z = 2a | 2a = a * 2" (the equation cut at its first " = ")
+    a = tg.tensor([0.5], requires_grad=True, name="a")
+    z = (a * 2).named("z = 2a")
+    rows = visualize.table(z.sum(), symbols=False).rows
+    assert [(r.label, r.definition) for r in rows[1:]] == [
+        ("z = 2a", "a * 2"), ("J", "sum(z = 2a)")
+    ]
