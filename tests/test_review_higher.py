@@ -161,6 +161,18 @@ def test_an_exponent_equal_to_the_number_of_examples_is_not_m():
     assert sympy.simplify(d[A].closed_form - (a - y) / m) == 0
 
 
+
+def test_a_power_of_an_entry_of_a_matrix_product_typesets():
+    """J = sum((W X)^3): the closed form 3 (W X)_{j,i}^2 raised TypeError
+    "EntryOf._latex() got an unexpected keyword argument 'exp'" from .latex
+    (and so from the step-through page and Jupyter's display)."""
+    W = parameter((2, 3), "W")
+    X = tg.tensor(RNG.normal(size=(3, M)), name="X")
+    d = check_steps_and_closed_forms(((W @ X) ** 3).sum())
+    assert r"\left(\left(W X\right)_{j,i}\right)^{2}" in d.latex
+    assert "<math" in d.mathml and "$$" in d.to_markdown()
+
+
 # ----- gradients as values: float32 stays float32 ---------------------------
 
 

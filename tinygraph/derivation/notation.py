@@ -34,11 +34,27 @@ _LAYER = re.compile(r"([A-Za-z])(\d+)('*)")  # W1, and W1' for a second W1
 # ----- display functions: how SymPy prints what it has no notation for ----
 
 
+def _takes_a_power(latex):
+    """A display function's ``_latex``, also for the base of a power.
+
+    NOTE: SymPy's LaTeX printer hands a power's exponent to its base's
+    printer (3 (W X)_{j,i}^2 is Pow(EntryOf, 2)), so each writes it itself.
+    """
+
+    def write(self, printer, exp=None):
+        text = latex(self, printer)
+        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
+
+    return write
+
+
+
 class PartialOf(sympy.Function):
     """∂J/∂x, for display."""
 
     nargs = 2
 
+    @_takes_a_power
     def _latex(self, printer):
         top, bottom = (printer._print(a) for a in self.args)
         return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
@@ -62,6 +78,7 @@ class ProductOf(sympy.Function):
 
     nargs = 2
 
+    @_takes_a_power
     def _latex(self, printer):
         return " ".join(_wrapped_latex(printer, a) for a in self.args)
 
@@ -80,6 +97,7 @@ class TransposeOf(sympy.Function):
 
     nargs = 1
 
+    @_takes_a_power
     def _latex(self, printer):
         # braces, so that W^{[2]} transposed is {W^{[2]}}^{T}, not a double
         # superscript
@@ -101,6 +119,7 @@ class EntryOf(sympy.Function):
 
     nargs = 2
 
+    @_takes_a_power
     def _latex(self, printer):
         matrix, index = self.args
         return rf"\left({printer._print(matrix)}\right)_{{{index.name}}}"
@@ -122,6 +141,7 @@ class EntriesOf(sympy.Function):
 
     nargs = 1
 
+    @_takes_a_power
     def _latex(self, printer):
         return rf"\left[{printer._print(self.args[0])}\right]"
 
@@ -139,6 +159,7 @@ class WhereOf(sympy.Function):
 
     nargs = 3
 
+    @_takes_a_power
     def _latex(self, printer):
         parts = ", ".join(printer._print(a) for a in self.args)
         return rf"\operatorname{{where}}\left({parts}\right)"
@@ -172,6 +193,7 @@ class PulledBack(sympy.Function):
     def _jacobian(self, printer):
         return PartialOf(*(sympy.Symbol(n) for n in (self.consumer, self.argument)))
 
+    @_takes_a_power
     def _latex(self, printer):
         jacobian = printer._print(self._jacobian(printer))
         return rf"\left({jacobian}\right)^{{T}} {_wrapped_latex(printer, self.args[0])}"
