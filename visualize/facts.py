@@ -7,7 +7,8 @@ notes' name for the cost, rather than the next u-variable. The gradients
 shown are dJ/d(node) for this one graph, as one ``J.backward()`` computes
 them, taken from ``backward_steps`` so that nothing has to have called
 ``backward`` first and leaves that accumulated gradients over several
-calls do not mislead.
+calls do not mislead. A graph whose leaves have changed since its forward
+pass (an optimiser step) is refused: its values no longer add up.
 """
 
 from dataclasses import dataclass
