@@ -135,10 +135,14 @@ def _check_up_to_date(nodes, labels):
                 continue
             try:
                 now = node.op.apply(*node.inputs).numpy()
-            except (ArithmeticError, ValueError, TypeError):
-                continue  # (tg.detect_anomaly refuses a NaN again): not checked
+            except FloatingPointError:  # tg.detect_anomaly refuses a NaN again
+                continue
+            except (ValueError, TypeError):  # the inputs no longer fit: changed
+                now = None
             # (a change under 1e-6 of an entry is not seen in 4 digits)
-            if not np.allclose(now, node.numpy(), rtol=1e-6, atol=0, equal_nan=True):
+            if now is None or now.shape != node.shape or not np.allclose(
+                now, node.numpy(), rtol=1e-6, atol=0, equal_nan=True
+            ):
                 changed = [labels[x] for x in node.inputs
                            if isinstance(x, tg.Tensor) and x.op is None]
                 raise ValueError(

@@ -398,3 +398,12 @@ def test_a_table_keeps_a_name_holding_an_equals_sign_whole():
     assert [(r.label, r.definition) for r in rows[1:]] == [
         ("z = 2a", "a * 2"), ("J", "sum(z = 2a)")
     ]
+
+
+def test_a_graph_whose_parameter_changed_shape_is_refused():
+    W = tg.tensor([[1.0, 2.0]], requires_grad=True, name="W")
+    x = tg.tensor([[3.0], [4.0]], name="x")
+    J = (W @ x).sum().named("J")
+    W.data = np.ones((3, 3))  # W @ x no longer even fits
+    with pytest.raises(ValueError, match=r"out of date: u0 = W @ x"):
+        visualize.table(J)
