@@ -511,5 +511,30 @@ def test_detach_shares_the_values_and_a_held_array_stays_safe():
 def test_an_op_numpy_has_no_loop_for_raises_a_type_error_naming_the_op():
     # NumPy's "no loop for this dtype" error cannot be rebuilt from a message
     # alone; the engine's own error must still name the op and the operand.
-    with pytest.raises(TypeError, match=r"sign: cannot apply to tensor of shape \(2,\)"):
+    message = r"sign: cannot apply to tensor of shape \(2,\)"
+    with pytest.raises(TypeError, match=message):
         tg.sign(tg.tensor([True, False], dtype=bool))
+
+
+def test_a_view_made_without_recording_cannot_change_a_recorded_gradient():
+    # A reshape under no_grad is a view of h's array, which the graph saved.
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    h = w * w
+    J = (h * h).sum()
+    with tg.no_grad():
+        v = h.reshape(2)
+    v.data[0] = 100.0  # a writable copy: the view is read-only
+    J.backward()
+    np.testing.assert_array_equal(w.grad, 4 * np.array([1.0, 2.0]) ** 3)
+
+
+def test_writing_to_a_tensor_cannot_change_a_view_of_it_that_a_graph_saved():
+    # x records nothing, so x[0] is a plain view of x's array; the graph
+    # saves that view, so x's own array must be locked as well.
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    J = (w * x[0]).sum()
+    x.data[0] = 100.0
+    J.backward()
+    np.testing.assert_array_equal(w.grad, [1.0, 2.0])
+    np.testing.assert_array_equal(x.numpy()[0], [100.0, 100.0])

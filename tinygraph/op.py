@@ -119,7 +119,10 @@ class Op:
             needs = tuple(needs)
             needs = _shared_needs.setdefault(needs, needs)
             # The node keeps the arrays this forward pass used: backward
-            # reads these, whatever happens to the tensors afterwards.
+            # reads these, whatever happens to the tensors afterwards. Its
+            # output is locked at once, so a view of it made later (a
+            # reshape under no_grad) is read-only too.
+            out.setflags(False)  # write=False (positionally: faster)
             saved = (out, *arrays) if kept is None else (out, *arrays, kept)
             result = _new_node(out, self, inputs, needs, saved, scope)
             if not all_held:
@@ -202,12 +205,17 @@ def _output_and_kept(op, out):
 
 def _hold(inputs):
     """Make the arrays of a recorded node's inputs read-only (see
-    ``Tensor.data``), if they are not held already. The output is made held
-    (not read-only) by ``Tensor._from_op``: its array has not been handed
-    out to anyone yet."""
+    ``Tensor.data``), if they are not held already. (Outputs are locked
+    when they are made; ``Tensor._from_op`` marks them held.)"""
     for x in inputs:
         if isinstance(x, Tensor) and not x._held:
-            x._data.setflags(False)  # write=False (positionally: faster)
+            array = x._data
+            array.setflags(False)  # write=False (positionally: faster)
+            # NOTE: a view's values change when its base is written to (x[0]
+            # of a tensor that records nothing is a view of x's array), so
+            # the base is locked too.
+            if isinstance(array.base, np.ndarray):
+                array.base.setflags(False)
             x._held = True
 
 
