@@ -153,3 +153,23 @@ def test_bce_with_logits_matches_torch_at_1e308(Z, Y):
     Jt.backward()
     assert cost == pytest.approx(Jt.item(), rel=1e-14)
     np.testing.assert_allclose(grad, zt.grad.numpy(), rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+@pytest.mark.parametrize(
+    "z, y, cost",
+    [
+        # an infinite logit: 0 where its label agrees, inf where it does not
+        # (0 log 0 = 0, as in the softmax cost); the sum was nan (inf - inf)
+        (np.inf, 1.0, 0.0),
+        (np.inf, 0.0, np.inf),
+        (-np.inf, 0.0, 0.0),
+        (-np.inf, 1.0, np.inf),
+        (np.inf, 0.25, np.inf),
+    ],
+)
+def test_bce_with_logits_of_an_infinite_logit_is_its_limit(z, y, cost):
+    # with a finite second example, log(1 + e^-2) / 2, which must stay
+    finite = np.log1p(np.exp(-2.0)) / 2
+    Z, Y = [[z, 2.0]], [[y, 1.0]]
+    assert tg.nn.binary_cross_entropy_with_logits(Z, Y).item() == cost + finite

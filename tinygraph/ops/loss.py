@@ -100,8 +100,10 @@ class SigmoidCrossEntropy(Op):
 
     With log sigmoid(z) = -softplus(-z) and log(1 - sigmoid(z)) = -softplus(z),
     each term is softplus(z) - y z, which stays finite for any finite z
-    (logits of +-1e308 included). An infinite logit gives nan, as in
-    PyTorch: softplus(inf) - 1 * inf has no value.
+    (logits of +-1e308 included). An infinite logit gives the limit, with
+    0 log 0 = 0 as in the softmax cost: its term is 0 where the label
+    agrees (z = inf, y = 1) and inf where it does not (PyTorch gives nan
+    for some of these: 0 * inf).
     dJ/dZ = (sigmoid(Z) - Y) / m and dJ/dY = -Z / m. The sum runs over
     every entry, so one row is binary cross-entropy and several rows are
     multi-label cross-entropy summed over the labels.
@@ -123,7 +125,21 @@ class SigmoidCrossEntropy(Op):
         terms = -numeric.log_sigmoid(-z) - y * z
         # NOTE: divide before summing: terms near the largest float (logits of
         # 1e308) would overflow their sum even where their mean fits.
-        return np.asarray(np.sum(terms / _examples(z.shape)))
+        cost = np.sum(terms / _examples(z.shape))
+        if not math.isfinite(cost):
+            cost = self._careful_cost(z, y)
+        return np.asarray(cost, dtype=terms.dtype)
+
+    @staticmethod
+    def _careful_cost(z, y):
+        """The cost where an infinite logit made a term nan (inf - inf, or
+        0 * inf): each of y log sigmoid(z) and (1 - y) log sigmoid(-z) is
+        counted only where its weight is not 0 (0 log 0 = 0)."""
+        terms = np.zeros(z.shape, np.result_type(y, z))
+        np.multiply(y, numeric.log_sigmoid(z), out=terms, where=y != 0)
+        rest = np.zeros_like(terms)
+        np.multiply(1 - y, numeric.log_sigmoid(-z), out=rest, where=y != 1)
+        return -np.sum((terms + rest) / _examples(z.shape)) + 0.0  # not -0.0
 
     def backward(self, m, g, needs, out, z, y):
         scale = g / _examples(m.shape(z))  # J is a scalar: one number
