@@ -266,3 +266,14 @@ def test_comparing_with_a_string_names_the_comparison_and_the_operands(compare):
     message = r"(equal|less): cannot compare tensor 'x' of shape \(2,\) with an"
     with pytest.raises(TypeError, match=message):
         compare(x, "a")
+
+
+def test_a_one_element_integer_tensor_is_an_index():
+    x = tg.tensor([3.0, 1.0, 5.0, 2.0], requires_grad=True)
+    first = x[: tg.argmax(x)]  # as in PyTorch: x[: x.argmax()]
+    np.testing.assert_array_equal(first.data, [3.0, 1.0])
+    first.sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0, 0.0, 0.0])
+    assert ["a", "b", "c", "d"][tg.argmin(x)] == "b"
+    with pytest.raises(TypeError, match="dtype float64 cannot be an index"):
+        [1, 2][tg.tensor(1.0)]

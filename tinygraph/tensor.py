@@ -388,6 +388,16 @@ class Tensor:
     def __int__(self) -> int:
         return int(self._scalar("int"))
 
+    def __index__(self) -> int:
+        """A one-element integer tensor as an index, ``x[: t.argmax()]``, as
+        PyTorch allows; a float tensor is refused, as NumPy refuses 1.0."""
+        if self._data.dtype.kind not in "iu":
+            raise TypeError(
+                f"{_who(self.name)} of dtype {self.dtype} cannot be an index; "
+                "only an integer tensor of one element can (tg.argmax gives one)"
+            )
+        return int(self._scalar("index"))
+
     def _scalar(self, what):
         if self._data.size != 1:
             raise ValueError(
