@@ -93,13 +93,8 @@ def _tinygraph_has_nn():
     ) and hasattr(tg.optim, "SGD")
 
 
-def tinygraph_step(weights, X, Y, dtype):
-    """tg.nn.Sequential of Linear and Tanh, the fused cost, tg.optim.SGD.
-
-    Before tg.nn exists, the same network written with engine ops.
-    """
-    if not _tinygraph_has_nn():
-        return tinygraph_ops_step(weights, X, Y, dtype)
+def tinygraph_network(weights, dtype):
+    """tg.nn.Sequential of Linear layers with these weights, Tanh between."""
     modules = []
     for index, (W, b) in enumerate(weights):
         layer = tg.nn.Linear(W.shape[1], W.shape[0])
@@ -108,7 +103,17 @@ def tinygraph_step(weights, X, Y, dtype):
         modules.append(layer)
         if index < len(weights) - 1:
             modules.append(tg.nn.Tanh())
-    model = tg.nn.Sequential(*modules)
+    return tg.nn.Sequential(*modules)
+
+
+def tinygraph_step(weights, X, Y, dtype):
+    """tg.nn.Sequential of Linear and Tanh, the fused cost, tg.optim.SGD.
+
+    Before tg.nn exists, the same network written with engine ops.
+    """
+    if not _tinygraph_has_nn():
+        return tinygraph_ops_step(weights, X, Y, dtype)
+    model = tinygraph_network(weights, dtype)
     optimizer = tg.optim.SGD(model.parameters(), lr=LEARNING_RATE)
     X = tg.tensor(X, dtype=dtype)
     Y = tg.tensor(Y, dtype=dtype)

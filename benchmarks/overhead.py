@@ -34,17 +34,9 @@ def variant(scopes=True, label_checks=True, optimiser=True):
     chosen conveniences."""
 
     def make(weights, X, Y, dtype):
-        modules = []
-        for index, (W, b) in enumerate(weights):
-            layer = tg.nn.Linear(W.shape[1], W.shape[0])
-            layer.W.data = W.astype(dtype)
-            layer.b.data = b.astype(dtype)
-            modules.append(layer)
-            if index < len(weights) - 1:
-                modules.append(tg.nn.Tanh())
-        model = tg.nn.Sequential(*modules)
+        model = mlp.tinygraph_network(weights, dtype)
         if not scopes:
-            for module in (model, *modules):
+            for module in (model, *model):
                 module.label = None
         parameters = model.parameters()
         optimizer = tg.optim.SGD(parameters, lr=LEARNING_RATE)

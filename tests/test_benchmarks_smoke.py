@@ -19,13 +19,17 @@ TINY = ((5, 4, 4, 3), 6)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_mlp_step_costs_agree_over_three_steps(dtype):
+@pytest.mark.parametrize(
+    "implementations",
+    [run.available(mlp.IMPLEMENTATIONS), overhead.IMPLEMENTATIONS],
+    ids=["libraries", "overhead variants"],  # each convenience taken away
+)
+def test_mlp_step_costs_agree_over_three_steps(dtype, implementations):
     sizes, m = TINY
     weights = mlp.initial_weights(sizes)
     X, Y = mlp.batch(sizes, m)
     steps = {
-        name: make(weights, X, Y, dtype)
-        for name, make in run.available(mlp.IMPLEMENTATIONS).items()
+        name: make(weights, X, Y, dtype) for name, make in implementations.items()
     }
     costs = {name: [step() for _ in range(3)] for name, step in steps.items()}
     rtol = 1e-10 if dtype == np.float64 else 1e-5
@@ -44,22 +48,6 @@ def test_tinygraph_step_with_engine_ops_agrees_with_numpy():
     np.testing.assert_allclose(
         [with_ops() for _ in range(3)], [by_hand() for _ in range(3)], rtol=1e-10
     )
-
-
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_overhead_variants_and_the_bare_engine_agree_with_numpy(dtype):
-    # Each convenience taken away changes the time, never the step.
-    sizes, m = TINY
-    weights = mlp.initial_weights(sizes)
-    X, Y = mlp.batch(sizes, m)
-    steps = {
-        name: make(weights, X, Y, dtype)
-        for name, make in overhead.IMPLEMENTATIONS.items()
-    }
-    costs = {name: [step() for _ in range(3)] for name, step in steps.items()}
-    rtol = 1e-10 if dtype == np.float64 else 1e-5
-    for name, values in costs.items():
-        np.testing.assert_allclose(values, costs["numpy"], rtol=rtol, err_msg=name)
 
 
 def test_chain_values_and_gradients_agree():

@@ -99,6 +99,12 @@ def _check_unit_interval(data, must, hint=""):
     # every comparison, and min and max are NaN as soon as one entry is.
     if 0 <= low and high <= 1:
         return
+    _refuse_nan(data, must)
+    raise ValueError(f"{must}, but its values run from {low:.4g} to {high:.4g}{hint}")
+
+
+def _refuse_nan(data, must):
+    """Raise ``must``, with where and how many, if ``data`` holds NaN."""
     nan = np.isnan(data)
     if nan.any():
         first = tuple(int(k) for k in np.argwhere(nan)[0])
@@ -106,7 +112,6 @@ def _check_unit_interval(data, must, hint=""):
             f"{must}, but it holds NaN in {np.count_nonzero(nan)} of its "
             f"{data.size} entries, the first at {first}"
         )
-    raise ValueError(f"{must}, but its values run from {low:.4g} to {high:.4g}{hint}")
 
 
 def _check_log_probabilities(log_probs, cost):
@@ -119,13 +124,7 @@ def _check_log_probabilities(log_probs, cost):
     if not data.size or data.max() <= 0:  # (NaN fails the comparison)
         return
     must = f"{cost}: log_probs must hold log-probabilities, log A <= 0"
-    nan = np.isnan(data)
-    if nan.any():
-        first = tuple(int(k) for k in np.argwhere(nan)[0])
-        raise ValueError(
-            f"{must}, but it holds NaN in {np.count_nonzero(nan)} of its "
-            f"{data.size} entries, the first at {first}"
-        )
+    _refuse_nan(data, must)
     first = tuple(int(k) for k in np.argwhere(data > 0)[0])
     raise ValueError(
         f"{must}, but log_probs of shape {data.shape} holds "
