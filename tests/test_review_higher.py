@@ -173,6 +173,19 @@ def test_a_power_of_an_entry_of_a_matrix_product_typesets():
     assert "<math" in d.mathml and "$$" in d.to_markdown()
 
 
+
+def test_a_matrix_product_with_a_gradient_the_same_in_every_column():
+    """Examples as rows, then transposed back: ∂J/∂Z is the same in each
+    column (J sums Z over its rows), kept as one column, and its product
+    with Wᵀ raised NumPy's "mismatch in its core dimension" from the step's
+    numbers."""
+    X = tg.tensor(RNG.normal(size=(2, 5)), name="X")
+    W, V = parameter((3, 2), "W"), parameter((2, 2), "V")
+    A = (X.T @ V.T).tanh()
+    Z = (A @ W.T).T
+    check_steps_and_closed_forms((Z.sum(axis=0) ** 2).mean())
+
+
 # ----- gradients as values: float32 stays float32 ---------------------------
 
 

@@ -74,13 +74,19 @@ class Transposed(sympy.Function):
 
 
 def _matprod(a, b):
-    """a b, where a number stands for a matrix with that number in every entry
-    (∂J/∂u = 1 in ∂J/∂u Xᵀ): every row of 1 Xᵀ is the same, so it is
-    worked out as one row (or column), which broadcasts to the node's shape."""
-    if np.ndim(a) == 0:
-        a = np.full((1, np.shape(b)[-2]), a)
-    if np.ndim(b) == 0:
-        b = np.full((np.shape(a)[-1], 1), b)
+    """a b, where an axis of length 1 stands for the same entries repeated.
+
+    A formula's numbers keep an axis it does not vary along as length 1:
+    ∂J/∂u = 1 in ∂J/∂u Xᵀ is one number, and (2 u/m)ᵀ with u a row is one
+    column for a matrix whose columns are all equal. Such a factor is
+    repeated along the inner axis first; every row (or column) of the
+    product is then the same, and broadcasts to the node's shape.
+    """
+    a, b = np.atleast_2d(a), np.atleast_2d(b)
+    if a.shape[-1] == 1 and b.shape[-2] != 1:
+        a = np.broadcast_to(a, a.shape[:-1] + b.shape[-2:-1])
+    if b.shape[-2] == 1 and a.shape[-1] != 1:
+        b = np.broadcast_to(b, b.shape[:-2] + a.shape[-1:] + b.shape[-1:])
     return np.matmul(a, b)
 
 
