@@ -25,6 +25,9 @@ INSTALL = (
 AUTO_MAX_NODES = 20
 # A tag, or an "=" between two sides of the equation.
 TOKENS = re.compile(r"<mo>=</mo>|<(/?)[a-zA-Z][^>]*?(/?)>")
+# A token element's text, and an & that starts no character reference.
+TOKEN_TEXT = re.compile(r"<(mi|mn|mo|ms|mtext)(\s[^>]*)?>(.*?)</\1>", re.DOTALL)
+BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 
 
 def steps_in_symbols(J, symbols=None, caller="step_through"):
@@ -60,10 +63,28 @@ def steps_in_symbols(J, symbols=None, caller="step_through"):
     return {step.node: step for step in derivation}, None
 
 
+def escaped(mathml):
+    """The MathML with ``<``, ``>`` and a bare ``&`` in its text escaped.
+
+    NOTE: SymPy's printer writes a name as it is: a tensor named ``a<b&``
+    gave ``<mi>a<b&</mi>``, which broke the table's HTML and the page's
+    maths. Character references (``&#8706;``, ``&InvisibleTimes;``) stay.
+    """
+
+    def text_escaped(match):
+        tag, attributes, text = match.groups()
+        text = BARE_AMPERSAND.sub("&amp;", text)
+        text = text.replace("<", "&lt;").replace(">", "&gt;")
+        return f"<{tag}{attributes or ''}>{text}</{tag}>"
+
+    return TOKEN_TEXT.sub(text_escaped, mathml)
+
+
 def sides(mathml):
     """The sides of ``<math ...><mrow>a<mo>=</mo>b ...</mrow></math>``, each
     as presentation-MathML content; the whole as one side if it has no such
     shape. An "=" inside a side (a sum's ``i = 1``) stays in it."""
+    mathml = escaped(mathml)
     head = re.match(r"\s*<math[^>]*>\s*<mrow>", mathml)
     tail = re.search(r"</mrow>\s*</math>\s*$", mathml)
     if not head or not tail:

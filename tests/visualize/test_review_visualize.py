@@ -407,3 +407,19 @@ def test_a_graph_whose_parameter_changed_shape_is_refused():
     W.data = np.ones((3, 3))  # W @ x no longer even fits
     with pytest.raises(ValueError, match=r"out of date: u0 = W @ x"):
         visualize.table(J)
+
+
+def test_symbols_of_a_name_with_html_characters_are_escaped():
+    pytest.importorskip("sympy")
+    # SymPy's MathML printer wrote <mi>a<b&</mi>: the cell's HTML broke
+    a = tg.tensor([0.5, 0.25], requires_grad=True, name="a<b&")
+    J = (a.log() * 2).sum().named("J")
+    cell = visualize.table(J).rows[0].symbolic[1]
+    assert "<mi>a&lt;b&amp;</mi>" in cell and "<mi>a<b&" not in cell
+    page = visualize.step_through(J).html
+    assert "a&lt;b&amp;" in page and "<mi>a<b&" not in page
+    # character references SymPy writes itself stay as they are
+    b = tg.tensor([0.5, 0.25], requires_grad=True, name="b")
+    maths = visualize.step_through((b.log() * b).mean()).html
+    assert "&#8706;" in maths and "&InvisibleTimes;" in maths
+    assert "&amp;#" not in maths and "&amp;Invisible" not in maths
