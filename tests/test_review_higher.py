@@ -186,6 +186,21 @@ def test_a_matrix_product_with_a_gradient_the_same_in_every_column():
     check_steps_and_closed_forms((Z.sum(axis=0) ** 2).mean())
 
 
+
+@pytest.mark.parametrize("spread", [
+    lambda x, shape: tg.broadcast_to(x, shape),
+    lambda x, shape: x + tg.tensor(np.zeros(shape)),
+], ids=["broadcast_to", "+ zeros"])
+def test_a_product_of_two_broadcast_factors_keeps_its_inner_length(spread):
+    """(w spread to (2, 3)) @ (v spread to (3, 4)): in the closed forms
+    neither factor varies along the inner axis, so their numbers are a (2, 1)
+    column times a (1, 4) row and the sum over the 3 inner entries was lost:
+    every gradient came out a third of autodiff's, without a word."""
+    w, v = parameter((2, 1), "w"), parameter((1, M), "v")
+    Z = spread(w, (2, 3)) @ spread(v, (3, M))
+    check_steps_and_closed_forms((Z ** 2).sum())
+
+
 # ----- gradients as values: float32 stays float32 ---------------------------
 
 

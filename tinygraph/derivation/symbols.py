@@ -356,8 +356,9 @@ def substitute(expr, replacements, shapes, m=None):
     new formula no longer varies along is that axis's length times it:
     Σ_j ∂J/∂u_{j,i} with ∂J/∂u = 1 is 2 for two rows, not 1 (the length is
     m for the examples' axis, when m is known). ``shapes``: {symbol: aligned
-    shape}, for the formulas before and after."""
-    if not expr.has(SumOver):
+    shape}, for the formulas before and after. A matrix product is a sum
+    too, along its inner axis (see ``_product_or_repeat``)."""
+    if not expr.has(SumOver, MatProd):
         return expr.xreplace(replacements)
     done = {}
 
@@ -377,6 +378,8 @@ def substitute(expr, replacements, shapes, m=None):
 def _sum_or_repeat(sub, args, shapes, m):
     """``sub`` rebuilt from ``args``; a sum whose new inner formula is the
     same along the summed axis becomes the axis's length times it."""
+    if sub.func is MatProd:
+        return _product_or_repeat(sub, args, shapes, m)
     if sub.func is not SumOver:
         return sub.func(*args)
     axis = int(sub.args[1])
@@ -386,6 +389,28 @@ def _sum_or_repeat(sub, args, shapes, m):
     if varies or length == 1:
         return SumOver(*args)
     return (M if length == m else length) * args[0]
+
+
+def _product_or_repeat(sub, args, shapes, m):
+    """The matrix product ``sub`` rebuilt from ``args``.
+
+    a b = Σ_k a_{i,k} b_{k,j}. NOTE: where neither new factor varies along
+    k any more (a the same in every column, b in every row: their numbers
+    keep that axis as length 1), the product of the numbers has lost the
+    sum's length, so it is written the length times the product.
+    """
+    a_before, b_before = (shape_of(x, shapes) for x in sub.args)
+    a_after, b_after = (shape_of(x, shapes) for x in args)
+    inner = max(
+        a_before[-1] if len(a_before) == 2 else 1,
+        b_before[0] if len(b_before) == 2 else 1,
+    )
+    kept = (len(a_after) == 2 and a_after[-1] != 1) or (
+        len(b_after) == 2 and b_after[0] != 1
+    )
+    if kept or inner == 1:
+        return MatProd(*args)
+    return (M if inner == m else inner) * MatProd(*args)
 
 
 def _denominator_factored(expr):
