@@ -2,8 +2,10 @@
 
 Read only through tinygraph's public graph API: ``tg.graph.nodes``,
 ``labels``, ``equation``, ``operand_texts`` and ``backward_steps``, and the
-public attributes of tensors. An unnamed root is labelled ``J``, the
-notes' name for the cost, rather than the next u-variable. The gradients
+public attributes of tensors. An unnamed one-entry root is labelled
+``J``, the notes' name for the cost, rather than the next u-variable; a
+root with more entries takes its upstream gradient from a cost J that is
+not drawn, so its gradients read ∂J/∂x too. The gradients
 shown are dJ/d(node) for this one graph, as one ``J.backward()`` computes
 them, taken from ``backward_steps`` so that nothing has to have called
 ``backward`` first and leaves that accumulated gradients over several
@@ -35,6 +37,7 @@ class GraphFacts:
     grads: dict
     steps: list
     consumers: dict
+    cost: str = ROOT
 
     def equation(self, node):
         """``u2 = log(u0)`` for an op node, the bare label for a leaf."""
@@ -47,8 +50,8 @@ class GraphFacts:
         return right_side(node, self.labels)
 
     def grad_name(self, node):
-        """``∂J/∂u3``: the root's label over the node's."""
-        return f"∂{self.labels[self.root]}/∂{self.labels[node]}"
+        """``∂J/∂u3``: the cost's name over the node's label."""
+        return f"∂{self.cost}/∂{self.labels[node]}"
 
 
 def right_side(node, labels):
@@ -59,12 +62,24 @@ def right_side(node, labels):
 
 
 def root_named(root, labels):
-    """The labels, with an unnamed root called ``J``, as the notes call the
-    cost (unless another node is named ``J``): the steps then read ∂J/∂u3,
-    not ∂u5/∂u3."""
-    if root.name is None and "J" not in labels.values():
+    """The labels, with an unnamed one-entry root called ``J``, as the notes
+    call the cost (unless another node is named ``J``): the steps then read
+    ∂J/∂u3, not ∂u5/∂u3."""
+    if root.name is None and root.data.size == 1 and ROOT not in labels.values():
         labels = {**labels, root: ROOT}
     return labels
+
+
+def cost_name(root, labels):
+    """The J of ∂J/∂x: a one-entry root's own label; for a root with more
+    entries, J, the cost its upstream gradient comes from (not drawn).
+
+    NOTE: ∂y/∂x for a vector y is a Jacobian, not the numbers drawn: those
+    are ∂J/∂x for the cost J with ∂J/∂y = grad (a vector-Jacobian product).
+    """
+    if root.data.size == 1:
+        return labels[root]
+    return ROOT if ROOT not in labels.values() else "ℓ"
 
 
 def collect(root, grad=None):
@@ -103,6 +118,7 @@ def collect(root, grad=None):
         grads={step.node: step.grad for step in steps},
         steps=steps,
         consumers=consumers,
+        cost=cost_name(root, labels),
     )
 
 

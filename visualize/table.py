@@ -167,7 +167,7 @@ def table(J, expect=None, rtol=RTOL, atol=ATOL, grad=None, symbols=None,
                 tangent=_tangent_of(node, tangents),
             )
         )
-    root = facts.labels[facts.root]
+    root = facts.cost
     return Table(
         rows,
         f"∂{root}/∂·",

@@ -423,3 +423,18 @@ def test_symbols_of_a_name_with_html_characters_are_escaped():
     maths = visualize.step_through((b.log() * b).mean()).html
     assert "&#8706;" in maths and "&InvisibleTimes;" in maths
     assert "&amp;#" not in maths and "&amp;Invisible" not in maths
+
+
+def test_a_vector_root_with_an_upstream_gradient_is_not_called_the_cost():
+    # the numbers are dJ/dx for a cost J with dJ/dy = g; they were labelled
+    # ∂y/∂x (a Jacobian), and the seed read ∂y/∂y = [1, 10]
+    x = tg.tensor([0.5, 0.25], requires_grad=True, name="x")
+    y = (x.log() * 2).named("y")
+    g = np.array([1.0, 10.0])
+    frames = visualize.frames(y, grad=g)
+    assert frames[0].lines == ["∂J/∂y = [1, 10]  (the upstream gradient given)"]
+    assert frames[-1].lines[0].startswith("∂J/∂x = ")
+    # d/dx of g · 2 log x = 2 g / x (by hand)
+    np.testing.assert_allclose(frames[-1].grad, 2 * g / x.data)
+    assert visualize.table(y, grad=g).columns()[4] == "∂J/∂·"
+    assert "∂y/∂" not in visualize.draw(y, grad=g).source
