@@ -201,6 +201,25 @@ def test_a_product_of_two_broadcast_factors_keeps_its_inner_length(spread):
     check_steps_and_closed_forms((Z ** 2).sum())
 
 
+
+@pytest.mark.parametrize("outer", [
+    lambda Z: tg.clip(Z, -0.3, 0.3) ** 2,
+    lambda Z: Z.relu() ** 2,
+], ids=["clip", "relu"])
+@pytest.mark.parametrize("inner", [
+    lambda H, X: tg.leaky_relu(H),
+    lambda H, X: tg.where(X.data > 0, H, 0.1 * H),
+], ids=["leaky_relu", "where"])
+def test_a_kink_inside_a_matrix_product_stays_inside(outer, inner):
+    """clip or relu of W2 leaky_relu(W1 X): SymPy folded leaky_relu's
+    Piecewise out of the matrix product W2 (...) entry by entry once it sat
+    in clip's condition (or relu's Heaviside, read by NumPy), a wrong closed
+    form; with square weights its numbers were wrong without a word."""
+    X = tg.tensor(RNG.normal(size=(3, M)), name="X")
+    W1, W2 = parameter((3, 3), "W1"), parameter((3, 3), "W2")
+    check_steps_and_closed_forms(outer(W2 @ inner(W1 @ X, X)).sum())
+
+
 # ----- gradients as values: float32 stays float32 ---------------------------
 
 

@@ -20,7 +20,16 @@ how each prints (each hands its parts back to SymPy's printer).
 
 import re
 
-from .terms import M, MatProd, SumOver, Transposed, shape_of, sympy, tree_size
+from .terms import (
+    M,
+    MatProd,
+    SumOver,
+    Transposed,
+    Where,
+    shape_of,
+    sympy,
+    tree_size,
+)
 
 _U_VARIABLE = re.compile(r"u(\d+)")
 _SUMMED = {"j": "p", "k": "q", "l": "r"}  # the name of an index summed over
@@ -268,8 +277,8 @@ def _wrapped_str(printer, expr):
 
 
 def _is_where(expr):
-    """A Piecewise of two pieces, the second for every other case."""
-    return (
+    """A Where, or a Piecewise of two pieces, the second for every other case."""
+    return expr.func is Where or (
         isinstance(expr, sympy.Piecewise) and len(expr.args) == 2
         and expr.args[1].cond == sympy.true
     )
@@ -372,7 +381,10 @@ class Notation:
         if expr.func is SumOver:
             return self._sum(expr, bound)
         if _is_where(expr):
-            (a, condition), (b, _) = expr.args
+            if expr.func is Where:
+                condition, a, b = expr.args
+            else:
+                (a, condition), (b, _) = expr.args
             if _is_mask(condition):  # where(C1 ≠ 0, a, b) reads where(C1, a, b)
                 condition = condition.lhs
             parts = (condition, a, b)

@@ -73,6 +73,31 @@ class Transposed(sympy.Function):
         return None
 
 
+class Where(sympy.Function):
+    """where(c, a, b), entry by entry: a where the condition c holds, else b.
+
+    NOTE: not SymPy's Piecewise, which SymPy folds out of any function
+    around it: a Piecewise inside a matrix product (W2 leaky_relu(W1 X)),
+    once in a condition (clip's, relu's), was pulled out of the product
+    entry by entry, a wrong formula, and its numbers wrong without a word.
+    It prints as a Piecewise does.
+    """
+
+    nargs = 3
+
+    @classmethod
+    def eval(cls, condition, a, b):
+        if condition == sympy.true or a == b:
+            return a
+        if condition == sympy.false:
+            return b
+        return None
+
+    def _sympystr(self, printer):
+        condition, a, b = (printer._print(x) for x in self.args)
+        return f"Piecewise(({a}, {condition}), ({b}, True))"
+
+
 def _matprod(a, b):
     """a b, where an axis of length 1 stands for the same entries repeated.
 
@@ -120,6 +145,7 @@ def _transposed(x):
 # SymPy's that its NumPy reading lacks or reads too narrowly).
 EVALUATE = {
     "SumOver": _sum_over, "MatProd": _matprod, "Transposed": _transposed,
+    "Where": np.where,
     "erf": numeric.erf,  # (lambdify's NumPy reading has none)
     "logical_and": _Folded(np.logical_and), "logical_or": _Folded(np.logical_or),
     # rounding, as maths.symbols writes it (floor(x) + x in a closed form)
@@ -412,7 +438,9 @@ def _where(cond, a, b):
     # (a SymPy Symbol counts as a Boolean too)
     if isinstance(cond, sympy.Symbol) or not isinstance(cond, _BOOLEAN):
         cond = sympy.Ne(cond, 0)
-    return sympy.Piecewise((a, cond), (b, True))
+    # x <= 3/10 rather than 3/10 >= x, as a Piecewise writes its conditions
+    cond = cond.replace(lambda e: e.is_Relational, lambda r: r.canonical)
+    return Where(cond, a, b)
 
 
 where = _entrywise(_where)
