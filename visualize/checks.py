@@ -27,8 +27,9 @@ class Check:
     message: str
 
 
-def check(node, label, autodiff, expected, rtol=RTOL, atol=ATOL):
-    """Compare ``autodiff`` (dJ/d``node``) with the hand-derived ``expected``.
+def check(node, label, autodiff, expected, rtol=RTOL, atol=ATOL, root="J"):
+    """Compare ``autodiff`` (dJ/d``node``) with the hand-derived ``expected``;
+    ``root`` is the root's label, the J of the message's ∂J/∂``label``.
 
     >>> import numpy as np
     >>> c = check(None, "Z", np.array([0.5, -0.25]), np.array([0.5, -0.25]))
@@ -40,7 +41,7 @@ def check(node, label, autodiff, expected, rtol=RTOL, atol=ATOL):
     if expected.shape != autodiff.shape:
         return Check(
             node, expected, False, float("inf"),
-            f"✗ your ∂J/∂{label} has shape {shape_text(expected.shape)}, "
+            f"✗ your ∂{root}/∂{label} has shape {shape_text(expected.shape)}, "
             f"autodiff's has {shape_text(autodiff.shape)}",
         )
     error = np.abs(autodiff - expected)
@@ -49,7 +50,7 @@ def check(node, label, autodiff, expected, rtol=RTOL, atol=ATOL):
     if np.allclose(autodiff, expected, rtol=rtol, atol=atol, equal_nan=False):
         return Check(
             node, expected, True, max_error,
-            f"✓ matches your ∂J/∂{label} (max |error| {number_text(max_error)}, "
+            f"✓ matches your ∂{root}/∂{label} (max |error| {number_text(max_error)}, "
             f"{tolerance})",
         )
     # The entry that misses its tolerance by the most (NaN counts as worst).
@@ -57,7 +58,7 @@ def check(node, label, autodiff, expected, rtol=RTOL, atol=ATOL):
     worst = np.unravel_index(int(np.argmax(excess)), error.shape)
     return Check(
         node, expected, False, max_error,
-        f"✗ differs from your ∂J/∂{label}: max |error| {number_text(max_error)} "
+        f"✗ differs from your ∂{root}/∂{label}: max |error| {number_text(max_error)} "
         f"({tolerance}); worst entry {index_text(worst)}: autodiff "
         f"{number_text(autodiff[worst])}, yours {number_text(expected[worst])}",
     )

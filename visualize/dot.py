@@ -183,7 +183,8 @@ def expectation_checks(facts, expect, rtol, atol):
                 "but autodiff computes none for it (it does not require grad, or "
                 "J has several entries and no grad= was given)"
             )
-        result[node] = check(node, label, grad, expected, rtol, atol)
+        root = facts.labels[facts.root]
+        result[node] = check(node, label, grad, expected, rtol, atol, root)
     return result
 
 

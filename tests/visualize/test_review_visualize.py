@@ -438,3 +438,17 @@ def test_a_vector_root_with_an_upstream_gradient_is_not_called_the_cost():
     np.testing.assert_allclose(frames[-1].grad, 2 * g / x.data)
     assert visualize.table(y, grad=g).columns()[4] == "∂J/∂·"
     assert "∂y/∂" not in visualize.draw(y, grad=g).source
+
+
+# ---- labels: what a drawing and a table call each gradient -------------------
+
+
+def test_expect_messages_name_the_root_as_the_gradient_column_does():
+    # J = -mean(log a) named L: dL/da = -1/(m a), m = 2 (by hand)
+    a = tg.tensor([0.9, 0.2], requires_grad=True, name="a")
+    L = (-(a.log()).mean()).named("L")
+    right, wrong = {a: -1 / (2 * a.data)}, {a: 1 / (2 * a.data)}
+    assert "✓ matches your ∂L/∂a" in visualize.draw(L, expect=right).source
+    text = str(visualize.table(L, expect=wrong, symbols=False))
+    assert "∂L/∂·" in text and "✗ differs from your ∂L/∂a" in text
+    assert "∂J/∂" not in text

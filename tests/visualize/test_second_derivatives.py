@@ -22,7 +22,7 @@ def test_sigmoids_second_derivative_drawn_and_checked_green():
     source = visualize.draw(total, expect={z: s * (1 - s) * (1 - 2 * s)}).source
     # the backward pass's own operations are nodes of the drawing
     assert "sigmoid(z)" in source and "1 - u" in source and " * " in source
-    assert "✓ matches your ∂J/∂z" in source and "✗" not in source
+    assert "✓ matches your ∂dsum/∂z" in source and "✗" not in source
 
 
 def test_a_wrong_second_derivative_is_marked():
