@@ -85,3 +85,22 @@ def test_penalties_reject_bad_arguments(penalty, args, error, message):
     params, lam, m = args
     with pytest.raises(error, match=message):
         penalty(weights() if params is None else params, lam, m)
+
+
+def test_penalties_are_drawn_as_one_box_of_their_own():
+    # Their nodes carry a scope, so a drawing of a deep network folds them
+    # into one box (before, draw refused: 28 nodes outside any layer).
+    visualize = pytest.importorskip("visualize")
+    rng = np.random.default_rng(0)
+    net = tg.nn.Sequential(
+        tg.nn.Linear(4, 8, rng=0), tg.nn.ReLU(),
+        tg.nn.Linear(8, 8, rng=1), tg.nn.ReLU(),
+        tg.nn.Linear(8, 3, rng=2),
+    )
+    X, Y = rng.normal(size=(4, 5)), np.eye(3)[:, [0, 1, 2, 0, 1]]
+    for penalty, label in [(tg.nn.l2_penalty, "L2 penalty"),
+                           (tg.nn.l1_penalty, "L1 penalty")]:
+        R = penalty(net.parameters(), 0.01, 5)
+        assert {n.scope for n in tg.graph.nodes(R) if n.op} == {(label,)}
+        J = tg.nn.cross_entropy_with_logits(net(X), Y) + R
+        assert label in visualize.draw(J).source

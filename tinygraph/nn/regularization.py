@@ -11,6 +11,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterable
 
+from ..scopes import scope
 from ..tensor import Tensor
 
 
@@ -41,10 +42,12 @@ def l2_penalty(params: Iterable[Tensor], lam: float, m: int) -> Tensor:
     (0.025, array([[ 0.01, -0.02]]))
     """
     params = _checked(params, lam, m, "l2_penalty")
-    total = (params[0] ** 2).sum()
-    for w in params[1:]:
-        total = total + (w**2).sum()
-    return total * (lam / (2 * m))
+    # A scope of its own, so a drawing can fold the penalty into one box.
+    with scope("L2 penalty"):
+        total = (params[0] ** 2).sum()
+        for w in params[1:]:
+            total = total + (w**2).sum()
+        return total * (lam / (2 * m))
 
 
 def l1_penalty(params: Iterable[Tensor], lam: float, m: int) -> Tensor:
@@ -60,7 +63,8 @@ def l1_penalty(params: Iterable[Tensor], lam: float, m: int) -> Tensor:
     (0.03, array([[ 0.01, -0.01]]))
     """
     params = _checked(params, lam, m, "l1_penalty")
-    total = params[0].abs().sum()
-    for w in params[1:]:
-        total = total + w.abs().sum()
-    return total * (lam / m)
+    with scope("L1 penalty"):
+        total = params[0].abs().sum()
+        for w in params[1:]:
+            total = total + w.abs().sum()
+        return total * (lam / m)
