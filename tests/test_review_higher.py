@@ -220,6 +220,18 @@ def test_a_kink_inside_a_matrix_product_stays_inside(outer, inner):
     check_steps_and_closed_forms(outer(W2 @ inner(W1 @ X, X)).sum())
 
 
+
+def test_a_kink_after_a_softplus_of_a_matrix_product():
+    """leaky_relu(W2 softplus(W1 X + b1) + b2): SymPy decided that the
+    softplus of a matrix product was not a real number and refused the
+    comparison in leaky_relu's condition ("Invalid comparison of non-real")."""
+    X = tg.tensor(RNG.normal(size=(3, M)), name="X")
+    W1, W2 = parameter((2, 3), "W1"), parameter((2, 2), "W2")
+    b1, b2 = parameter((2, 1), "b1"), parameter((2, 1), "b2")
+    Z = W2 @ tg.softplus(tg.leaky_relu(W1 @ X + b1)) + b2
+    check_steps_and_closed_forms((tg.leaky_relu(Z) ** 2).mean())
+
+
 # ----- gradients as values: float32 stays float32 ---------------------------
 
 

@@ -41,6 +41,9 @@ class SumOver(sympy.Function):
     """Σ of an array along one axis (negative, kept as length 1)."""
 
     nargs = 2
+    # Entries are real numbers. NOTE: left unsaid, SymPy may decide that
+    # exp(u + MatProd(W, ...)) is not real and refuse a comparison of it.
+    is_real = True
 
     @classmethod
     def eval(cls, x, axis):
@@ -58,12 +61,14 @@ class MatProd(sympy.Function):
     """The matrix product a b of two whole-array symbols' expressions."""
 
     nargs = 2
+    is_real = True  # (see SumOver)
 
 
 class Transposed(sympy.Function):
     """aᵀ: the last two axes of an array swapped."""
 
     nargs = 1
+    is_real = True  # (see SumOver)
 
     @classmethod
     def eval(cls, x):
@@ -84,6 +89,7 @@ class Where(sympy.Function):
     """
 
     nargs = 3
+    is_real = True  # (see SumOver)
 
     @classmethod
     def eval(cls, condition, a, b):
