@@ -436,10 +436,9 @@ def _where(cond, a, b):
     mask of data C1, or a tensor read as "not 0") is written C1 ≠ 0, and
     printed as C1.
 
-    NOTE: SymPy (1.14) misreads a bare symbol as a condition once a formula
-    holding it is put into another condition: the closed form of clip's
-    derivative at u = where(C1, a, b) lost b, and read "a in range" for
-    every entry.
+    NOTE: a condition must be a Boolean: SymPy (1.14) misreads a bare
+    symbol as one once a formula holding it is put into another condition
+    (the closed form of clip's derivative at u = where(C1, a, b) lost b).
     """
     # (a SymPy Symbol counts as a Boolean too)
     if isinstance(cond, sympy.Symbol) or not isinstance(cond, _BOOLEAN):
