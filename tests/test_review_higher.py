@@ -232,6 +232,22 @@ def test_a_kink_after_a_softplus_of_a_matrix_product():
     check_steps_and_closed_forms((tg.leaky_relu(Z) ** 2).mean())
 
 
+
+def test_a_kink_after_a_softplus_of_a_matrix_product_prints():
+    """The same network printed per entry: the display of an entry of a
+    matrix product, (W3 @ [...])[j,i], was not known to be real either, and
+    printing the step raised "Invalid comparison of non-real"."""
+    X = tg.tensor(RNG.normal(size=(3, M)), name="X")
+    W1, W2, W3 = (parameter(s, n) for s, n in [((2, 3), "W1"), ((2, 2), "W2"),
+                                              ((2, 2), "W3")])
+    b1, b3 = parameter((2, 1), "b1"), parameter((2, 1), "b3")
+    b2 = parameter((2,), "b2")
+    A = tg.softplus(W2 @ tg.leaky_relu(W1 @ X + b1) + b2.reshape(2, 1))
+    U = tg.leaky_relu(W3 @ A + b3)
+    d = check_steps_and_closed_forms((U.mean(axis=1) * np.array([1.0, -2.0])).sum())
+    assert d.latex and d.mathml
+
+
 # ----- gradients as values: float32 stays float32 ---------------------------
 
 

@@ -62,6 +62,7 @@ class PartialOf(sympy.Function):
     """∂J/∂x, for display."""
 
     nargs = 2
+    is_real = True  # (see terms.SumOver)
 
     @_takes_a_power
     def _latex(self, printer):
@@ -86,6 +87,7 @@ class ProductOf(sympy.Function):
     """The matrix product a b, for display."""
 
     nargs = 2
+    is_real = True  # (see terms.SumOver)
 
     @_takes_a_power
     def _latex(self, printer):
@@ -105,6 +107,7 @@ class TransposeOf(sympy.Function):
     """aᵀ, for display."""
 
     nargs = 1
+    is_real = True  # (see terms.SumOver)
 
     @_takes_a_power
     def _latex(self, printer):
@@ -127,6 +130,7 @@ class EntryOf(sympy.Function):
     a symbol named by the indices, e.g. ``j,i``."""
 
     nargs = 2
+    is_real = True  # (see terms.SumOver)
 
     @_takes_a_power
     def _latex(self, printer):
@@ -149,6 +153,7 @@ class EntriesOf(sympy.Function):
     """[formula]: the matrix whose entries the formula gives, for display."""
 
     nargs = 1
+    is_real = True  # (see terms.SumOver)
 
     @_takes_a_power
     def _latex(self, printer):
@@ -167,6 +172,7 @@ class WhereOf(sympy.Function):
     also typeset)."""
 
     nargs = 3
+    is_real = True  # (see terms.SumOver)
 
     @_takes_a_power
     def _latex(self, printer):
@@ -195,6 +201,7 @@ class PulledBack(sympy.Function):
     printed names) and is evaluated by that op's numeric backward."""
 
     nargs = 1
+    is_real = True  # (see terms.SumOver)
     consumer = "u"
     argument = "x"
     aligned = ()  # x's aligned shape: the shape of the result
