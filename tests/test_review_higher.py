@@ -248,6 +248,19 @@ def test_a_kink_after_a_softplus_of_a_matrix_product_prints():
     assert d.latex and d.mathml
 
 
+
+def test_relu_of_a_relu_layer_in_the_row_layout():
+    """relu((relu(W1 X)ᵀ W2ᵀ)ᵀ): NumPy's reading of Heaviside rewrote it as
+    a condition, SymPy folded the inner relu's Max out of the matrix
+    products, and the closed form's numbers came out (2, 4) for a (1, 4)
+    node (or wrong ones, for square weights)."""
+    X = tg.tensor(RNG.normal(size=(3, M)), name="X")
+    W1, W2 = parameter((2, 3), "W1"), parameter((1, 2), "W2")
+    Z = (tg.relu(W1 @ X).T @ W2.T).T
+    check_steps_and_closed_forms(tg.nn.binary_cross_entropy_with_logits(
+        tg.relu(Z), np.array([[1.0, 0.0, 1.0, 1.0]])))
+
+
 # ----- gradients as values: float32 stays float32 ---------------------------
 
 

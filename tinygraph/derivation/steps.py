@@ -25,11 +25,17 @@ from .terms import (
     EVALUATE,
     M,
     MatProd,
+    NumbersPrinter,
     Transposed,
     sympy,
     to_aligned,
     tree_size,
 )
+
+# As lambdify sets up its own NumPy printer: our functions by their names.
+_PRINTER_SETTINGS = {
+    "fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+}
 
 
 @dataclass(eq=False, repr=False)
@@ -194,7 +200,8 @@ class Derivation:
             raise ValueError(f"derivation: no value for {missing} in {expr}")
         functions = {**EVALUATE, **self._graph.numeric}
         function = sympy.lambdify(
-            arguments, expr, modules=[functions, "numpy"], dummify=True
+            arguments, expr, modules=[functions, "numpy"], dummify=True,
+            printer=NumbersPrinter(_PRINTER_SETTINGS),
         )
         result = np.asarray(function(*(values[s] for s in arguments)), dtype=float)
         if like is None:

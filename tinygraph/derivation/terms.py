@@ -28,6 +28,7 @@ from fractions import Fraction
 from functools import lru_cache, reduce
 
 import numpy as np
+from sympy.printing.numpy import NumPyPrinter
 
 from ..maths import numeric, symbols
 from ..maths.symbols import sympy  # the install message lives there
@@ -139,6 +140,20 @@ class _Folded:
         return reduce(self.ufunc, conditions)
 
 
+class NumbersPrinter(NumPyPrinter):
+    """lambdify's NumPy printer, with Heaviside read as NumPy's heaviside.
+
+    NOTE: the NumPy printer rewrites Heaviside(x, 0) as a Piecewise on
+    x <= 0, and SymPy then folds any Max or Piecewise inside x out of the
+    matrix products around it, entry by entry: relu(W2 relu(W1 X)ᵀ...)'s
+    closed form evaluated to the wrong shape, or to wrong numbers.
+    """
+
+    def _print_Heaviside(self, expr):  # noqa: N802  (SymPy names it)
+        x, at_zero = (expr.args + (sympy.Rational(1, 2),))[:2]
+        return f"heaviside({self._print(x)}, {self._print(at_zero)})"
+
+
 def _sum_over(x, axis):
     return np.sum(x, axis=int(axis), keepdims=True)
 
@@ -151,7 +166,7 @@ def _transposed(x):
 # SymPy's that its NumPy reading lacks or reads too narrowly).
 EVALUATE = {
     "SumOver": _sum_over, "MatProd": _matprod, "Transposed": _transposed,
-    "Where": np.where,
+    "Where": np.where, "heaviside": np.heaviside,
     "erf": numeric.erf,  # (lambdify's NumPy reading has none)
     "logical_and": _Folded(np.logical_and), "logical_or": _Folded(np.logical_or),
     # rounding, as maths.symbols writes it (floor(x) + x in a closed form)
