@@ -18,7 +18,7 @@ from .dot import MAX_NODES, build
 from .embed import StepThrough
 from .frames import frames as backward_frames
 from .output import layout, svg_text
-from .page_parts import asset, script_json, style
+from .page_parts import HEAD, asset, script_json, style
 from .symbols import equation_html, steps_in_symbols
 
 
@@ -127,14 +127,7 @@ def _maths(step):
     )
 
 
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body data-step="0" data-current="">
+PAGE = HEAD + """<body data-step="0" data-current="">
 <header>
   <h1>{title}</h1>
   <div class="controls">

@@ -1,9 +1,20 @@
-"""What every self-contained page here shares: its style sheet and script,
-read from package data, the colours the style sheet reads as
+"""What every self-contained page here shares: the start of its HTML, its
+style sheet and script, read from package data, the colours the style sheet reads as
 ``var(--name)``, and data written into a ``<script>`` as JSON."""
 
 import json
 from importlib.resources import files
+
+# The start of every page, up to its <body>: format it with the page's
+# title and style sheet.
+HEAD = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+"""
 
 
 def asset(name):

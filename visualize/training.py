@@ -26,7 +26,7 @@ import graphviz
 from . import colors, training_plots
 from .dot import draw
 from .output import INSTALL_HINT
-from .page_parts import asset, script_json, style
+from .page_parts import HEAD, asset, script_json, style
 
 # The page's colours, as CSS custom properties read by assets/training.css.
 STYLE_COLORS = {
@@ -347,14 +347,7 @@ BOUNDARY_PANEL = """<section id="boundary-panel">
     <p class="hint">{caption}</p>
   </section>"""
 
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body data-index="{last}" data-step="">
+PAGE = HEAD + """<body data-index="{last}" data-step="">
 <header>
   <h1>{title}</h1>
   <div class="controls">
@@ -400,14 +393,7 @@ const MARK_SHIFTS = {shifts};
 </html>
 """
 
-EMPTY_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body>
+EMPTY_PAGE = HEAD + """<body>
 <header><h1>{title}</h1></header>
 <main><p id="empty">{message}</p></main>
 </body>
